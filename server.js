@@ -1,0 +1,93 @@
+// Production entry: one HTTP(S) server for SvelteKit's pages and API and the WebSocket
+// gateway. The app itself (database, services, gateway) lives in the SvelteKit build and
+// registers itself on globalThis when the handler is imported.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+process.chdir(root);
+
+/** Builds when there is no build or the sources are newer, so `npm start` always serves the code. */
+function buildIfStale() {
+	const built = join(root, 'build/handler.js');
+	const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+	const newest = (dir) =>
+		readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+			const path = join(dir, entry.name);
+			return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+		}, 0);
+	const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
+	if (builtAt > sources) return;
+	console.log(builtAt ? 'Sources changed; rebuilding…' : 'No build yet; building…');
+	const result = spawnSync(
+		process.execPath,
+		[join(root, 'node_modules/vite/bin/vite.js'), 'build'],
+		{
+			stdio: 'inherit'
+		}
+	);
+	if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (process.env.SKIP_BUILD !== '1') buildIfStale();
+
+// Without ORIGIN, adapter-node assumes https; tell it the scheme this server really speaks
+// through a header that we set ourselves on every request (a client cannot spoof it).
+const SCHEME_HEADER = 'x-chat-server-scheme';
+if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
+
+let app;
+let handler;
+try {
+	const handlerModule = './build/handler.js'; // a variable, so type checking does not descend into the build
+	({ handler } = await import(handlerModule));
+	app = globalThis[Symbol.for('chat-server.app')];
+	if (!app) throw new Error('The app did not register itself');
+} catch (err) {
+	if (err?.name === 'ConfigError') {
+		console.error(err.message);
+		process.exit(1);
+	}
+	throw err;
+}
+
+const { config, log } = app;
+const scheme = config.tlsCert ? 'https' : 'http';
+const serve = (req, res) => {
+	req.headers[SCHEME_HEADER] = scheme;
+	handler(req, res);
+};
+const server = config.tlsCert
+	? createHttpsServer(
+			{ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) },
+			serve
+		)
+	: createServer(serve);
+server.on('upgrade', (req, socket, head) => app.gateway.handleUpgrade(req, socket, head));
+server.listen(config.port, config.host, () => {
+	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+	log.info(
+		{ port: address.port, host: config.host },
+		`listening on ${scheme}://${config.host}:${address.port}`
+	);
+});
+
+let stopping = false;
+async function shutdown(signal) {
+	if (stopping) return;
+	stopping = true;
+	log.info({ signal }, 'shutting down');
+	const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
+	force.unref();
+	server.close();
+	server.closeIdleConnections?.();
+	await app.close();
+	clearTimeout(force);
+	process.exit(0);
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,15 @@
+import type { SessionUser } from '$lib/server/auth/sessions';
+
+declare global {
+	namespace App {
+		interface Error {
+			code?: string;
+		}
+		interface Locals {
+			user: SessionUser | null;
+			sessionId: string | null;
+		}
+	}
+}
+
+export {};

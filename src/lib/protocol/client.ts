@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * Client → server messages (PROTOCOL.md §5). Unknown extra fields are stripped.
+ * Only types are checked here; limits with their own error codes (empty, too_large,
+ * invalid_name) are checked by the services so the code is the one the protocol names.
+ */
+
+/** Ids may be sent as numbers or numeric strings. */
+export const idSchema = z.union([
+	z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+	z
+		.string()
+		.regex(/^\d{1,16}$/)
+		.transform(Number)
+		.pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
+]);
+/** Like idSchema but 0 is allowed (resume after nothing). */
+export const cursorSchema = z.union([
+	z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+	z
+		.string()
+		.regex(/^\d{1,16}$/)
+		.transform(Number)
+		.pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
+]);
+const roomName = z.string().max(64);
+const clientId = z.string().min(1).max(64);
+const reason = z.string().max(500).optional();
+
+export const clientMessageSchemas = {
+	message: z.object({
+		content: z.string(),
+		room: roomName.optional(),
+		client_id: clientId.optional()
+	}),
+	image: z.object({ url: z.string(), room: roomName.optional(), client_id: clientId.optional() }),
+	private_message: z.object({
+		to_id: idSchema,
+		content: z.string(),
+		client_id: clientId.optional()
+	}),
+	set_name: z.object({ name: z.string() }),
+	get_users: z.object({}),
+	get_stats: z.object({}),
+	get_rooms: z.object({}),
+	create_room: z.object({ name: z.string(), topic: z.string().max(200).optional() }),
+	join_room: z.object({ room: roomName }),
+	leave_room: z.object({ room: roomName }),
+	get_history: z
+		.object({
+			room: roomName.optional(),
+			with: idSchema.optional(),
+			before: idSchema.optional(),
+			limit: z.number().int().min(1).max(100).optional()
+		})
+		.refine((m) => (m.room === undefined) !== (m.with === undefined), 'Give either room or with'),
+	resume: z.object({ after_id: cursorSchema }),
+	typing: z.object({
+		is_typing: z.boolean(),
+		room: roomName.optional(),
+		to_id: idSchema.optional()
+	}),
+	read: z.object({ message_id: idSchema }),
+	get_receipts: z.object({ message_id: idSchema }),
+	kick: z.object({ target_id: idSchema, reason }),
+	mute: z.object({
+		target_id: idSchema,
+		duration_seconds: z
+			.number()
+			.int()
+			.min(1)
+			.max(30 * 24 * 3600),
+		reason
+	}),
+	unmute: z.object({ target_id: idSchema }),
+	ban: z.object({ target_id: idSchema, reason }),
+	unban: z.object({ target_id: idSchema, reason }),
+	ping: z.object({}),
+	auth: z.object({ username: z.string(), password: z.string() })
+} as const;
+
+export type ClientMessageType = keyof typeof clientMessageSchemas;
+export type ClientMessage<T extends ClientMessageType> = z.output<(typeof clientMessageSchemas)[T]>;
+
+export function isClientMessageType(type: string): type is ClientMessageType {
+	return Object.hasOwn(clientMessageSchemas, type);
+}

@@ -1,0 +1,65 @@
+import type { ErrorCode } from './errors';
+
+/** Server → client events (PROTOCOL.md §3, §4, §6). Shared by the server and the browser. */
+
+export interface RoomSummary {
+	name: string;
+	topic: string;
+	members: number;
+	unread: number;
+	last_message_id: number | null;
+}
+
+export interface OnlineUser {
+	id: number;
+	name: string;
+	connected_at: number;
+	is_admin: boolean;
+	is_guest?: boolean;
+}
+
+export type MessageType = 'message' | 'image' | 'private_message' | 'private_message_sent';
+
+/** A message object as it travels in events, history and resume. */
+export interface WireMessage {
+	type: MessageType;
+	id: number;
+	room?: string;
+	to_id?: number;
+	to_name?: string;
+	from_id: number;
+	from_name: string;
+	content: string | { url: string };
+	timestamp: number;
+	client_id?: string;
+}
+
+export interface HistoryPage {
+	messages: WireMessage[];
+	has_more: boolean;
+}
+
+export interface ServerEvent {
+	type: string;
+	timestamp: number;
+	from_id?: number;
+	from_name?: string;
+	content?: unknown;
+	[key: string]: unknown;
+}
+
+export interface ErrorContent {
+	code: ErrorCode;
+	message: string;
+}
+
+export const SYSTEM = { from_id: 0, from_name: 'System' } as const;
+
+export function nowSeconds(): number {
+	return Math.floor(Date.now() / 1000);
+}
+
+/** Builds a server notice or reply in the envelope every event shares. */
+export function systemEvent(type: string, content?: unknown): ServerEvent {
+	return { type, ...SYSTEM, content, timestamp: nowSeconds() };
+}

@@ -1,0 +1,117 @@
+import type { Database } from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
+import type { RoomSummary } from '$lib/protocol/events';
+import { AuthService } from './auth/service';
+import { MessageStore } from './chat/messages';
+import { ReceiptService } from './chat/receipts';
+import { RoomService } from './chat/rooms';
+import { ChatService } from './chat/service';
+import { loadConfig, type Config } from './config';
+import { openDatabase, type Db } from './db/client';
+import { users } from './db/schema';
+import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics';
+import { ModerationService } from './moderation/service';
+import { LocalBus, type Bus } from './realtime/bus';
+import type { Identity } from './realtime/connection';
+import { connectFanout } from './realtime/fanout';
+import { Gateway } from './realtime/gateway';
+import { Hub } from './realtime/hub';
+
+/**
+ * Everything one server process holds: configuration, the database, the services and
+ * the realtime hub. There is exactly one per process (see getApp), shared by SvelteKit's
+ * routes, the production entry (server.js) and the Vite dev plugin.
+ */
+export class App {
+	readonly log: Logger;
+	readonly db: Db;
+	readonly sqlite: Database;
+	readonly bus: Bus = new LocalBus();
+	readonly hub = new Hub();
+	readonly metrics = new Metrics();
+	readonly auth: AuthService;
+	readonly chat: ChatService;
+	readonly receipts: ReceiptService;
+	readonly moderation: ModerationService;
+	readonly gateway: Gateway;
+	private readonly startedAt = Date.now();
+
+	constructor(readonly config: Config) {
+		this.log = createLogger(config.logLevel);
+		this.db = openDatabase(config.databaseUrl);
+		this.sqlite = this.db.$client;
+		this.auth = new AuthService(this.db, config);
+		const store = new MessageStore(this.sqlite, this.bus);
+		store.onCommit = (n, s) => this.metrics.committed(n, s);
+		const rooms = new RoomService(this.sqlite, this.bus);
+		this.chat = new ChatService(config, store, rooms, this.hub, this.auth);
+		this.chat.onRateLimited = () => this.metrics.rateLimitedSend();
+		this.moderation = new ModerationService(this.sqlite);
+		this.chat.guard = this.moderation;
+		this.receipts = new ReceiptService(this.sqlite, this.chat, this.bus);
+		connectFanout(this.bus, this.hub, (n) => this.metrics.delivered(n));
+		this.bus.subscribe((e) => {
+			if (e.kind === 'message') this.metrics.messageCommitted(e.message.kind);
+		});
+		this.gateway = new Gateway(this);
+	}
+
+	uptimeSeconds(): number {
+		return Math.floor((Date.now() - this.startedAt) / 1000);
+	}
+
+	stats() {
+		this.metrics.usersOnline.set(this.hub.usersOnline);
+		return {
+			users_online: this.hub.usersOnline,
+			connections: this.hub.connectionCount,
+			uptime_seconds: this.uptimeSeconds(),
+			server_time: Math.floor(Date.now() / 1000),
+			total_messages: this.chat.store.lastCommittedId
+		};
+	}
+
+	/** Every room, with `joined` for the ones this identity belongs to (unread only there). */
+	roomSummaries(who: Identity | null): (RoomSummary & { joined: boolean })[] {
+		const mine = new Set(who ? this.chat.roomsOf(who).map((r) => r.id) : []);
+		const all = this.chat.rooms.all();
+		const accountId = who && !who.isGuest ? who.id : null;
+		const joined = this.chat.rooms.summaries(
+			all.filter((r) => mine.has(r.id)),
+			accountId
+		);
+		const others = this.chat.rooms.summaries(
+			all.filter((r) => !mine.has(r.id)),
+			null
+		);
+		return [
+			...joined.map((s) => ({ ...s, joined: true })),
+			...others.map((s) => ({ ...s, joined: false }))
+		];
+	}
+
+	/** Changes a display name everywhere: stored for accounts, on every live connection. */
+	renameUser(userId: number, name: string): void {
+		const online = this.hub.identityOf(userId);
+		if (!online?.isGuest) this.db.update(users).set({ name }).where(eq(users.id, userId)).run();
+		for (const conn of this.hub.connectionsOf(userId)) conn.identity!.name = name;
+	}
+
+	/** Graceful stop: refuse new sockets, close open ones with 1001, flush writes, close the db. */
+	async close(): Promise<void> {
+		this.gateway.closeAll(1001, 'Server shutting down');
+		await this.chat.store.drain();
+		this.sqlite.close();
+	}
+}
+
+const KEY = Symbol.for('chat-server.app');
+type Global = typeof globalThis & { [KEY]?: App };
+
+/** The process's one App, created on first use (migrations run then). */
+export function getApp(): App {
+	const g = globalThis as Global;
+	g[KEY] ??= new App(loadConfig());
+	return g[KEY];
+}

@@ -1,0 +1,39 @@
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { getApp } from '../app';
+import { ServiceError } from '../errors';
+import { setSessionCookie } from './cookies';
+
+/**
+ * The shared form action of /login and /register: works without JavaScript, keeps the
+ * username, and names the field an error belongs to so the page shows it in place.
+ */
+export async function credentialsAction(event: RequestEvent, kind: 'login' | 'register') {
+	const form = await event.request.formData();
+	const username = String(form.get('username') ?? '');
+	const password = String(form.get('password') ?? '');
+	const auth = getApp().auth;
+	try {
+		const result = await auth[kind]({ username, password }, event.getClientAddress());
+		setSessionCookie(
+			event.cookies,
+			result.token,
+			result.expiresAt,
+			event.url.protocol === 'https:'
+		);
+	} catch (err) {
+		if (err instanceof ServiceError) {
+			if (err.details.retryAfterSeconds !== undefined) {
+				event.setHeaders({ 'Retry-After': String(err.details.retryAfterSeconds) });
+			}
+			return fail(err.status, {
+				username,
+				field: err.details.field ?? 'form',
+				message: err.message,
+				code: err.code
+			});
+		}
+		throw err;
+	}
+	const next = event.url.searchParams.get('next');
+	redirect(303, next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+}

@@ -1,0 +1,161 @@
+import type { Database } from 'better-sqlite3';
+import type { RoomSummary } from '$lib/protocol/events';
+import { ServiceError, notFound } from '../errors';
+import type { Actor, Bus } from '../realtime/bus';
+
+export const DEFAULT_ROOM = 'general';
+const ROOM_NAME = /^[a-z0-9_-]{1,32}$/;
+/** Unread counts stop at this many; the UI shows "999+". */
+export const UNREAD_CAP = 999;
+
+export interface Room {
+	id: number;
+	name: string;
+	topic: string;
+}
+
+/**
+ * Rooms and who belongs to them. Accounts' memberships are stored; every account is in
+ * `general`. Guests have no stored membership: their connections hold the rooms they joined.
+ */
+export class RoomService {
+	private readonly byName = new Map<string, Room>();
+	private readonly byId = new Map<number, Room>();
+
+	constructor(
+		private readonly sqlite: Database,
+		private readonly bus: Bus
+	) {
+		for (const room of sqlite.prepare('SELECT id, name, topic FROM rooms').all() as Room[]) {
+			this.remember(room);
+		}
+	}
+
+	get(name: string): Room | undefined {
+		return this.byName.get(name);
+	}
+
+	getById(id: number): Room | undefined {
+		return this.byId.get(id);
+	}
+
+	require(name: string | undefined): Room {
+		const room = this.byName.get(name ?? DEFAULT_ROOM);
+		if (!room) throw notFound(`Room not found: ${name}`);
+		return room;
+	}
+
+	all(): Room[] {
+		return [...this.byName.values()].sort((a, b) => a.id - b.id);
+	}
+
+	/** Rooms an account belongs to (always including general). */
+	roomsOf(userId: number): Room[] {
+		const ids = this.sqlite
+			.prepare('SELECT room_id FROM room_members WHERE user_id = ?')
+			.pluck()
+			.all(userId) as number[];
+		const general = this.require(DEFAULT_ROOM);
+		const rooms = ids.map((id) => this.byId.get(id)).filter((r): r is Room => !!r);
+		if (!rooms.some((r) => r.id === general.id)) rooms.unshift(general);
+		return rooms;
+	}
+
+	isMember(userId: number, roomId: number): boolean {
+		if (this.byId.get(roomId)?.name === DEFAULT_ROOM) return true;
+		return !!this.sqlite
+			.prepare('SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?')
+			.get(roomId, userId);
+	}
+
+	/** Makes sure an account's membership of general is stored (member counts include it). */
+	ensureDefaultMembership(userId: number): void {
+		this.addMember(this.require(DEFAULT_ROOM).id, userId);
+	}
+
+	/** Validates and creates a room; the creator (an account) becomes a member. */
+	create(name: unknown, topic: string | undefined, by: Actor, isAccount: boolean): Room {
+		if (typeof name !== 'string' || !ROOM_NAME.test(name)) {
+			throw new ServiceError(
+				'invalid_message',
+				'Invalid room name (1-32 characters: a-z, 0-9, - and _)'
+			);
+		}
+		if (this.byName.has(name))
+			throw new ServiceError('invalid_message', `Room already exists: ${name}`, 409);
+		const cleanTopic = (topic ?? '').trim().slice(0, 200);
+		const row = this.sqlite
+			.prepare(
+				'INSERT INTO rooms (name, topic, created_by) VALUES (?, ?, ?) RETURNING id, name, topic'
+			)
+			.get(name, cleanTopic, isAccount ? by.id : null) as Room;
+		this.remember(row);
+		if (isAccount) this.addMember(row.id, by.id);
+		this.bus.publish({ kind: 'room_created', room: { name: row.name, topic: row.topic }, by });
+		return row;
+	}
+
+	join(room: Room, user: Actor, isAccount: boolean): void {
+		if (isAccount) this.addMember(room.id, user.id);
+		this.bus.publish({ kind: 'member_joined', room: room.name, user });
+	}
+
+	leave(room: Room, user: Actor, isAccount: boolean): void {
+		if (room.name === DEFAULT_ROOM)
+			throw new ServiceError('forbidden', 'You cannot leave general', 403);
+		if (isAccount) {
+			this.sqlite
+				.prepare('DELETE FROM room_members WHERE room_id = ? AND user_id = ?')
+				.run(room.id, user.id);
+		}
+		this.bus.publish({ kind: 'member_left', room: room.name, user });
+	}
+
+	/** Room summaries as the protocol shows them; unread counts only for accounts. */
+	summaries(rooms: Room[], userId: number | null): RoomSummary[] {
+		const members = this.sqlite
+			.prepare('SELECT COUNT(*) FROM room_members WHERE room_id = ?')
+			.pluck();
+		const last = this.sqlite.prepare('SELECT MAX(id) FROM messages WHERE room_id = ?').pluck();
+		const marker = this.sqlite
+			.prepare('SELECT last_read_id FROM read_markers WHERE user_id = ? AND scope = ?')
+			.pluck();
+		const unread = this.sqlite
+			.prepare(
+				`SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room_id = ? AND id > ? AND sender_id <> ? LIMIT ${UNREAD_CAP})`
+			)
+			.pluck();
+		return rooms.map((room) => {
+			const readUpTo =
+				userId === null ? null : ((marker.get(userId, `r:${room.id}`) as number | undefined) ?? 0);
+			return {
+				name: room.name,
+				topic: room.topic,
+				members: members.get(room.id) as number,
+				unread: readUpTo === null ? 0 : (unread.get(room.id, readUpTo, userId) as number),
+				last_message_id: (last.get(room.id) as number | null) ?? null
+			};
+		});
+	}
+
+	private addMember(roomId: number, userId: number): void {
+		const added = this.sqlite
+			.prepare('INSERT INTO room_members (room_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING')
+			.run(roomId, userId).changes;
+		// A newcomer starts with the room read up to now, as in Slack: old history is not "unread".
+		if (added) {
+			this.sqlite
+				.prepare(
+					`INSERT INTO read_markers (user_id, scope, room_id, last_read_id)
+					 VALUES (?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM messages WHERE room_id = ?))
+					 ON CONFLICT DO NOTHING`
+				)
+				.run(userId, `r:${roomId}`, roomId, roomId);
+		}
+	}
+
+	private remember(room: Room): void {
+		this.byName.set(room.name, room);
+		this.byId.set(room.id, room);
+	}
+}

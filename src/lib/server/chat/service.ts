@@ -1,0 +1,207 @@
+import type { Config } from '../config';
+import { ServiceError, forbidden, notFound } from '../errors';
+import type { Identity } from '../realtime/connection';
+import { TokenBucket } from '../realtime/rate-limit';
+import type { MessageStore, SubmitResult } from './messages';
+import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
+
+/** What the chat service needs to know about who is online (the hub answers). */
+export interface Presence {
+	isOnline(userId: number): boolean;
+	identityOf(userId: number): Identity | undefined;
+}
+
+/** Who may send right now; moderation answers (mutes). Throws ServiceError('muted'). */
+export interface SendGuard {
+	assertCanSend(userId: number): void;
+}
+
+/** Account lookups the chat service needs (DM recipients that are offline). */
+export interface Directory {
+	getUser(id: number): { id: number; name: string } | undefined;
+}
+
+const MAX_URL_LENGTH = 2048;
+
+/**
+ * The write path of chat: validate → rate-limit → authorize → store (group commit) →
+ * publish. Guests' room memberships live here in memory, accounts' in the database.
+ */
+export class ChatService {
+	private readonly buckets = new Map<number, TokenBucket>();
+	private readonly guestRooms = new Map<number, Set<number>>();
+	guard: SendGuard = { assertCanSend() {} };
+	/** Counts refusals by code (metrics). */
+	onRateLimited: (() => void) | null = null;
+
+	constructor(
+		private readonly config: Config,
+		readonly store: MessageStore,
+		readonly rooms: RoomService,
+		private readonly presence: Presence,
+		private readonly directory: Directory
+	) {}
+
+	// ---- membership -------------------------------------------------------------------
+
+	/** Rooms an identity belongs to. */
+	roomsOf(who: Identity): Room[] {
+		if (!who.isGuest) return this.rooms.roomsOf(who.id);
+		const general = this.rooms.require(DEFAULT_ROOM);
+		const ids = this.guestRooms.get(who.id) ?? new Set();
+		return [
+			general,
+			...[...ids]
+				.map((id) => this.rooms.getById(id))
+				.filter((r): r is Room => !!r && r.id !== general.id)
+		];
+	}
+
+	isMember(who: Identity, room: Room): boolean {
+		if (room.name === DEFAULT_ROOM) return true;
+		if (who.isGuest) return this.guestRooms.get(who.id)?.has(room.id) ?? false;
+		return this.rooms.isMember(who.id, room.id);
+	}
+
+	join(who: Identity, roomName: string): Room {
+		const room = this.rooms.require(roomName);
+		if (who.isGuest) {
+			let set = this.guestRooms.get(who.id);
+			if (!set) this.guestRooms.set(who.id, (set = new Set()));
+			set.add(room.id);
+		}
+		this.rooms.join(room, who, !who.isGuest);
+		return room;
+	}
+
+	leave(who: Identity, roomName: string): Room {
+		const room = this.rooms.require(roomName);
+		if (!this.isMember(who, room)) throw forbidden(`You are not in ${room.name}`);
+		this.rooms.leave(room, who, !who.isGuest);
+		if (who.isGuest) this.guestRooms.get(who.id)?.delete(room.id);
+		return room;
+	}
+
+	/** A guest left for good (its connection closed). */
+	forgetGuest(id: number): void {
+		this.guestRooms.delete(id);
+		this.buckets.delete(id);
+	}
+
+	// ---- sending ----------------------------------------------------------------------
+
+	async sendToRoom(
+		who: Identity,
+		input: { room?: string; content: string; kind: 'text' | 'image'; clientId?: string }
+	): Promise<SubmitResult> {
+		const body =
+			input.kind === 'image' ? validateImageUrl(input.content) : this.validateText(input.content);
+		this.admit(who);
+		const room = this.rooms.require(input.room ?? DEFAULT_ROOM);
+		if (!this.isMember(who, room)) throw forbidden(`You are not in ${room.name}; join it first`);
+		return this.store.submit({
+			roomId: room.id,
+			room: room.name,
+			senderId: who.id,
+			senderName: who.name,
+			recipientId: null,
+			recipientName: null,
+			kind: input.kind,
+			body,
+			clientId: input.clientId ?? null
+		});
+	}
+
+	async sendDirect(
+		who: Identity,
+		input: { toId: number; content: string; clientId?: string }
+	): Promise<SubmitResult> {
+		const body = this.validateText(input.content);
+		this.admit(who);
+		const recipient = this.resolveUser(input.toId);
+		return this.store.submit({
+			roomId: null,
+			room: null,
+			senderId: who.id,
+			senderName: who.name,
+			recipientId: recipient.id,
+			recipientName: recipient.name,
+			kind: 'text',
+			body,
+			clientId: input.clientId ?? null
+		});
+	}
+
+	/** An account (online or not) or an online guest; anything else is not_found. */
+	resolveUser(id: number): { id: number; name: string } {
+		const online = this.presence.identityOf(id);
+		if (online) return { id, name: online.name };
+		const account = this.directory.getUser(id);
+		if (account) return { id: account.id, name: account.name };
+		throw notFound('User not found or offline');
+	}
+
+	/** Mute check and rate limit, in that order (a muted user is told so, not throttled). */
+	private admit(who: Identity): void {
+		this.guard.assertCanSend(who.id);
+		let bucket = this.buckets.get(who.id);
+		if (!bucket) {
+			bucket = new TokenBucket(this.config.rateLimitPerSec, this.config.rateLimitBurst);
+			this.buckets.set(who.id, bucket);
+		}
+		if (!bucket.take()) {
+			this.onRateLimited?.();
+			throw new ServiceError('rate_limited', 'You are sending too fast; slow down', 429);
+		}
+	}
+
+	private validateText(content: string): string {
+		if (content.trim() === '') throw new ServiceError('empty', 'Message is empty');
+		if (
+			content.length > this.config.maxMessageLength &&
+			[...content].length > this.config.maxMessageLength
+		) {
+			throw new ServiceError(
+				'too_large',
+				`Message is too long (at most ${this.config.maxMessageLength} characters)`,
+				413
+			);
+		}
+		return content;
+	}
+
+	// ---- reading ----------------------------------------------------------------------
+
+	roomHistory(who: Identity | null, roomName: string, before: number | undefined, limit: number) {
+		const room = this.rooms.require(roomName);
+		if (who && !this.isMember(who, room)) throw forbidden(`You are not in ${room.name}`);
+		return { room, page: this.store.roomPage(room.id, before, limit) };
+	}
+
+	dmHistory(who: Identity, peerId: number, before: number | undefined, limit: number) {
+		const peer = this.resolveUser(peerId);
+		return { peer, page: this.store.conversationPage(who.id, peer.id, before, limit) };
+	}
+
+	/**
+	 * What a reconnecting client missed: visible messages with afterId < id <= upToId
+	 * (later ones reach the connection live), at most 1000, the newest.
+	 */
+	missed(who: Identity, afterId: number, upToId: number) {
+		const roomIds = this.roomsOf(who).map((r) => r.id);
+		return this.store.visibleBetween(who.id, roomIds, afterId, upToId, 1000);
+	}
+}
+
+export function validateImageUrl(raw: string): string {
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw new ServiceError('invalid_message', 'Image url must be an http or https URL');
+	}
+	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || raw.length > MAX_URL_LENGTH) {
+		throw new ServiceError('invalid_message', 'Image url must be an http or https URL');
+	}
+	return url.href;
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the server reads, parsed and validated once at start.
+ * An invalid value stops the process with a one-line message naming the variable.
+ */
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+	z.coerce.number().int().min(min).max(max).default(def);
+
+const flag = z
+	.enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+	.default('0')
+	.transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const origin = z
+	.string()
+	.url()
+	.transform((v) => new URL(v).origin);
+
+const configSchema = z.object({
+	PORT: int(3000, 0, 65535),
+	HOST: z.string().default('0.0.0.0'),
+	ORIGIN: origin.optional(),
+	DATABASE_URL: z.string().min(1).default('./data/chat.db'),
+	GUESTS: flag,
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	ALLOWED_ORIGINS: z
+		.string()
+		.default('')
+		.transform((v, ctx) => {
+			const list = v
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean);
+			const out: string[] = [];
+			for (const item of list) {
+				try {
+					out.push(new URL(item).origin);
+				} catch {
+					ctx.addIssue({ code: 'custom', message: `not an origin: ${item}` });
+				}
+			}
+			return out;
+		}),
+	REGISTRATION: z.enum(['open', 'closed']).default('open'),
+	REGISTER_PER_HOUR: int(20, 0),
+	LOGIN_MAX_FAILURES: int(5, 1),
+	MAX_MESSAGE_LENGTH: int(4000, 1),
+	MAX_FRAME_BYTES: int(65536, 64),
+	MAX_CONNECTIONS: int(10000, 1),
+	MAX_BUFFERED_BYTES: int(4194304, 1024),
+	RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(10),
+	RATE_LIMIT_BURST: int(20, 1),
+	HEARTBEAT_MS: int(30000, 100),
+	AUTH_TIMEOUT_MS: int(10000, 100),
+	SESSION_DAYS: int(30, 1),
+	METRICS_TOKEN: z.string().optional(),
+	TLS_CERT: z.string().optional(),
+	TLS_KEY: z.string().optional(),
+	RETENTION_DAYS: int(0, 0),
+	SHUTDOWN_TIMEOUT_MS: int(10000, 100)
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+function toConfig(env: z.infer<typeof configSchema>) {
+	return {
+		port: env.PORT,
+		host: env.HOST,
+		origin: env.ORIGIN,
+		databaseUrl: env.DATABASE_URL,
+		guests: env.GUESTS,
+		logLevel: env.LOG_LEVEL,
+		allowedOrigins: env.ALLOWED_ORIGINS,
+		registration: env.REGISTRATION,
+		registerPerHour: env.REGISTER_PER_HOUR,
+		loginMaxFailures: env.LOGIN_MAX_FAILURES,
+		maxMessageLength: env.MAX_MESSAGE_LENGTH,
+		maxFrameBytes: env.MAX_FRAME_BYTES,
+		maxConnections: env.MAX_CONNECTIONS,
+		maxBufferedBytes: env.MAX_BUFFERED_BYTES,
+		rateLimitPerSec: env.RATE_LIMIT_PER_SEC,
+		rateLimitBurst: env.RATE_LIMIT_BURST,
+		heartbeatMs: env.HEARTBEAT_MS,
+		authTimeoutMs: env.AUTH_TIMEOUT_MS,
+		sessionDays: env.SESSION_DAYS,
+		metricsToken: env.METRICS_TOKEN || undefined,
+		tlsCert: env.TLS_CERT || undefined,
+		tlsKey: env.TLS_KEY || undefined,
+		retentionDays: env.RETENTION_DAYS,
+		shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS
+	};
+}
+
+/** Parses the environment; throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	// Treat empty strings as unset so `PORT= npm start` means the default.
+	const cleaned = Object.fromEntries(
+		Object.entries(env).filter(([k, v]) => k in configSchema.shape && v !== '')
+	);
+	const parsed = configSchema.safeParse(cleaned);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const name = String(issue.path[0] ?? 'environment');
+		throw new ConfigError(`Invalid ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
+	}
+	if (!!parsed.data.TLS_CERT !== !!parsed.data.TLS_KEY) {
+		throw new ConfigError('Invalid TLS_CERT/TLS_KEY: set both or neither');
+	}
+	return toConfig(parsed.data);
+}

@@ -1,0 +1,68 @@
+import { systemEvent } from '$lib/protocol/events';
+import { toWire } from '../chat/messages';
+import type { Bus } from './bus';
+import type { Hub } from './hub';
+
+/**
+ * Turns committed bus events into wire events for the connections that should see them.
+ * A room message is serialized once and the same string goes to every subscriber.
+ */
+export function connectFanout(
+	bus: Bus,
+	hub: Hub,
+	onDelivered?: (count: number) => void
+): () => void {
+	return bus.subscribe((event) => {
+		switch (event.kind) {
+			case 'message': {
+				const m = event.message;
+				if (m.room !== null) {
+					const data = JSON.stringify(toWire(m));
+					let n = 0;
+					for (const conn of hub.roomConnections(m.room)) {
+						conn.send(data);
+						n++;
+					}
+					onDelivered?.(n);
+					return;
+				}
+				hub.toUser(m.senderId, JSON.stringify(toWire(m, m.senderId)));
+				if (m.recipientId !== null && m.recipientId !== m.senderId) {
+					hub.toUser(m.recipientId, JSON.stringify(toWire(m, m.recipientId)));
+				}
+				return;
+			}
+			case 'room_created': {
+				const data = { name: event.room.name, topic: event.room.topic, created_by: event.by.id };
+				hub.toAll(
+					JSON.stringify({
+						...systemEvent('room_created', data),
+						from_id: event.by.id,
+						from_name: event.by.name
+					})
+				);
+				return;
+			}
+			case 'member_joined':
+			case 'member_left': {
+				// Memberships belong to the user, so every tab follows the change.
+				for (const conn of hub.connectionsOf(event.user.id)) {
+					if (event.kind === 'member_joined') hub.subscribe(conn, event.room);
+					else hub.unsubscribe(conn, event.room);
+				}
+				const data = { room: event.room, user_id: event.user.id, user_name: event.user.name };
+				const payload = JSON.stringify({
+					...systemEvent(event.kind, data),
+					from_id: event.user.id,
+					from_name: event.user.name
+				});
+				hub.toRoom(event.room, payload);
+				if (event.kind === 'member_left') hub.toUser(event.user.id, payload);
+				return;
+			}
+			case 'message_read':
+				hub.toUser(event.authorId, JSON.stringify(systemEvent('message_read', event.payload)));
+				return;
+		}
+	});
+}

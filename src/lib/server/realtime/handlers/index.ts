@@ -1,0 +1,11 @@
+import { messageHandlers } from './messages';
+import { presenceHandlers } from './presence';
+import { roomHandlers } from './rooms';
+import type { HandlerMap } from './types';
+
+/** Every protocol message type that needs an identified connection, by domain. */
+export const handlers: HandlerMap = {
+	...messageHandlers,
+	...roomHandlers,
+	...presenceHandlers
+};

@@ -1,0 +1,76 @@
+import { systemEvent } from '$lib/protocol/events';
+import { toWire, type SubmitResult } from '../../chat/messages';
+import type { HandlerContext, HandlerMap } from './types';
+
+/**
+ * The echo to the sender's connections is the acknowledgement and comes from the fan-out
+ * after commit. A repeated client_id stores nothing new: only this connection gets the
+ * original message back.
+ */
+function answerDuplicate({ conn, who }: HandlerContext, result: SubmitResult) {
+	if (result.duplicate) conn.sendEvent(toWire(result.message, who.id));
+}
+
+export const messageHandlers: HandlerMap = {
+	async message(ctx, msg) {
+		const result = await ctx.app.chat.sendToRoom(ctx.who, {
+			room: msg.room,
+			content: msg.content,
+			kind: 'text',
+			clientId: msg.client_id
+		});
+		answerDuplicate(ctx, result);
+	},
+
+	async image(ctx, msg) {
+		const result = await ctx.app.chat.sendToRoom(ctx.who, {
+			room: msg.room,
+			content: msg.url,
+			kind: 'image',
+			clientId: msg.client_id
+		});
+		answerDuplicate(ctx, result);
+	},
+
+	async private_message(ctx, msg) {
+		const result = await ctx.app.chat.sendDirect(ctx.who, {
+			toId: msg.to_id,
+			content: msg.content,
+			clientId: msg.client_id
+		});
+		answerDuplicate(ctx, result);
+	},
+
+	get_history({ app, conn, who }, msg) {
+		const limit = msg.limit ?? 50;
+		if (msg.with !== undefined) {
+			const { page } = app.chat.dmHistory(who, msg.with, msg.before, limit);
+			conn.sendEvent(
+				systemEvent('history', {
+					with: msg.with,
+					messages: page.messages.map((m) => toWire(m, who.id)),
+					has_more: page.has_more
+				})
+			);
+			return;
+		}
+		const { room, page } = app.chat.roomHistory(who, msg.room!, msg.before, limit);
+		conn.sendEvent(
+			systemEvent('history', {
+				room: room.name,
+				messages: page.messages.map((m) => toWire(m, who.id)),
+				has_more: page.has_more
+			})
+		);
+	},
+
+	resume({ app, conn, who }, msg) {
+		const upTo = Math.max(conn.subscribedUpTo, msg.after_id);
+		const { messages, truncated } = app.chat.missed(who, msg.after_id, upTo);
+		for (const m of messages) conn.sendEvent(toWire(m, who.id));
+		const lastId = messages.length ? messages[messages.length - 1].id : msg.after_id;
+		conn.sendEvent(
+			systemEvent('resumed', truncated ? { last_id: lastId, truncated: true } : { last_id: lastId })
+		);
+	}
+};

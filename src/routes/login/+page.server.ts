@@ -1,0 +1,10 @@
+import { redirect } from '@sveltejs/kit';
+import { credentialsAction } from '$lib/server/auth/form';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, '/');
+	return { reason: url.searchParams.get('reason') };
+};
+
+export const actions: Actions = { default: (event) => credentialsAction(event, 'login') };
