@@ -1,7 +1,12 @@
 import type { Event, TestClient } from './client';
 
 /** Event types that carry a message object. */
-export const MESSAGE_TYPES = new Set(['message', 'image', 'private_message', 'private_message_sent']);
+export const MESSAGE_TYPES = new Set([
+	'message',
+	'image',
+	'private_message',
+	'private_message_sent'
+]);
 
 let counter = 0;
 /** A username unique within a test run (usernames are 3–32 of A–Z a–z 0–9 _ . -). */

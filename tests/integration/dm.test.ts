@@ -44,7 +44,11 @@ describe('private_message', () => {
 		});
 		expect(got).not.toHaveProperty('room');
 		// A third party never sees it: the next DM-ish event c gets is its own.
-		const own = await sendAck(c.client, { type: 'private_message', to_id: a.user.id, content: 'hey' });
+		const own = await sendAck(c.client, {
+			type: 'private_message',
+			to_id: a.user.id,
+			content: 'hey'
+		});
 		expect(c.client.events.filter((e) => e.id === sent.id)).toHaveLength(0);
 		expect(own.to_id).toBe(a.user.id);
 		await Promise.all([a.client.close(), aTab2.close(), b.client.close(), c.client.close()]);
@@ -86,7 +90,11 @@ describe('private_message', () => {
 		const back = await connect(server, { cookie: offline.cookie });
 		back.send({ type: 'resume', after_id: before.id });
 		const resumed = await back.next('private_message');
-		expect(resumed).toMatchObject({ id: sent.id, from_id: a.user.id, content: 'while you were out' });
+		expect(resumed).toMatchObject({
+			id: sent.id,
+			from_id: a.user.id,
+			content: 'while you were out'
+		});
 		expect((await back.next('resumed')).content.last_id).toBeGreaterThanOrEqual(sent.id);
 		back.send({ type: 'get_history', with: a.user.id });
 		const history = await back.next('history');

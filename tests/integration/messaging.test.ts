@@ -131,7 +131,9 @@ describe('group commit', () => {
 		}
 		const acks = await Promise.all(
 			senders.map(async (s) => {
-				await s.client.next((e) => e.client_id === `gc-${perSender - 1}` && e.from_id === s.user.id);
+				await s.client.next(
+					(e) => e.client_id === `gc-${perSender - 1}` && e.from_id === s.user.id
+				);
 				return s.client.events.filter((e) => e.type === 'message' && e.from_id === s.user.id);
 			})
 		);
@@ -188,12 +190,18 @@ describe('across a restart', () => {
 			expect(echo).toMatchObject({ id: first.id, content: 'before restart' });
 			again.send({ type: 'private_message', to_id: first.from_id, content: 'x', client_id: 'r-2' });
 			const dmEcho = await again.next((e) => e.client_id === 'r-2');
-			expect(dmEcho).toMatchObject({ type: 'private_message_sent', id: dm.id, content: 'note to self' });
+			expect(dmEcho).toMatchObject({
+				type: 'private_message_sent',
+				id: dm.id,
+				content: 'note to self'
+			});
 			const fresh = await sendAck(again, { type: 'message', content: 'new', client_id: 'r-3' });
 			expect(fresh.id).toBeGreaterThan(dm.id);
 			const db = new Database(own.dbFile, { readonly: true });
 			try {
-				expect(db.prepare("SELECT COUNT(*) FROM messages WHERE client_id = 'r-1'").pluck().get()).toBe(1);
+				expect(
+					db.prepare("SELECT COUNT(*) FROM messages WHERE client_id = 'r-1'").pluck().get()
+				).toBe(1);
 			} finally {
 				db.close();
 			}

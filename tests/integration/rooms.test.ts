@@ -63,10 +63,19 @@ describe('create_room', () => {
 		const m = await sendAck(a.client, { type: 'message', room: name, content: 'first' });
 		expect(m.room).toBe(name);
 		a.client.send({ type: 'get_rooms' });
-		const mine = ((await a.client.next('rooms')).content as Summary[]).find((r) => r.name === name)!;
-		expect(mine).toMatchObject({ topic: 'all about it', members: 1, joined: true, last_message_id: m.id });
+		const mine = ((await a.client.next('rooms')).content as Summary[]).find(
+			(r) => r.name === name
+		)!;
+		expect(mine).toMatchObject({
+			topic: 'all about it',
+			members: 1,
+			joined: true,
+			last_message_id: m.id
+		});
 		b.client.send({ type: 'get_rooms' });
-		const theirs = ((await b.client.next('rooms')).content as Summary[]).find((r) => r.name === name)!;
+		const theirs = ((await b.client.next('rooms')).content as Summary[]).find(
+			(r) => r.name === name
+		)!;
 		expect(theirs).toMatchObject({ joined: false, unread: 0 });
 		expect(b.client.events.some((e) => e.id === m.id)).toBe(false);
 		await Promise.all([a.client.close(), b.client.close()]);

@@ -50,7 +50,7 @@ export const clientMessageSchemas = {
 		client_id: clientId.optional()
 	}),
 	// Any bad name, missing or not a string included, is `invalid_name` (checked by the handler).
-	set_name: z.object({ name: z.unknown() }),
+	set_name: z.object({ name: z.unknown().optional() }),
 	get_users: z.object({}),
 	get_stats: z.object({}),
 	get_rooms: z.object({}),
