@@ -61,8 +61,8 @@ describe('message', () => {
 		await b.client.next((e) => e.client_id === 'ob19');
 		const ids = (c: typeof reader.client, from: Set<number>) =>
 			c.events.filter((e) => e.type === 'message' && from.has(e.from_id)).map((e) => e.id);
-		await reader.client.next((e) => e.client_id === 'oa19');
-		await reader.client.next((e) => e.client_id === 'ob19');
+		await received(reader.client, (e) => e.client_id === 'oa19');
+		await received(reader.client, (e) => e.client_id === 'ob19');
 		const seen = ids(reader.client, new Set([a.user.id, b.user.id]));
 		expect(seen).toHaveLength(40);
 		expect(seen).toEqual([...seen].sort((x, y) => x - y));
@@ -208,6 +208,65 @@ describe('across a restart', () => {
 			await again.close();
 		} finally {
 			await own.dispose();
+		}
+	});
+});
+
+describe('guests', () => {
+	it('chat in rooms and DMs with ids from 1e9 that never collide with accounts', async () => {
+		const own = await startServer({ GUESTS: '1' });
+		try {
+			const guest = await connect(own, { origin: null });
+			const welcome = guest.events.find((e) => e.type === 'welcome')!.content;
+			expect(welcome.is_guest).toBe(true);
+			expect(welcome.user_id).toBeGreaterThanOrEqual(1e9);
+			const account = await userClient(own, uniq('gacc'));
+			const m = await sendAck(guest, { type: 'message', content: 'from a guest' });
+			expect(m.from_id).toBe(welcome.user_id);
+			expect((await account.client.next((e) => e.id === m.id)).from_name).toBe(welcome.user_name);
+			// DMs both ways.
+			const dm = await sendAck(guest, {
+				type: 'private_message',
+				to_id: account.user.id,
+				content: 'hi account'
+			});
+			expect((await account.client.next('private_message')).id).toBe(dm.id);
+			const reply = await sendAck(account.client, {
+				type: 'private_message',
+				to_id: welcome.user_id,
+				content: 'hi guest'
+			});
+			expect(await guest.next('private_message')).toMatchObject({
+				id: reply.id,
+				to_id: welcome.user_id
+			});
+			// Rooms: a guest may create and join; its membership lasts as long as it does.
+			const room = uniq('groom').toLowerCase();
+			guest.send({ type: 'create_room', name: room });
+			expect((await guest.next('room_joined')).content.room).toBe(room);
+			const inRoom = await sendAck(guest, { type: 'message', room, content: 'guest room' });
+			expect(inRoom.room).toBe(room);
+			await guest.close();
+			await account.client.next((e) => e.type === 'leave' && e.content.user_id === welcome.user_id);
+			// Gone: a DM to the guest's id is now not_found.
+			account.client.send({ type: 'private_message', to_id: welcome.user_id, content: 'there?' });
+			expect(await nextError(account.client)).toEqual({
+				code: 'not_found',
+				message: 'User not found or offline'
+			});
+			await account.client.close();
+			// After a restart, new guests get ids beyond every stored one.
+			const again = await own.restart();
+			try {
+				const next = await connect(again, { origin: null });
+				const id = next.events.find((e) => e.type === 'welcome')!.content.user_id;
+				expect(id).toBeGreaterThan(welcome.user_id);
+				await next.close();
+			} finally {
+				await again.dispose();
+			}
+		} finally {
+			await own.stop();
 		}
 	});
 });

@@ -17,7 +17,7 @@ const WS_PATHS = new Set(['/ws', '/']);
  * still send `resume` (see Connection.hold): long enough for a reconnecting client's first
  * frame, short enough that a client that never resumes barely notices.
  */
-const RESUME_WINDOW_MS = 300;
+const RESUME_WINDOW_MS = 150;
 /** Guest ids start here and never collide with account ids. */
 export const GUEST_ID_BASE = 1_000_000_000;
 
