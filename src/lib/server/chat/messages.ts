@@ -78,7 +78,6 @@ export function conversationKey(a: number, b: number): string {
 export class MessageStore {
 	private queue: Pending[] = [];
 	private scheduled = false;
-	private flushing: Promise<void> | null = null;
 	private readonly insert: Statement;
 	private readonly byClientId: Statement;
 	private readonly byId: Statement;
@@ -118,9 +117,10 @@ export class MessageStore {
 		});
 	}
 
-	/** Resolves once everything queued so far is committed (graceful shutdown). */
+	/** Resolves once everything queued so far is committed (graceful shutdown). A flush is
+	 * synchronous, so an empty queue means nothing is in flight. */
 	async drain(): Promise<void> {
-		while (this.queue.length > 0 || this.flushing) {
+		while (this.queue.length > 0) {
 			if (this.queue.length > 0 && !this.scheduled) this.flush();
 			await new Promise((r) => setImmediate(r));
 		}

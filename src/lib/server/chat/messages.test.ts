@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/client';
+import { LocalBus, type BusEvent } from '../realtime/bus';
+import { MessageStore, type Draft } from './messages';
+
+let sqlite: ReturnType<typeof openDatabase>['$client'];
+let store: MessageStore;
+let published: number[];
+let commits: number[];
+let general: number;
+
+beforeEach(() => {
+	sqlite = openDatabase(':memory:').$client;
+	general = sqlite.prepare("SELECT id FROM rooms WHERE name = 'general'").pluck().get() as number;
+	const bus = new LocalBus();
+	published = [];
+	bus.subscribe((e: BusEvent) => {
+		if (e.kind === 'message') published.push(e.message.id);
+	});
+	store = new MessageStore(sqlite, bus);
+	commits = [];
+	store.onCommit = (n) => commits.push(n);
+});
+afterEach(() => sqlite.close());
+
+const draft = (senderId: number, body: string, clientId: string | null = null): Draft => ({
+	roomId: general,
+	room: 'general',
+	senderId,
+	senderName: `u${senderId}`,
+	recipientId: null,
+	recipientName: null,
+	kind: 'text',
+	body,
+	clientId
+});
+
+describe('MessageStore group commit', () => {
+	it('commits drafts of one event-loop turn in one transaction, ids in submit order', async () => {
+		const results = await Promise.all(
+			Array.from({ length: 50 }, (_, i) => store.submit(draft(1 + (i % 5), `m${i}`)))
+		);
+		expect(commits).toEqual([50]);
+		const ids = results.map((r) => r.message.id);
+		expect(ids).toEqual([...ids].sort((a, b) => a - b));
+		expect(new Set(ids).size).toBe(50);
+		expect(published).toEqual(ids);
+		expect(store.lastCommittedId).toBe(ids.at(-1));
+		expect(sqlite.prepare('SELECT COUNT(*) FROM messages').pluck().get()).toBe(50);
+	});
+
+	it('splits a large burst into bounded transactions', async () => {
+		await Promise.all(Array.from({ length: 1500 }, (_, i) => store.submit(draft(1, `b${i}`))));
+		expect(commits).toEqual([1000, 500]);
+		expect(published).toHaveLength(1500);
+	});
+
+	it('stores a repeated client_id once, even within one batch, and publishes it once', async () => {
+		const [a, b] = await Promise.all([
+			store.submit(draft(1, 'first', 'same')),
+			store.submit(draft(1, 'second', 'same'))
+		]);
+		expect(a.duplicate).toBe(false);
+		expect(b).toMatchObject({ duplicate: true, message: { id: a.message.id, body: 'first' } });
+		const c = await store.submit(draft(2, 'other sender', 'same'));
+		expect(c.duplicate).toBe(false);
+		expect(published).toEqual([a.message.id, c.message.id]);
+	});
+
+	it('drain waits for everything queued', async () => {
+		for (let i = 0; i < 10; i++) void store.submit(draft(1, `d${i}`));
+		await store.drain();
+		expect(sqlite.prepare('SELECT COUNT(*) FROM messages').pluck().get()).toBe(10);
+	});
+});
