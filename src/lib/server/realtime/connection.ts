@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { batchWrites } from './write-batch';
 import type { ErrorCode } from '$lib/protocol/errors';
 import { systemEvent } from '$lib/protocol/events';
 
@@ -24,6 +26,8 @@ export const CloseCode = {
 } as const;
 
 let nextConnectionId = 1;
+/** Buffers are sent as text frames: they hold UTF-8 JSON. */
+const TEXT = { binary: false } as const;
 
 /** One WebSocket: its identity, the rooms it listens to, and a guarded send. */
 export class Connection {
@@ -47,16 +51,22 @@ export class Connection {
 	}
 
 	/**
-	 * Sends a pre-serialized frame. A reader whose unsent backlog passes the limit is cut
-	 * off (1008) so one slow consumer cannot grow the server's memory.
+	 * Sends a pre-serialized text frame. Fan-out passes one Buffer to every recipient so the
+	 * JSON is encoded once. A reader whose unsent backlog passes the limit is cut off (1008)
+	 * so one slow consumer cannot grow the server's memory.
 	 */
-	send(data: string): void {
+	send(data: string | Buffer): void {
 		if (this.ws.readyState !== 1) return;
 		if (this.ws.bufferedAmount > this.maxBufferedBytes) {
 			this.close(CloseCode.policy, 'Too slow: backlog limit exceeded');
 			return;
 		}
-		this.ws.send(data);
+		batchWrites(this.socket);
+		this.ws.send(data, TEXT);
+	}
+
+	private get socket(): Socket {
+		return (this.ws as unknown as { _socket: Socket })._socket;
 	}
 
 	sendEvent(event: object): void {
