@@ -17,7 +17,8 @@ export function connectFanout(
 			case 'message': {
 				const m = event.message;
 				if (m.room !== null) {
-					const data = JSON.stringify(toWire(m));
+					// Encoded once; every subscriber gets the same bytes.
+					const data = Buffer.from(JSON.stringify(toWire(m)));
 					let n = 0;
 					for (const conn of hub.roomConnections(m.room)) {
 						conn.sendMessage(data, m.id);
