@@ -246,6 +246,11 @@ describe('guests', () => {
 			expect((await guest.next('room_joined')).content.room).toBe(room);
 			const inRoom = await sendAck(guest, { type: 'message', room, content: 'guest room' });
 			expect(inRoom.room).toBe(room);
+			// Guests count as members: of general (all online guests) and of rooms they joined.
+			guest.send({ type: 'get_rooms' });
+			const summaries = (await guest.next('rooms')).content as { name: string; members: number }[];
+			expect(summaries.find((r) => r.name === 'general')!.members).toBe(2);
+			expect(summaries.find((r) => r.name === room)).toMatchObject({ members: 1, joined: true });
 			await guest.close();
 			await account.client.next((e) => e.type === 'leave' && e.content.user_id === welcome.user_id);
 			// Gone: a DM to the guest's id is now not_found.

@@ -4,7 +4,7 @@ import type { RoomSummary } from '$lib/protocol/events';
 import { AuthService } from './auth/service';
 import { MessageStore } from './chat/messages';
 import { ReceiptService } from './chat/receipts';
-import { RoomService } from './chat/rooms';
+import { RoomService, type Room } from './chat/rooms';
 import { ChatService } from './chat/service';
 import { loadConfig, type Config } from './config';
 import { openDatabase, type Db } from './db/client';
@@ -77,13 +77,16 @@ export class App {
 		const mine = new Set(who ? this.chat.roomsOf(who).map((r) => r.id) : []);
 		const all = this.chat.rooms.all();
 		const accountId = who && !who.isGuest ? who.id : null;
+		const guests = (r: Room) => this.chat.guestMembers(r);
 		const joined = this.chat.rooms.summaries(
 			all.filter((r) => mine.has(r.id)),
-			accountId
+			accountId,
+			guests
 		);
 		const others = this.chat.rooms.summaries(
 			all.filter((r) => !mine.has(r.id)),
-			null
+			null,
+			guests
 		);
 		return [
 			...joined.map((s) => ({ ...s, joined: true })),

@@ -111,8 +111,15 @@ export class RoomService {
 		this.bus.publish({ kind: 'member_left', room: room.name, user });
 	}
 
-	/** Room summaries as the protocol shows them; unread counts only for accounts. */
-	summaries(rooms: Room[], userId: number | null): RoomSummary[] {
+	/**
+	 * Room summaries as the protocol shows them; unread counts only for accounts. `members`
+	 * counts stored (account) memberships plus `guests(room)`, whose memberships live in memory.
+	 */
+	summaries(
+		rooms: Room[],
+		userId: number | null,
+		guests: (room: Room) => number = () => 0
+	): RoomSummary[] {
 		const members = this.sqlite
 			.prepare('SELECT COUNT(*) FROM room_members WHERE room_id = ?')
 			.pluck();
@@ -131,7 +138,7 @@ export class RoomService {
 			return {
 				name: room.name,
 				topic: room.topic,
-				members: members.get(room.id) as number,
+				members: (members.get(room.id) as number) + guests(room),
 				unread: readUpTo === null ? 0 : (unread.get(room.id, readUpTo, userId) as number),
 				last_message_id: (last.get(room.id) as number | null) ?? null
 			};

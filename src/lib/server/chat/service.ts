@@ -9,6 +9,7 @@ import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
 export interface Presence {
 	isOnline(userId: number): boolean;
 	identityOf(userId: number): Identity | undefined;
+	guestsOnline(): number;
 }
 
 /** Who may send right now; moderation answers (mutes). Throws ServiceError('muted'). */
@@ -82,6 +83,14 @@ export class ChatService {
 		this.rooms.leave(room, who, !who.isGuest);
 		if (who.isGuest) this.guestRooms.get(who.id)?.delete(room.id);
 		return room;
+	}
+
+	/** Guests in a room: every online guest is in general; others as they joined. */
+	guestMembers(room: Room): number {
+		if (room.name === DEFAULT_ROOM) return this.presence.guestsOnline();
+		let n = 0;
+		for (const rooms of this.guestRooms.values()) if (rooms.has(room.id)) n++;
+		return n;
 	}
 
 	/** A guest left for good (its connection closed). */

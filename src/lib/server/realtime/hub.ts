@@ -70,6 +70,15 @@ export class Hub {
 		return this.users.get(userId)?.connections ?? [];
 	}
 
+	/** How many of the online users are guests. */
+	guestsOnline(): number {
+		let n = 0;
+		for (const presence of this.users.values()) {
+			if (presence.connections.values().next().value?.identity?.isGuest) n++;
+		}
+		return n;
+	}
+
 	isOnline(userId: number): boolean {
 		return this.users.has(userId);
 	}
