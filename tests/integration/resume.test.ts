@@ -197,7 +197,10 @@ describe('resume, randomized', () => {
 			}
 			const conn = await connect(server, { cookie: l.cookie });
 			l.past.push(conn);
+			// Messages keep arriving between the connection sequence and the resume, and after.
+			for (let i = Math.floor(random() * 4); i > 0; i--) send();
 			conn.send({ type: 'resume', after_id: l.lastId });
+			for (let i = Math.floor(random() * 3); i > 0; i--) send();
 			l.conn = conn;
 			await conn.next('resumed');
 		};
