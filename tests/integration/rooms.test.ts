@@ -143,6 +143,19 @@ describe('join_room and leave_room', () => {
 		await Promise.all([a.client.close(), b.client.close(), bTab2.close()]);
 	});
 
+	it('joining a room one is already in answers room_joined and announces nothing', async () => {
+		const a = await userClient(server, uniq('rj'));
+		const b = await userClient(server, uniq('rjb'));
+		a.client.send({ type: 'join_room', room: 'general' });
+		const joined = await a.client.next('room_joined');
+		expect(joined.content.room).toBe('general');
+		expect(joined.content.history.messages.length).toBeLessThanOrEqual(50);
+		const fence = await sendAck(a.client, { type: 'message', content: 'fence' });
+		await b.client.next((e) => e.id === fence.id);
+		expect(b.client.all('member_joined')).toHaveLength(0);
+		await Promise.all([a.client.close(), b.client.close()]);
+	});
+
 	it('cannot leave general (forbidden); unknown rooms are not_found', async () => {
 		const a = await userClient(server, uniq('lg'));
 		a.client.send({ type: 'leave_room', room: 'general' });
