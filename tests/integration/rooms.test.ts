@@ -228,4 +228,23 @@ describe('unread counts', () => {
 		expect(await unreadOf(b.client)).toBe(0);
 		await Promise.all([a.client.close(), b.client.close()]);
 	});
+
+	it('stop at 999', async () => {
+		const a = await userClient(server, uniq('cap'));
+		const b = await userClient(server, uniq('capb'));
+		const name = roomName();
+		a.client.send({ type: 'create_room', name });
+		await a.client.next('room_joined');
+		b.client.send({ type: 'join_room', room: name });
+		await b.client.next('room_joined');
+		for (let i = 0; i < 1001; i++)
+			a.client.send({ type: 'message', room: name, content: `n${i}`, client_id: `cap-${i}` });
+		await a.client.next((e) => e.client_id === 'cap-1000');
+		b.client.send({ type: 'get_rooms' });
+		const mine = ((await b.client.next('rooms')).content as Summary[]).find(
+			(r) => r.name === name
+		)!;
+		expect(mine.unread).toBe(999);
+		await Promise.all([a.client.close(), b.client.close()]);
+	});
 });
