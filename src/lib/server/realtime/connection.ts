@@ -23,6 +23,9 @@ export const CloseCode = {
 	sessionEnded: 4001
 } as const;
 
+/** How long a closing socket may take to finish the close handshake. */
+const CLOSE_GRACE_MS = 5000;
+
 let nextConnectionId = 1;
 
 /** One WebSocket: its identity, the rooms it listens to, and a guarded send. */
@@ -70,8 +73,10 @@ export class Connection {
 	close(code: number, reason = ''): void {
 		if (this.ws.readyState === 0 || this.ws.readyState === 1) {
 			this.ws.close(code, reason.slice(0, 120));
-			// A peer that never answers the close handshake is dropped after a grace period.
-			setTimeout(() => this.ws.terminate(), 2000).unref();
+			// A peer that never answers the close handshake is dropped after a grace period. The
+			// close frame waits behind any unsent backlog, so a reader that is merely slow still
+			// gets to see why it was cut off; the backlog cannot grow meanwhile (sends stop).
+			setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
 		}
 	}
 }
