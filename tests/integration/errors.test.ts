@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, register, userClient, type TestClient } from '../helpers/client';
+import { connect, userClient, type TestClient } from '../helpers/client';
 import { rawClient } from '../helpers/raw';
 import { startServer, type TestServer } from '../helpers/server';
 
