@@ -144,6 +144,20 @@ describe('§2 the auth message', () => {
 		await watcher.close();
 	});
 
+	it('holds frames sent right behind auth until it succeeds', async () => {
+		const { user } = await register(members, 'pipeliner');
+		const c = await rawClient(members);
+		c.send({ type: 'auth', username: 'pipeliner', password: 'password123' });
+		c.send({ type: 'message', content: 'sent before the answer' });
+		c.send({ type: 'message', content: 'and another' });
+		const echo = await c.next('message');
+		expect(echo).toMatchObject({ from_id: user.id, content: 'sent before the answer' });
+		expect((await c.next('message')).content).toBe('and another');
+		expect(c.all('error')).toHaveLength(0);
+		expect(c.events[0].type).toBe('auth_success');
+		await c.close();
+	});
+
 	it('answers a wrong password with auth_failed and a reason, then closes 1008', async () => {
 		await register(members, 'wrongpw');
 		const c = await rawClient(members);

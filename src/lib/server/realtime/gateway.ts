@@ -12,6 +12,8 @@ import { CloseCode, Connection, type Identity } from './connection';
 import { handlers } from './handlers';
 
 const WS_PATHS = new Set(['/ws', '/']);
+/** Frames held per connection while its `auth` is checked (argon2 takes tens of ms). */
+const MAX_HELD_FRAMES = 64;
 const INVALID_NAME = 'Invalid name (1-20 characters required)';
 /** Guest ids start here and never collide with account ids. */
 export const GUEST_ID_BASE = 1_000_000_000;
@@ -26,6 +28,8 @@ export class Gateway {
 	private nextGuestId: number;
 	private guestCounter = 0;
 	private closing = false;
+	/** Connections whose `auth` is being checked, with the frames that arrived meanwhile. */
+	private readonly authPending = new WeakMap<Connection, [RawData, boolean][]>();
 
 	constructor(private readonly app: App) {
 		this.wss = new WebSocketServer({
@@ -189,6 +193,13 @@ export class Gateway {
 	}
 
 	private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
+		// Frames sent right behind `auth` are meant for the account: hold them until it answers.
+		const held = this.authPending.get(conn);
+		if (held) {
+			if (held.length < MAX_HELD_FRAMES) held.push([data, isBinary]);
+			else conn.error('rate_limited', 'Too many messages while logging in');
+			return;
+		}
 		if (isBinary)
 			return conn.error('invalid_message', 'Binary frames are not supported; send JSON text');
 		let msg: unknown;
@@ -249,6 +260,8 @@ export class Gateway {
 	): Promise<void> {
 		if (conn.identity && !conn.identity.isGuest)
 			return conn.error('invalid_message', 'Already authenticated');
+		this.authPending.set(conn, []);
+		let ok = false;
 		try {
 			const user = await this.app.auth.authenticate(creds, conn.remoteAddress);
 			if (!conn.isOpen) return;
@@ -263,6 +276,7 @@ export class Gateway {
 				})
 			);
 			this.admit(conn, accountIdentity(user, null));
+			ok = true;
 		} catch (err) {
 			const known = err instanceof ServiceError;
 			if (!known) this.app.log.error({ err }, 'auth failed unexpectedly');
@@ -277,6 +291,10 @@ export class Gateway {
 				})
 			);
 			conn.close(CloseCode.policy, 'Authentication failed');
+		} finally {
+			const held = this.authPending.get(conn) ?? [];
+			this.authPending.delete(conn);
+			if (ok) for (const [data, isBinary] of held) this.onFrame(conn, data, isBinary);
 		}
 	}
 
