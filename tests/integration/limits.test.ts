@@ -18,7 +18,7 @@ beforeAll(async () => {
 		startServer({ MAX_CONNECTIONS: '3' }),
 		startServer({
 			GUESTS: '1',
-			MAX_BUFFERED_BYTES: '65536',
+			MAX_BUFFERED_BYTES: '1048576',
 			MAX_MESSAGE_LENGTH: '60000',
 			MAX_FRAME_BYTES: '131072',
 			RATE_LIMIT_PER_SEC: '100000',
@@ -90,13 +90,17 @@ describe('slow consumers', () => {
 		// Stop reading: the kernel buffers fill, then the server's backlog for this socket grows.
 		(laggard.ws as unknown as { _socket: Socket })._socket.pause();
 
-		const COUNT = 160; // ~10 MB: more than loopback's socket buffers can hold
+		// One message at a time (each waits for its echo), so the fast reader never has more
+		// than one message in flight, while the laggard's unread backlog keeps growing.
+		const COUNT = 200; // 12 MB: more than loopback's socket buffers hold
 		const body = 'z'.repeat(60000);
-		for (let i = 0; i < COUNT; i++) flooder.send({ type: 'message', content: body });
 		for (let i = 0; i < COUNT; i++) {
-			expect((await reader.next('message', 30_000)).content).toHaveLength(60000);
+			flooder.send({ type: 'message', content: body });
+			await flooder.next('message', 10_000);
 		}
-		for (let i = 0; i < COUNT; i++) await flooder.next('message', 30_000);
+		for (let i = 0; i < COUNT; i++) {
+			expect((await reader.next('message', 10_000)).content).toHaveLength(60000);
+		}
 
 		// Reading again, the laggard finds part of the flood, then the close frame.
 		(laggard.ws as unknown as { _socket: Socket })._socket.resume();

@@ -73,7 +73,10 @@ export class Connection {
 			return;
 		}
 		if (this.ws.readyState !== 1) return;
-		if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+		// Only what is still unsent from earlier turns counts: frames of this turn are corked
+		// together (write-batch), so one group commit's burst to a fast reader is not mistaken
+		// for a slow reader. The first write of a turn is the one that finds the socket uncorked.
+		if (this.socket.writableCorked === 0 && this.ws.bufferedAmount > this.maxBufferedBytes) {
 			this.close(CloseCode.policy, 'Too slow: backlog limit exceeded');
 			return;
 		}
