@@ -45,6 +45,16 @@ describe('frame size', () => {
 		await other.close();
 	});
 
+	it('closes only the sender of invalid UTF-8 text (1007)', async () => {
+		const broken = await connect(small, { origin: null });
+		const other = await connect(small, { origin: null });
+		broken.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+		expect(await broken.closed).toBe(1007);
+		await other.request({ type: 'ping' }, 'pong');
+		expect(other.closeCode).toBeNull();
+		await other.close();
+	});
+
 	it('accepts a frame just under the limit', async () => {
 		const c = await connect(small, { origin: null });
 		c.send({ type: 'message', content: 'y'.repeat(900) });
@@ -90,15 +100,13 @@ describe('slow consumers', () => {
 		// Stop reading: the kernel buffers fill, then the server's backlog for this socket grows.
 		(laggard.ws as unknown as { _socket: Socket })._socket.pause();
 
-		// One message at a time (each waits for its echo), so the fast reader never has more
-		// than one message in flight, while the laggard's unread backlog keeps growing.
+		// One message at a time, each waiting until the reader and the flooder both have it: those
+		// two never have more than one message in flight, while the laggard's backlog keeps growing.
 		const COUNT = 200; // 12 MB: more than loopback's socket buffers hold
 		const body = 'z'.repeat(60000);
 		for (let i = 0; i < COUNT; i++) {
 			flooder.send({ type: 'message', content: body });
 			await flooder.next('message', 10_000);
-		}
-		for (let i = 0; i < COUNT; i++) {
 			expect((await reader.next('message', 10_000)).content).toHaveLength(60000);
 		}
 
