@@ -139,6 +139,24 @@ describe('sessions ending', () => {
 		await Promise.all([again.close(), elsewhere.close()]);
 	});
 
+	it('closes the sockets with 4001 on logout through the /logout form too', async () => {
+		const { cookie } = await register(small, 'formleaver');
+		const tab = await connect(small, { cookie });
+		const res = await fetch(`${small.url}/logout`, {
+			method: 'POST',
+			headers: {
+				cookie,
+				origin: small.url,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: '',
+			redirect: 'manual'
+		});
+		expect(res.status).toBe(303);
+		expect(await tab.closed).toBe(4001);
+	});
+
 	it('closes with 4001 on the next heartbeat once the session has expired', async () => {
 		const { cookie } = await register(small, 'expiring');
 		const { cookie: keep } = await login(small, 'expiring');
