@@ -57,8 +57,9 @@ describe('message', () => {
 			a.client.send({ type: 'message', content: `a${i}`, client_id: `oa${i}` });
 			b.client.send({ type: 'message', content: `b${i}`, client_id: `ob${i}` });
 		}
-		await a.client.next((e) => e.client_id === 'oa19');
-		await b.client.next((e) => e.client_id === 'ob19');
+		// The two senders' last messages may arrive in either order: wait for each wherever it is.
+		await received(a.client, (e) => e.client_id === 'oa19');
+		await received(b.client, (e) => e.client_id === 'ob19');
 		const ids = (c: typeof reader.client, from: Set<number>) =>
 			c.events.filter((e) => e.type === 'message' && from.has(e.from_id)).map((e) => e.id);
 		await received(reader.client, (e) => e.client_id === 'oa19');

@@ -25,6 +25,9 @@ export const CloseCode = {
 	sessionEnded: 4001
 } as const;
 
+/** How long a closing socket may take to finish the close handshake. */
+const CLOSE_GRACE_MS = 5000;
+
 let nextConnectionId = 1;
 /** Buffers are sent as text frames: they hold UTF-8 JSON. */
 const TEXT = { binary: false } as const;
@@ -70,7 +73,10 @@ export class Connection {
 			return;
 		}
 		if (this.ws.readyState !== 1) return;
-		if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+		// Only what is still unsent from earlier turns counts: frames of this turn are corked
+		// together (write-batch), so one group commit's burst to a fast reader is not mistaken
+		// for a slow reader. The first write of a turn is the one that finds the socket uncorked.
+		if (this.socket.writableCorked === 0 && this.ws.bufferedAmount > this.maxBufferedBytes) {
 			this.close(CloseCode.policy, 'Too slow: backlog limit exceeded');
 			return;
 		}
@@ -121,8 +127,10 @@ export class Connection {
 		this.release(); // what was held (a `kicked` notice, say) goes out before the close
 		if (this.ws.readyState === 0 || this.ws.readyState === 1) {
 			this.ws.close(code, reason.slice(0, 120));
-			// A peer that never answers the close handshake is dropped after a grace period.
-			setTimeout(() => this.ws.terminate(), 2000).unref();
+			// A peer that never answers the close handshake is dropped after a grace period. The
+			// close frame waits behind any unsent backlog, so a reader that is merely slow still
+			// gets to see why it was cut off; the backlog cannot grow meanwhile (sends stop).
+			setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
 		}
 	}
 }

@@ -12,6 +12,9 @@ import { CloseCode, Connection, type Identity } from './connection';
 import { handlers } from './handlers';
 
 const WS_PATHS = new Set(['/ws', '/']);
+/** Frames held per connection while its `auth` is checked (argon2 takes tens of ms). */
+const MAX_HELD_FRAMES = 64;
+const INVALID_NAME = 'Invalid name (1-20 characters required)';
 /**
  * How long live events are held back after the connection sequence while the client may
  * still send `resume` (see Connection.hold): long enough for a reconnecting client's first
@@ -31,6 +34,8 @@ export class Gateway {
 	private nextGuestId: number;
 	private guestCounter = 0;
 	private closing = false;
+	/** Connections whose `auth` is being checked, with the frames that arrived meanwhile. */
+	private readonly authPending = new WeakMap<Connection, [RawData, boolean][]>();
 
 	constructor(private readonly app: App) {
 		this.wss = new WebSocketServer({
@@ -110,6 +115,12 @@ export class Gateway {
 	}
 
 	private accept(ws: WebSocket, req: IncomingMessage, identity: Identity | null): void {
+		// Upgrades finish asynchronously, so several can pass the capacity check at once.
+		if (this.app.hub.connectionCount >= this.app.config.maxConnections) {
+			this.app.metrics?.refused('server_full');
+			ws.close(CloseCode.full, 'Server full');
+			return;
+		}
 		const conn = new Connection(
 			ws,
 			req.socket.remoteAddress ?? '',
@@ -189,6 +200,13 @@ export class Gateway {
 	}
 
 	private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
+		// Frames sent right behind `auth` are meant for the account: hold them until it answers.
+		const held = this.authPending.get(conn);
+		if (held) {
+			if (held.length < MAX_HELD_FRAMES) held.push([data, isBinary]);
+			else conn.error('rate_limited', 'Too many messages while logging in');
+			return;
+		}
 		try {
 			this.dispatch(conn, data, isBinary);
 		} finally {
@@ -215,6 +233,8 @@ export class Gateway {
 			return conn.error('unknown_type', `Unknown message type: ${type.slice(0, 64)}`);
 		const parsed = clientMessageSchemas[type].safeParse(msg);
 		if (!parsed.success) {
+			// A set_name without a usable name is the "bad set_name" of PROTOCOL.md §8.
+			if (type === 'set_name') return conn.error('invalid_name', INVALID_NAME);
 			const issue = parsed.error.issues[0];
 			const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
 			return conn.error('invalid_message', `Invalid ${type}: ${where}${issue.message}`);
@@ -254,10 +274,15 @@ export class Gateway {
 		conn: Connection,
 		creds: { username: string; password: string }
 	): Promise<void> {
-		if (conn.identity) return conn.error('invalid_message', 'Already authenticated');
+		if (conn.identity && !conn.identity.isGuest)
+			return conn.error('invalid_message', 'Already authenticated');
+		this.authPending.set(conn, []);
+		let ok = false;
 		try {
 			const user = await this.app.auth.authenticate(creds, conn.remoteAddress);
 			if (!conn.isOpen) return;
+			// A guest that logs in leaves as the guest and comes back as the account.
+			if (conn.identity) this.depart(conn, this.app.hub.detach(conn));
 			conn.sendEvent(
 				systemEvent('auth_success', {
 					user_id: user.id,
@@ -267,23 +292,36 @@ export class Gateway {
 				})
 			);
 			this.admit(conn, accountIdentity(user, null));
+			ok = true;
 		} catch (err) {
-			const reason = err instanceof ServiceError ? err.message : 'Authentication failed';
-			if (!(err instanceof ServiceError)) this.app.log.error({ err }, 'auth failed unexpectedly');
+			const known = err instanceof ServiceError;
+			if (!known) this.app.log.error({ err }, 'auth failed unexpectedly');
+			const reason = known ? err.message : 'Authentication failed';
+			const retryAfter = known ? err.details.retryAfterSeconds : undefined;
 			conn.sendEvent(
 				systemEvent('auth_failed', {
 					reason,
-					code: err instanceof ServiceError ? err.code : 'internal'
+					message: reason,
+					code: known ? err.code : 'internal',
+					...(retryAfter !== undefined && { retry_after: retryAfter })
 				})
 			);
 			conn.close(CloseCode.policy, 'Authentication failed');
+		} finally {
+			const held = this.authPending.get(conn) ?? [];
+			this.authPending.delete(conn);
+			if (ok) for (const [data, isBinary] of held) this.onFrame(conn, data, isBinary);
 		}
 	}
 
 	private onClose(conn: Connection): void {
 		if (conn.authTimer) clearTimeout(conn.authTimer);
 		this.app.metrics?.connectionClosed();
-		const wasLast = this.app.hub.remove(conn);
+		this.depart(conn, this.app.hub.remove(conn));
+	}
+
+	/** After a socket stopped being its identity's: forget a guest, tell everyone when it was the last. */
+	private depart(conn: Connection, wasLast: boolean): void {
 		const who = conn.identity;
 		if (!who || !wasLast) return;
 		if (who.isGuest) this.app.chat.forgetGuest(who.id);

@@ -43,6 +43,14 @@ export class Hub {
 	/** Removes a socket everywhere; true when it was its user's last (they went offline). */
 	remove(conn: Connection): boolean {
 		this.connections.delete(conn);
+		return this.detach(conn);
+	}
+
+	/**
+	 * Unsubscribes a socket and takes it out of its user's presence but keeps it open (a guest
+	 * that logs in with `auth` becomes someone else); true when it was its user's last.
+	 */
+	detach(conn: Connection): boolean {
 		for (const room of conn.rooms) this.rooms.get(room)?.delete(conn);
 		conn.rooms.clear();
 		if (!conn.identity) return false;
