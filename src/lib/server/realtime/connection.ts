@@ -25,6 +25,14 @@ export const CloseCode = {
 
 let nextConnectionId = 1;
 
+/** Who counts what a connection refuses or cuts (the metrics); shared by every connection. */
+export interface ConnectionObserver {
+	errorSent(code: string): void;
+	disconnected(reason: string): void;
+}
+
+const unobserved: ConnectionObserver = { errorSent() {}, disconnected() {} };
+
 /** One WebSocket: its identity, the rooms it listens to, and a guarded send. */
 export class Connection {
 	readonly id = nextConnectionId++;
@@ -39,7 +47,8 @@ export class Connection {
 	constructor(
 		readonly ws: WebSocket,
 		readonly remoteAddress: string,
-		private readonly maxBufferedBytes: number
+		private readonly maxBufferedBytes: number,
+		private readonly observer: ConnectionObserver = unobserved
 	) {}
 
 	get isOpen(): boolean {
@@ -53,6 +62,7 @@ export class Connection {
 	send(data: string): void {
 		if (this.ws.readyState !== 1) return;
 		if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+			this.observer.disconnected('slow_consumer');
 			this.close(CloseCode.policy, 'Too slow: backlog limit exceeded');
 			return;
 		}
@@ -64,6 +74,7 @@ export class Connection {
 	}
 
 	error(code: ErrorCode, message: string): void {
+		this.observer.errorSent(code);
 		this.sendEvent(systemEvent('error', { code, message }));
 	}
 
