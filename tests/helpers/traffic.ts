@@ -18,7 +18,9 @@ export class Sender {
 	constructor(
 		readonly client: TestClient,
 		readonly name: string,
-		private readonly window = 4
+		private readonly window = 4,
+		/** The message body for a client_id (small by default). */
+		private readonly body: (clientId: string) => string = (id) => `body of ${id}`
 	) {
 		client.ws.on('message', (data, isBinary) => {
 			if (isBinary) return;
@@ -51,7 +53,7 @@ export class Sender {
 	/** Sends again (same client_id) what was never acknowledged, on a new client. */
 	resendPending(client: TestClient): string[] {
 		const ids = [...this.pending];
-		for (const id of ids) client.send({ type: 'message', content: `body of ${id}`, client_id: id });
+		for (const id of ids) client.send({ type: 'message', content: this.body(id), client_id: id });
 		return ids;
 	}
 
@@ -59,7 +61,7 @@ export class Sender {
 		if (this.client.ws.readyState !== 1) return;
 		const clientId = `${this.name}-${++this.sent}`;
 		this.pending.add(clientId);
-		this.client.send({ type: 'message', content: `body of ${clientId}`, client_id: clientId });
+		this.client.send({ type: 'message', content: this.body(clientId), client_id: clientId });
 	}
 }
 
