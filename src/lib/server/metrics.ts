@@ -28,7 +28,7 @@ export class Metrics {
 	});
 	private readonly deliveries = new Counter({
 		name: 'chat_deliveries_total',
-		help: 'Message frames handed to connections by the fan-out',
+		help: 'Message frames (room and private) handed to connections by the fan-out',
 		registers: [this.registry]
 	});
 	private readonly errors = new Counter({
@@ -45,7 +45,7 @@ export class Metrics {
 	});
 	private readonly disconnects = new Counter({
 		name: 'chat_disconnects_total',
-		help: 'Connections the server cut, by reason (slow_consumer, too_large, heartbeat, …)',
+		help: 'Connections the server cut, by reason (slow_consumer, too_large, heartbeat, auth_failed, …)',
 		labelNames: ['reason'] as const,
 		registers: [this.registry]
 	});

@@ -26,10 +26,11 @@ export function connectFanout(
 					onDelivered?.(n);
 					return;
 				}
-				hub.toUser(m.senderId, JSON.stringify(toWire(m, m.senderId)));
+				let n = hub.toUser(m.senderId, JSON.stringify(toWire(m, m.senderId)));
 				if (m.recipientId !== null && m.recipientId !== m.senderId) {
-					hub.toUser(m.recipientId, JSON.stringify(toWire(m, m.recipientId)));
+					n += hub.toUser(m.recipientId, JSON.stringify(toWire(m, m.recipientId)));
 				}
+				onDelivered?.(n);
 				return;
 			}
 			case 'room_created': {

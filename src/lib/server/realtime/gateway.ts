@@ -274,6 +274,7 @@ export class Gateway {
 					code: err instanceof ServiceError ? err.code : 'internal'
 				})
 			);
+			this.app.metrics.disconnected('auth_failed');
 			conn.close(CloseCode.policy, 'Authentication failed');
 		}
 	}

@@ -92,10 +92,12 @@ export class Hub {
 		}
 	}
 
-	toUser(userId: number, data: string): void {
+	/** Sends to every connection of a user; returns how many that was. */
+	toUser(userId: number, data: string): number {
 		const presence = this.users.get(userId);
-		if (!presence) return;
+		if (!presence) return 0;
 		for (const conn of presence.connections) conn.send(data);
+		return presence.connections.size;
 	}
 
 	/** To every identified connection, optionally skipping one user's. */
