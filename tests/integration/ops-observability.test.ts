@@ -5,7 +5,12 @@ import { startServer, type TestServer } from '../helpers/server';
 const TOKEN = 'scrape-secret-1';
 let server: TestServer;
 beforeAll(async () => {
-	server = await startServer({ METRICS_TOKEN: TOKEN, LOG_LEVEL: 'info', RATE_LIMIT_BURST: '4' });
+	server = await startServer({
+		METRICS_TOKEN: TOKEN,
+		LOG_LEVEL: 'info',
+		RATE_LIMIT_BURST: '4',
+		RATE_LIMIT_PER_SEC: '0.001'
+	});
 });
 afterAll(() => server?.dispose());
 
