@@ -19,6 +19,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const STRICT_CSP =
 	"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+const QUIET_PATHS = new Set(['/healthz', '/metrics']);
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const app = getApp();
@@ -45,7 +47,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const route = event.route.id ?? 'unmatched';
 	app.metrics.httpRequest(event.request.method, route, response.status, seconds);
 	// Path only: query strings may carry tokens. Never bodies (passwords, message text).
-	app.log.info(
+	// Health checks and scrapes come every few seconds: debug, so they do not drown the rest.
+	const level = QUIET_PATHS.has(event.url.pathname) ? 'debug' : 'info';
+	app.log[level](
 		{
 			req: requestId,
 			method: event.request.method,

@@ -100,15 +100,22 @@ describe('GET /metrics', () => {
 
 describe('request ids and logs', () => {
 	it('answers every request with an X-Request-Id, keeping a well-formed incoming one', async () => {
-		const own = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'edge-42.a' } });
+		const own = await fetch(`${server.url}/api/rooms`, {
+			headers: { 'x-request-id': 'edge-42.a' }
+		});
 		expect(own.headers.get('x-request-id')).toBe('edge-42.a');
-		const made = await fetch(`${server.url}/healthz`, {
+		const made = await fetch(`${server.url}/api/rooms`, {
 			headers: { 'x-request-id': 'bad id with spaces' }
 		});
 		expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 		const line = await logLine((l) => l.req === 'edge-42.a');
-		expect(line).toMatchObject({ level: 30, method: 'GET', path: '/healthz', status: 200 });
+		expect(line).toMatchObject({ level: 30, method: 'GET', path: '/api/rooms', status: 401 });
 		expect(typeof line.ms).toBe('number');
+		// Health checks are logged at debug only.
+		await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'probe-1' } });
+		await fetch(`${server.url}/api/rooms`, { headers: { 'x-request-id': 'after-probe' } });
+		await logLine((l) => l.req === 'after-probe'); // lines are in order: the probe's would be before
+		expect(server.output()).not.toContain('probe-1');
 	});
 
 	it('never logs passwords or message text at info level', async () => {
