@@ -37,8 +37,10 @@ if (process.env.SKIP_BUILD !== '1') buildIfStale();
 
 // Without ORIGIN, adapter-node assumes https; tell it the scheme this server really speaks
 // through a header that we set ourselves on every request (a client cannot spoof it).
+// Behind a proxy the operator sets ORIGIN or PROTOCOL_HEADER (e.g. x-forwarded-proto): theirs wins.
 const SCHEME_HEADER = 'x-chat-server-scheme';
-if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
+if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER)
+	process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 
 let app;
 let handler;
@@ -76,17 +78,33 @@ server.listen(config.port, config.host, () => {
 	);
 });
 
+/**
+ * Graceful shutdown: stop accepting (HTTP and WebSocket), close sockets with 1001, let
+ * HTTP requests in flight finish, commit the write queue, close the database, exit 0.
+ * Anything still running after SHUTDOWN_TIMEOUT_MS is abandoned with exit code 1; every
+ * acknowledged message is committed by then, since the echo follows the commit.
+ */
 let stopping = false;
 async function shutdown(signal) {
 	if (stopping) return;
 	stopping = true;
+	const started = Date.now();
 	log.info({ signal }, 'shutting down');
-	const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
+	const force = setTimeout(() => {
+		log.error({ ms: Date.now() - started }, 'shutdown timed out; exiting');
+		process.exit(1);
+	}, config.shutdownTimeoutMs);
 	force.unref();
-	server.close();
-	server.closeIdleConnections?.();
+	const httpClosed = new Promise((resolve) => server.close(resolve));
+	server.closeIdleConnections();
+	await app.closeSockets();
+	// Requests in flight get half the budget; keep-alive connections that linger are cut.
+	const grace = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs / 2);
+	await httpClosed;
+	clearTimeout(grace);
 	await app.close();
 	clearTimeout(force);
+	log.info({ ms: Date.now() - started }, 'shut down');
 	process.exit(0);
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -8,6 +8,8 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			sessionId: string | null;
+			/** X-Request-Id of this request (generated or accepted); in every log line about it. */
+			requestId: string;
 		}
 	}
 }

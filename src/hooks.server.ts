@@ -1,4 +1,5 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { setSessionCookie } from '$lib/server/auth/cookies';
@@ -8,8 +9,25 @@ export const init: ServerInit = () => {
 	getApp();
 };
 
+/** An incoming X-Request-Id is kept (a proxy's id ties its log to ours) if it looks like one. */
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Pages get SvelteKit's CSP (svelte.config.js, with nonces); everything else (API JSON,
+ * errors, /metrics) gets one that allows nothing, so no response can be framed or run code.
+ */
+const STRICT_CSP =
+	"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const QUIET_PATHS = new Set(['/healthz', '/metrics']);
+
 export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
 	const app = getApp();
+	const incoming = event.request.headers.get('x-request-id');
+	const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+	event.locals.requestId = requestId;
+
 	const token = event.cookies.get(SESSION_COOKIE);
 	const found = token ? app.auth.sessions.validate(token) : null;
 	event.locals.user = found && !found.user.bannedAt ? found.user : null;
@@ -22,7 +40,44 @@ export const handle: Handle = async ({ event, resolve }) => {
 			event.url.protocol === 'https:'
 		);
 	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
+	setSecurityHeaders(response.headers);
+	response.headers.set('X-Request-Id', requestId);
+
+	const seconds = (performance.now() - started) / 1000;
+	const route = event.route.id ?? 'unmatched';
+	app.metrics.httpRequest(event.request.method, route, response.status, seconds);
+	// Path only: query strings may carry tokens. Never bodies (passwords, message text).
+	// Health checks and scrapes come every few seconds: debug, so they do not drown the rest.
+	const level = QUIET_PATHS.has(event.url.pathname) ? 'debug' : 'info';
+	app.log[level](
+		{
+			req: requestId,
+			method: event.request.method,
+			path: event.url.pathname,
+			status: response.status,
+			ms: Math.round(seconds * 10000) / 10,
+			user: event.locals.user?.id
+		},
+		'request'
+	);
 	return response;
+};
+
+function setSecurityHeaders(headers: Headers): void {
+	if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', STRICT_CSP);
+	headers.set('X-Content-Type-Options', 'nosniff');
+	headers.set('Referrer-Policy', 'same-origin');
+	// For browsers that predate CSP's frame-ancestors.
+	headers.set('X-Frame-Options', 'DENY');
+}
+
+/** Unexpected errors: logged with the request id, shown to the user as a bare 500. */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status !== 404) {
+		getApp().log.error(
+			{ req: event.locals.requestId, path: event.url.pathname, err: error },
+			'request failed'
+		);
+	}
+	return { message, code: status === 404 ? 'not_found' : 'internal' };
 };

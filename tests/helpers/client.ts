@@ -109,7 +109,7 @@ export async function connect(server: TestServer, opts: ConnectOptions = {}): Pr
 	return client;
 }
 
-/** The HTTP status an upgrade attempt gets (101 when accepted). */
+/** The HTTP status an upgrade attempt gets (101 when accepted, 0 when nothing answers). */
 export function upgradeStatus(
 	server: TestServer,
 	path = '/ws',
@@ -122,7 +122,7 @@ export function upgradeStatus(
 			ws.close();
 		});
 		ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-		ws.once('error', () => {});
+		ws.once('error', () => resolve(0));
 	});
 }
 

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,12 +64,14 @@ export async function startServer(
 	proc.stdout!.on('data', (d) => (log += d));
 	proc.stderr!.on('data', (d) => (log += d));
 	const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-	await waitForHealth(port, proc, () => log);
+	// With TLS_CERT the same port speaks HTTPS and WSS (self-signed in tests).
+	const tls = !!env.TLS_CERT;
+	await waitForHealth(port, tls, proc, () => log);
 
 	const server: TestServer = {
 		port,
-		url: `http://127.0.0.1:${port}`,
-		wsUrl: `ws://127.0.0.1:${port}/ws`,
+		url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+		wsUrl: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`,
 		dbFile,
 		dir,
 		proc,
@@ -89,16 +93,31 @@ export async function startServer(
 	return server;
 }
 
-async function waitForHealth(port: number, proc: ChildProcess, log: () => string): Promise<void> {
+/** The status of GET /healthz, or 0 when nothing answers yet (self-signed TLS accepted). */
+function healthStatus(port: number, tls: boolean): Promise<number> {
+	return new Promise((resolve) => {
+		const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}/healthz`;
+		const req = tls
+			? httpsGet(url, { rejectUnauthorized: false, agent: false }, done)
+			: httpGet(url, { agent: false }, done);
+		req.on('error', () => resolve(0));
+		function done(res: import('node:http').IncomingMessage) {
+			res.resume();
+			resolve(res.statusCode ?? 0);
+		}
+	});
+}
+
+async function waitForHealth(
+	port: number,
+	tls: boolean,
+	proc: ChildProcess,
+	log: () => string
+): Promise<void> {
 	const deadline = Date.now() + 20_000;
 	while (Date.now() < deadline) {
 		if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${log()}`);
-		try {
-			const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-			if (res.ok) return;
-		} catch {
-			// not listening yet
-		}
+		if ((await healthStatus(port, tls)) === 200) return;
 		await new Promise((r) => setTimeout(r, 50));
 	}
 	proc.kill('SIGKILL');

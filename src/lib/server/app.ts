@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { RoomSummary } from '$lib/protocol/events';
 import { AuthService } from './auth/service';
 import { MessageStore } from './chat/messages';
+import { Retention } from './chat/retention';
 import { ReceiptService } from './chat/receipts';
 import { RoomService, type Room } from './chat/rooms';
 import { ChatService } from './chat/service';
@@ -35,6 +36,7 @@ export class App {
 	readonly receipts: ReceiptService;
 	readonly moderation: ModerationService;
 	readonly gateway: Gateway;
+	readonly retention: Retention;
 	private readonly startedAt = Date.now();
 
 	constructor(readonly config: Config) {
@@ -44,6 +46,8 @@ export class App {
 		this.auth = new AuthService(this.db, config);
 		const store = new MessageStore(this.sqlite, this.bus);
 		store.onCommit = (n, s) => this.metrics.committed(n, s);
+		store.onPublished = (received, committed, fannedOut) =>
+			this.metrics.sendLatency(received, committed, fannedOut);
 		const rooms = new RoomService(this.sqlite, this.bus);
 		this.chat = new ChatService(config, store, rooms, this.hub, this.auth);
 		this.chat.onRateLimited = () => this.metrics.rateLimitedSend();
@@ -52,9 +56,23 @@ export class App {
 		this.receipts = new ReceiptService(this.sqlite, this.chat, this.bus);
 		connectFanout(this.bus, this.hub, (n) => this.metrics.delivered(n));
 		this.bus.subscribe((e) => {
-			if (e.kind === 'message') this.metrics.messageCommitted(e.message.kind);
+			if (e.kind === 'message')
+				this.metrics.messageCommitted(e.message.room === null ? 'private' : e.message.kind);
 		});
+		this.metrics.observe({
+			connections: () => this.hub.connectionCount,
+			usersOnline: () => this.hub.usersOnline,
+			bufferedBytes: () => {
+				let sum = 0;
+				for (const conn of this.hub.connections) sum += conn.ws.bufferedAmount;
+				return sum;
+			}
+		});
+		this.retention = new Retention(this.sqlite, config.retentionDays, this.log, (n) =>
+			this.metrics.retained(n)
+		);
 		this.gateway = new Gateway(this);
+		this.retention.start();
 	}
 
 	uptimeSeconds(): number {
@@ -62,7 +80,6 @@ export class App {
 	}
 
 	stats() {
-		this.metrics.usersOnline.set(this.hub.usersOnline);
 		return {
 			users_online: this.hub.usersOnline,
 			connections: this.hub.connectionCount,
@@ -101,11 +118,22 @@ export class App {
 		for (const conn of this.hub.connectionsOf(userId)) conn.identity!.name = name;
 	}
 
-	/** Graceful stop: refuse new sockets, close open ones with 1001, flush writes, close the db. */
+	/**
+	 * Graceful stop, step one: refuse new sockets and close open ones with 1001. Frames that
+	 * arrive from now on are ignored; what was already queued is still committed by close().
+	 */
+	closeSockets(): Promise<void> {
+		this.retention.stop();
+		return this.gateway.closeAll(1001, 'Server shutting down');
+	}
+
+	/** Graceful stop: close the sockets, commit the write queue, close the database. */
 	async close(): Promise<void> {
-		this.gateway.closeAll(1001, 'Server shutting down');
+		await this.closeSockets();
 		await this.chat.store.drain();
+		await this.retention.stop();
 		this.sqlite.close();
+		this.log.info('database closed');
 	}
 }
 

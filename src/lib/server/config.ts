@@ -59,7 +59,13 @@ const configSchema = z.object({
 	TLS_CERT: z.string().optional(),
 	TLS_KEY: z.string().optional(),
 	RETENTION_DAYS: int(0, 0),
-	SHUTDOWN_TIMEOUT_MS: int(10000, 100)
+	SHUTDOWN_TIMEOUT_MS: int(10000, 100),
+	// Behind a reverse proxy: adapter-node reads these for HTTP requests (PROTOCOL_HEADER only
+	// there); the gateway reads ADDRESS_HEADER, XFF_DEPTH and HOST_HEADER the same way.
+	ADDRESS_HEADER: z.string().toLowerCase().optional(),
+	XFF_DEPTH: int(1, 1),
+	HOST_HEADER: z.string().toLowerCase().optional(),
+	PROTOCOL_HEADER: z.string().toLowerCase().optional()
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -93,7 +99,12 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		tlsCert: env.TLS_CERT || undefined,
 		tlsKey: env.TLS_KEY || undefined,
 		retentionDays: env.RETENTION_DAYS,
-		shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS
+		shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+		proxy: {
+			addressHeader: env.ADDRESS_HEADER,
+			xffDepth: env.XFF_DEPTH,
+			hostHeader: env.HOST_HEADER
+		}
 	};
 }
 

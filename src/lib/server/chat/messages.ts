@@ -37,6 +37,8 @@ export interface SubmitResult {
 
 interface Pending {
 	draft: Draft;
+	/** performance.now() when the frame arrived, for the send-latency metrics. */
+	receivedAt: number;
 	resolve: (result: SubmitResult) => void;
 	reject: (err: unknown) => void;
 }
@@ -85,6 +87,9 @@ export class MessageStore {
 	private lastId: number;
 	/** Observers of commit batches (metrics). */
 	onCommit: ((count: number, seconds: number) => void) | null = null;
+	/** Observes each new message's received → committed → fanned-out times (performance.now()). */
+	onPublished: ((receivedAt: number, committedAt: number, fannedOutAt: number) => void) | null =
+		null;
 
 	constructor(
 		private readonly sqlite: Database,
@@ -107,9 +112,10 @@ export class MessageStore {
 		return this.lastId;
 	}
 
-	submit(draft: Draft): Promise<SubmitResult> {
+	/** Queues a draft; `receivedAt` is when its frame arrived (defaults to now). */
+	submit(draft: Draft, receivedAt = performance.now()): Promise<SubmitResult> {
 		return new Promise((resolve, reject) => {
-			this.queue.push({ draft, resolve, reject });
+			this.queue.push({ draft, receivedAt, resolve, reject });
 			if (!this.scheduled) {
 				this.scheduled = true;
 				setImmediate(() => this.flush());
@@ -147,12 +153,16 @@ export class MessageStore {
 			for (const p of batch) p.reject(err);
 			return;
 		}
-		this.onCommit?.(batch.length, (performance.now() - started) / 1000);
+		// One clock read per batch and one per published message: the fan-out is synchronous,
+		// so the time after publish() is when every recipient's socket has the frame.
+		const committedAt = performance.now();
+		this.onCommit?.(batch.length, (committedAt - started) / 1000);
 		for (let i = 0; i < batch.length; i++) {
 			const result = results[i];
 			if (!result.duplicate) {
 				this.lastId = result.message.id;
 				this.bus.publish({ kind: 'message', message: result.message });
+				this.onPublished?.(batch[i].receivedAt, committedAt, performance.now());
 			}
 			batch[i].resolve(result);
 		}

@@ -103,44 +103,56 @@ export class ChatService {
 
 	async sendToRoom(
 		who: Identity,
-		input: { room?: string; content: string; kind: 'text' | 'image'; clientId?: string }
+		input: {
+			room?: string;
+			content: string;
+			kind: 'text' | 'image';
+			clientId?: string;
+			receivedAt?: number;
+		}
 	): Promise<SubmitResult> {
 		const body =
 			input.kind === 'image' ? validateImageUrl(input.content) : this.validateText(input.content);
 		this.admit(who);
 		const room = this.rooms.require(input.room ?? DEFAULT_ROOM);
 		if (!this.isMember(who, room)) throw forbidden(`You are not in ${room.name}; join it first`);
-		return this.store.submit({
-			roomId: room.id,
-			room: room.name,
-			senderId: who.id,
-			senderName: who.name,
-			recipientId: null,
-			recipientName: null,
-			kind: input.kind,
-			body,
-			clientId: input.clientId ?? null
-		});
+		return this.store.submit(
+			{
+				roomId: room.id,
+				room: room.name,
+				senderId: who.id,
+				senderName: who.name,
+				recipientId: null,
+				recipientName: null,
+				kind: input.kind,
+				body,
+				clientId: input.clientId ?? null
+			},
+			input.receivedAt
+		);
 	}
 
 	async sendDirect(
 		who: Identity,
-		input: { toId: number; content: string; clientId?: string }
+		input: { toId: number; content: string; clientId?: string; receivedAt?: number }
 	): Promise<SubmitResult> {
 		const body = this.validateText(input.content);
 		this.admit(who);
 		const recipient = this.resolveUser(input.toId);
-		return this.store.submit({
-			roomId: null,
-			room: null,
-			senderId: who.id,
-			senderName: who.name,
-			recipientId: recipient.id,
-			recipientName: recipient.name,
-			kind: 'text',
-			body,
-			clientId: input.clientId ?? null
-		});
+		return this.store.submit(
+			{
+				roomId: null,
+				room: null,
+				senderId: who.id,
+				senderName: who.name,
+				recipientId: recipient.id,
+				recipientName: recipient.name,
+				kind: 'text',
+				body,
+				clientId: input.clientId ?? null
+			},
+			input.receivedAt
+		);
 	}
 
 	/** An account (online or not) or an online guest; anything else is not_found. */

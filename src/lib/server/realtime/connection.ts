@@ -32,6 +32,14 @@ let nextConnectionId = 1;
 /** Buffers are sent as text frames: they hold UTF-8 JSON. */
 const TEXT = { binary: false } as const;
 
+/** Who counts what a connection refuses or cuts (the metrics); shared by every connection. */
+export interface ConnectionObserver {
+	errorSent(code: string): void;
+	disconnected(reason: string): void;
+}
+
+const unobserved: ConnectionObserver = { errorSent() {}, disconnected() {} };
+
 /** One WebSocket: its identity, the rooms it listens to, and a guarded send. */
 export class Connection {
 	readonly id = nextConnectionId++;
@@ -46,6 +54,8 @@ export class Connection {
 	 */
 	private held: (string | Buffer)[] | null = null;
 	private holdTimer: NodeJS.Timeout | null = null;
+	/** Unsent bytes when the current turn's first frame was queued (see send). */
+	private backlogAtTurnStart = 0;
 	/** The highest message id sent (or held) live on this connection. */
 	lastLiveId = 0;
 	connectedAt = Math.floor(Date.now() / 1000);
@@ -55,7 +65,8 @@ export class Connection {
 	constructor(
 		readonly ws: WebSocket,
 		readonly remoteAddress: string,
-		private readonly maxBufferedBytes: number
+		private readonly maxBufferedBytes: number,
+		private readonly observer: ConnectionObserver = unobserved
 	) {}
 
 	get isOpen(): boolean {
@@ -73,14 +84,17 @@ export class Connection {
 			return;
 		}
 		if (this.ws.readyState !== 1) return;
-		// Only what is still unsent from earlier turns counts: frames of this turn are corked
-		// together (write-batch), so one group commit's burst to a fast reader is not mistaken
-		// for a slow reader. The first write of a turn is the one that finds the socket uncorked.
-		if (this.socket.writableCorked === 0 && this.ws.bufferedAmount > this.maxBufferedBytes) {
+		// Frames corked during this turn (batchWrites) are not a backlog yet: a whole group
+		// commit fanned out at once would otherwise cut off a reader that keeps up. Judge by
+		// what was still unsent when the turn began.
+		const socket = this.socket;
+		if (socket.writableCorked === 0) this.backlogAtTurnStart = this.ws.bufferedAmount;
+		if (this.backlogAtTurnStart > this.maxBufferedBytes) {
+			this.observer.disconnected('slow_consumer');
 			this.close(CloseCode.policy, 'Too slow: backlog limit exceeded');
 			return;
 		}
-		batchWrites(this.socket);
+		batchWrites(socket);
 		this.ws.send(data, TEXT);
 	}
 
@@ -120,6 +134,7 @@ export class Connection {
 	}
 
 	error(code: ErrorCode, message: string): void {
+		this.observer.errorSent(code);
 		this.sendEvent(systemEvent('error', { code, message }));
 	}
 

@@ -28,12 +28,17 @@ export function connectFanout(
 					return;
 				}
 				// A DM goes to every connection of both parties, each in its own form.
+				let n = 0;
 				const toParty = (userId: number) => {
 					const data = JSON.stringify(toWire(m, userId));
-					for (const conn of hub.connectionsOf(userId)) conn.sendMessage(data, m.id);
+					for (const conn of hub.connectionsOf(userId)) {
+						conn.sendMessage(data, m.id);
+						n++;
+					}
 				};
 				toParty(m.senderId);
 				if (m.recipientId !== null && m.recipientId !== m.senderId) toParty(m.recipientId);
+				onDelivered?.(n);
 				return;
 			}
 			case 'room_created': {

@@ -10,6 +10,7 @@ import { DEFAULT_ROOM } from '../chat/rooms';
 import { ServiceError } from '../errors';
 import { CloseCode, Connection, type Identity } from './connection';
 import { handlers } from './handlers';
+import { clientAddress, requestHost } from './address';
 
 const WS_PATHS = new Set(['/ws', '/']);
 /** Frames held per connection while its `auth` is checked (argon2 takes tens of ms). */
@@ -36,6 +37,7 @@ export class Gateway {
 	private closing = false;
 	/** Connections whose `auth` is being checked, with the frames that arrived meanwhile. */
 	private readonly authPending = new WeakMap<Connection, [RawData, boolean][]>();
+	private onAllClosed: (() => void) | null = null;
 
 	constructor(private readonly app: App) {
 		this.wss = new WebSocketServer({
@@ -70,9 +72,12 @@ export class Gateway {
 		socket.on('error', () => socket.destroy());
 		const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 		if (!WS_PATHS.has(path)) return refuse(socket, 404, 'Not Found');
-		if (this.closing) return refuse(socket, 503, 'Shutting down');
+		if (this.closing) {
+			this.app.metrics.refused('shutting_down');
+			return refuse(socket, 503, 'Shutting down');
+		}
 		if (this.app.hub.connectionCount >= this.app.config.maxConnections) {
-			this.app.metrics?.refused('server_full');
+			this.app.metrics.refused('server_full');
 			return refuse(socket, 503, 'Server full');
 		}
 		let identity: Identity | null = null;
@@ -82,7 +87,7 @@ export class Gateway {
 			);
 			if (found) {
 				if (found.user.bannedAt) {
-					this.app.metrics?.refused('banned');
+					this.app.metrics.refused('banned');
 					return refuse(socket, 403, 'Banned');
 				}
 				identity = accountIdentity(found.user, found.session.id);
@@ -102,7 +107,7 @@ export class Gateway {
 		if (this.app.config.allowedOrigins.includes(origin)) return true;
 		if (this.app.config.origin) return origin === this.app.config.origin;
 		try {
-			return new URL(origin).host === req.headers.host;
+			return new URL(origin).host === requestHost(req, this.app.config.proxy);
 		} catch {
 			return false;
 		}
@@ -117,30 +122,35 @@ export class Gateway {
 	private accept(ws: WebSocket, req: IncomingMessage, identity: Identity | null): void {
 		// Upgrades finish asynchronously, so several can pass the capacity check at once.
 		if (this.app.hub.connectionCount >= this.app.config.maxConnections) {
-			this.app.metrics?.refused('server_full');
+			this.app.metrics.refused('server_full');
 			ws.close(CloseCode.full, 'Server full');
 			return;
 		}
+		const { app } = this;
 		const conn = new Connection(
 			ws,
-			req.socket.remoteAddress ?? '',
-			this.app.config.maxBufferedBytes
+			clientAddress(req, app.config.proxy),
+			app.config.maxBufferedBytes,
+			app.metrics
 		);
-		this.app.hub.add(conn);
-		this.app.metrics?.connectionOpened();
+		app.hub.add(conn);
+		app.log.debug({ conn: conn.id, address: conn.remoteAddress }, 'connection opened');
 		ws.on('pong', () => (conn.alive = true));
 		ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
-		ws.on('close', () => this.onClose(conn));
+		ws.on('close', (code) => this.onClose(conn, code));
 		ws.on('error', (err) => {
-			this.app.log.debug({ conn: conn.id, err: err.message }, 'socket error');
+			// ws closes the socket itself: 1009 for an oversized frame, 1007 for invalid UTF-8, 1002…
+			const code = (err as Error & { code?: string }).code;
+			app.metrics.disconnected(WS_ERRORS[code ?? ''] ?? 'protocol_error');
+			app.log.info({ conn: conn.id, err: err.message }, 'connection closed on a protocol error');
 		});
 		if (identity) {
 			this.admit(conn, identity);
 		} else {
-			conn.authTimer = setTimeout(
-				() => conn.close(CloseCode.policy, 'Authentication required'),
-				this.app.config.authTimeoutMs
-			);
+			conn.authTimer = setTimeout(() => {
+				app.metrics.disconnected('auth_timeout');
+				conn.close(CloseCode.policy, 'Authentication required');
+			}, app.config.authTimeoutMs);
 		}
 	}
 
@@ -200,6 +210,8 @@ export class Gateway {
 	}
 
 	private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
+		// Shutting down: the socket is closing and the database is about to close.
+		if (this.closing) return;
 		// Frames sent right behind `auth` are meant for the account: hold them until it answers.
 		const held = this.authPending.get(conn);
 		if (held) {
@@ -207,15 +219,16 @@ export class Gateway {
 			else conn.error('rate_limited', 'Too many messages while logging in');
 			return;
 		}
+		const receivedAt = performance.now();
 		try {
-			this.dispatch(conn, data, isBinary);
+			this.dispatch(conn, data, isBinary, receivedAt);
 		} finally {
 			// The client's first frame ends the resume window (a `resume` ends it itself).
 			conn.release();
 		}
 	}
 
-	private dispatch(conn: Connection, data: RawData, isBinary: boolean): void {
+	private dispatch(conn: Connection, data: RawData, isBinary: boolean, receivedAt: number): void {
 		if (isBinary)
 			return conn.error('invalid_message', 'Binary frames are not supported; send JSON text');
 		let msg: unknown;
@@ -250,7 +263,7 @@ export class Gateway {
 		const handler = handlers[type] as
 			((ctx: unknown, msg: unknown) => void | Promise<void>) | undefined;
 		if (!handler) return conn.error('unknown_type', `Unknown message type: ${type}`);
-		const ctx = { app: this.app, conn, who: conn.identity };
+		const ctx = { app: this.app, conn, who: conn.identity, receivedAt };
 		try {
 			const result = handler(ctx, parsed.data);
 			if (result) result.catch((err) => this.fail(conn, type, err));
@@ -260,12 +273,8 @@ export class Gateway {
 	}
 
 	private fail(conn: Connection, type: string, err: unknown): void {
-		if (err instanceof ServiceError) {
-			this.app.metrics?.errorSent(err.code);
-			return conn.error(err.code, err.message);
-		}
+		if (err instanceof ServiceError) return conn.error(err.code, err.message);
 		this.app.log.error({ conn: conn.id, type, err }, 'handler failed');
-		this.app.metrics?.errorSent('internal');
 		conn.error('invalid_message', 'The server could not process that message');
 	}
 
@@ -298,6 +307,10 @@ export class Gateway {
 			if (!known) this.app.log.error({ err }, 'auth failed unexpectedly');
 			const reason = known ? err.message : 'Authentication failed';
 			const retryAfter = known ? err.details.retryAfterSeconds : undefined;
+			this.app.log.info(
+				{ conn: conn.id, address: conn.remoteAddress, code: known ? err.code : 'internal' },
+				'auth refused'
+			);
 			conn.sendEvent(
 				systemEvent('auth_failed', {
 					reason,
@@ -306,6 +319,7 @@ export class Gateway {
 					...(retryAfter !== undefined && { retry_after: retryAfter })
 				})
 			);
+			this.app.metrics.disconnected('auth_failed');
 			conn.close(CloseCode.policy, 'Authentication failed');
 		} finally {
 			const held = this.authPending.get(conn) ?? [];
@@ -314,10 +328,12 @@ export class Gateway {
 		}
 	}
 
-	private onClose(conn: Connection): void {
+	private onClose(conn: Connection, code: number): void {
 		if (conn.authTimer) clearTimeout(conn.authTimer);
-		this.app.metrics?.connectionClosed();
-		this.depart(conn, this.app.hub.remove(conn));
+		const wasLast = this.app.hub.remove(conn);
+		this.app.log.debug({ conn: conn.id, user: conn.identity?.id, code }, 'connection closed');
+		if (this.app.hub.connectionCount === 0) this.onAllClosed?.();
+		this.depart(conn, wasLast);
 	}
 
 	/** After a socket stopped being its identity's: forget a guest, tell everyone when it was the last. */
@@ -337,6 +353,8 @@ export class Gateway {
 	private beat(): void {
 		for (const conn of this.app.hub.connections) {
 			if (!conn.alive) {
+				this.app.metrics.disconnected('heartbeat');
+				this.app.log.debug({ conn: conn.id }, 'no pong: connection terminated');
 				conn.ws.terminate();
 				continue;
 			}
@@ -349,11 +367,18 @@ export class Gateway {
 		}
 	}
 
-	/** Closes every socket with `code` (1001 on shutdown) and stops accepting new ones. */
-	closeAll(code: number, reason: string): void {
+	/**
+	 * Stops accepting sockets and closes every open one with `code` (1001 on shutdown).
+	 * Resolves when all have closed; a peer that does not answer the close handshake is
+	 * terminated after Connection.close's grace period.
+	 */
+	closeAll(code: number, reason: string): Promise<void> {
 		this.closing = true;
 		clearInterval(this.heartbeat);
+		if (this.app.hub.connectionCount === 0) return Promise.resolve();
+		const closed = new Promise<void>((resolve) => (this.onAllClosed = resolve));
 		for (const conn of this.app.hub.connections) conn.close(code, reason);
+		return closed;
 	}
 
 	/** Closes every connection of a user (kick, ban) after sending them `event`. */
@@ -365,6 +390,12 @@ export class Gateway {
 		}
 	}
 }
+
+/** ws error codes → the reason counted in chat_disconnects_total. */
+const WS_ERRORS: Record<string, string> = {
+	WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'too_large',
+	WS_ERR_INVALID_UTF8: 'invalid_utf8'
+};
 
 function accountIdentity(user: SessionUser, sessionId: string | null): Identity {
 	return {

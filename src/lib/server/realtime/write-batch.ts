@@ -12,8 +12,10 @@ let scheduled = false;
 
 function uncorkAll(): void {
 	scheduled = false;
-	for (let i = 0; i < corked.length; i++) corked[i].uncork();
-	corked.length = 0;
+	// Take the list first: a socket corked again while these uncork (a write callback that
+	// sends) belongs to the next round, and must not be dropped from the list still corked.
+	const sockets = corked.splice(0);
+	for (let i = 0; i < sockets.length; i++) sockets[i].uncork();
 }
 
 /** Corks `socket` until the end of the current task (at most once per task). */

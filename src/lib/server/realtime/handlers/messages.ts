@@ -18,7 +18,8 @@ export const messageHandlers: HandlerMap = {
 			room: msg.room,
 			content: msg.content,
 			kind: 'text',
-			clientId: msg.client_id
+			clientId: msg.client_id,
+			receivedAt: ctx.receivedAt
 		});
 		answerDuplicate(ctx, result);
 	},
@@ -28,7 +29,8 @@ export const messageHandlers: HandlerMap = {
 			room: msg.room,
 			content: msg.url,
 			kind: 'image',
-			clientId: msg.client_id
+			clientId: msg.client_id,
+			receivedAt: ctx.receivedAt
 		});
 		answerDuplicate(ctx, result);
 	},
@@ -37,7 +39,8 @@ export const messageHandlers: HandlerMap = {
 		const result = await ctx.app.chat.sendDirect(ctx.who, {
 			toId: msg.to_id,
 			content: msg.content,
-			clientId: msg.client_id
+			clientId: msg.client_id,
+			receivedAt: ctx.receivedAt
 		});
 		answerDuplicate(ctx, result);
 	},

@@ -7,6 +7,8 @@ export interface HandlerContext {
 	conn: Connection;
 	/** The identity of an authenticated connection (handlers other than auth/ping only run then). */
 	who: Identity;
+	/** performance.now() when the frame arrived (send-latency metrics). */
+	receivedAt: number;
 }
 
 export type Handler<T extends ClientMessageType> = (
