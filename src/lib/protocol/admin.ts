@@ -34,6 +34,9 @@ export const adminActionSchema = z
 	});
 export type AdminActionInput = z.output<typeof adminActionSchema>;
 
+/** Audit entries per page in the panel. */
+export const AUDIT_PAGE = 15;
+
 /** One row of `GET /api/admin/audit`, newest first. Names only with `?names=1`. */
 export interface AuditEntry {
 	id: number;
