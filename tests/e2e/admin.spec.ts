@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { startServer, type TestServer } from '../helpers/server';
 
 /**
@@ -9,10 +9,15 @@ import { startServer, type TestServer } from '../helpers/server';
 let server: TestServer;
 let adminCookie: string;
 let seq = 0;
+/** Browser contexts opened by the current test, closed after it. */
+const contexts: BrowserContext[] = [];
 
 test.beforeAll(async () => {
 	server = await startServer({ RATE_LIMIT_BURST: '100' });
 	adminCookie = (await register('chief')).cookie;
+});
+test.afterEach(async () => {
+	await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
 test.afterAll(async () => {
 	await server?.dispose();
@@ -32,6 +37,7 @@ async function register(username: string) {
 /** A browser page logged in with a session cookie. */
 async function pageAs(browser: Browser, cookie: string): Promise<Page> {
 	const context = await browser.newContext({ baseURL: server.url });
+	contexts.push(context);
 	const [name, value] = cookie.split('=');
 	await context.addCookies([{ name, value, url: server.url }]);
 	return context.newPage();
@@ -57,7 +63,9 @@ test('a member opening /admin is refused, a visitor is sent to log in', async ({
 	await expect(page.getByRole('heading', { name: 'Admins only' })).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Kick' })).toHaveCount(0);
 
-	const visitor = await browser.newPage({ baseURL: server.url });
+	const visitorContext = await browser.newContext({ baseURL: server.url });
+	contexts.push(visitorContext);
+	const visitor = await visitorContext.newPage();
 	await visitor.goto('/admin');
 	await expect(visitor).toHaveURL(/\/login/);
 });

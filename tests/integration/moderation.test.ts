@@ -488,3 +488,38 @@ describe('across a restart', () => {
 		}
 	});
 });
+
+describe('guests (GUESTS=1)', () => {
+	it('can be kicked and muted, but have no account to ban or promote', async () => {
+		const srv = await startServer({ GUESTS: '1' });
+		try {
+			const admin = await userClient(srv, 'keeper');
+			const guest = await connect(srv);
+			const guestId = guest.events[0].content.user_id as number;
+			expect(guest.events[0].content.is_guest).toBe(true);
+
+			const mute = await act(
+				admin.cookie,
+				{ action: 'mute', target_id: guestId, duration_seconds: 60 },
+				srv
+			);
+			expect(mute.status).toBe(200);
+			await guest.next('muted');
+			expect((await trySend(guest, 'guest talk')).content.code).toBe('muted');
+			for (const action of ['ban', 'promote']) {
+				const res = await act(admin.cookie, { action, target_id: guestId }, srv);
+				expect(res.status).toBe(403);
+			}
+			admin.client.send({ type: 'kick', target_id: guestId, reason: 'bye' });
+			expect((await guest.next('kicked')).content).toEqual({ reason: 'bye', by: 'keeper' });
+			expect(await guest.closed).toBe(4000);
+			// Once gone, the guest id is unknown.
+			await admin.client.next((e) => e.type === 'leave' && e.content.user_id === guestId);
+			expect((await act(admin.cookie, { action: 'kick', target_id: guestId }, srv)).status).toBe(
+				404
+			);
+		} finally {
+			await srv.dispose();
+		}
+	});
+});

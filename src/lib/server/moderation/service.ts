@@ -84,7 +84,7 @@ export class ModerationService {
 		const mute = this.mutedUntil.get(userId);
 		if (!mute) return undefined;
 		if (mute.until * 1000 <= this.nowMs()) {
-			this.remember(userId, null);
+			this.expire(userId, mute); // noticed before its timer fired
 			return undefined;
 		}
 		return mute;
@@ -369,8 +369,12 @@ export class ModerationService {
 		this.timers.set(userId, timer);
 	}
 
-	/** A mute's timer fired: if it has really run out (by the clock), lift it; else re-arm. */
+	/**
+	 * A mute's timer fired, or a check found it over: if it has really run out (by the
+	 * clock), lift it and tell the user; else re-arm the timer.
+	 */
 	private expire(userId: number, mute: Mute): void {
+		clearTimeout(this.timers.get(userId));
 		this.timers.delete(userId);
 		if (this.mutedUntil.get(userId) !== mute) return;
 		if (mute.until * 1000 > this.nowMs()) return this.remember(userId, mute);
