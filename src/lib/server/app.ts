@@ -51,7 +51,8 @@ export class App {
 			auth: this.auth,
 			hub: this.hub,
 			disconnect: (userId, event, code, reason) =>
-				this.gateway.disconnectUser(userId, event, code, reason)
+				this.gateway.disconnectUser(userId, event, code, reason),
+			log: this.log
 		});
 		this.chat.guard = this.moderation;
 		this.receipts = new ReceiptService(this.sqlite, this.chat, this.bus);

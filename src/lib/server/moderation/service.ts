@@ -11,6 +11,7 @@ import { formatDuration } from '$lib/format/duration';
 import type { AuthService } from '../auth/service';
 import type { SessionUser } from '../auth/sessions';
 import { ServiceError, forbidden, notFound } from '../errors';
+import type { Logger } from '../logger';
 import { CloseCode, type Identity } from '../realtime/connection';
 import type { Hub } from '../realtime/hub';
 
@@ -23,6 +24,8 @@ export interface ModerationDeps {
 	hub: Pick<Hub, 'identityOf' | 'connectionsOf' | 'toUser' | 'toAll'>;
 	/** Sends `event` to every connection of a user, then closes them (the gateway's disconnectUser). */
 	disconnect(userId: number, event: object, code: number, reason: string): void;
+	/** Operators see every action in the server log too. */
+	log?: Pick<Logger, 'info'>;
 }
 
 interface Mute {
@@ -189,7 +192,7 @@ export class ModerationService {
 			.prepare('UPDATE users SET banned_at = NULL, ban_reason = NULL WHERE id = ?')
 			.run(target.id);
 		// Sessions from before the ban do not come back to life: the user logs in afresh.
-		this.deps.auth.endAllSessions(target.id);
+		if (target.account?.bannedAt) this.deps.auth.endAllSessions(target.id);
 		this.record(actor, 'unban', target, reason, null);
 	}
 
@@ -219,21 +222,28 @@ export class ModerationService {
 	perform(actor: Actor, input: AdminActionInput): { until?: number } {
 		const { target_id: id, reason } = input;
 		switch (input.action) {
-			case 'kick':
-				return (this.kick(actor, id, reason), {});
 			case 'mute':
 				return { until: this.mute(actor, id, input.duration_seconds!, reason) };
+			case 'kick':
+				this.kick(actor, id, reason);
+				break;
 			case 'unmute':
-				return (this.unmute(actor, id, reason), {});
+				this.unmute(actor, id, reason);
+				break;
 			case 'ban':
-				return (this.ban(actor, id, reason), {});
+				this.ban(actor, id, reason);
+				break;
 			case 'unban':
-				return (this.unban(actor, id, reason), {});
+				this.unban(actor, id, reason);
+				break;
 			case 'promote':
-				return (this.promote(actor, id, reason), {});
+				this.promote(actor, id, reason);
+				break;
 			case 'demote':
-				return (this.demote(actor, id, reason), {});
+				this.demote(actor, id, reason);
+				break;
 		}
+		return {};
 	}
 
 	/** An admin creates an account (the way in when REGISTRATION=closed). */
@@ -347,6 +357,7 @@ export class ModerationService {
 		reason: string,
 		until: number | null
 	): void {
+		this.deps.log?.info({ actorId, action, targetId, reason, until }, `moderation: ${action}`);
 		this.sqlite
 			.prepare(
 				'INSERT INTO audit_log (actor_id, action, target_id, reason, until, created_at) VALUES (?, ?, ?, ?, ?, ?)'
