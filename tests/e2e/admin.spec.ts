@@ -79,7 +79,7 @@ test('an admin kicks a member from the panel; the member lands on the login page
 	await expect(admin.getByRole('status').filter({ hasText: 'was kicked' })).toBeVisible();
 
 	await expect(member).toHaveURL(/\/login/);
-	await expect(member.getByText(/kicked by chief: Take a break/)).toBeVisible();
+	await expect(member.getByText(/kicked.*Take a break/i)).toBeVisible();
 	// The panel's audit log shows it at the top.
 	await expect(admin.getByRole('cell', { name: 'Take a break' })).toBeVisible();
 });
@@ -94,10 +94,10 @@ test('an admin mutes a member; the composer is disabled with the reason and a co
 
 	const notice = member.getByRole('status').filter({ hasText: /muted/i });
 	await expect(notice).toContainText('Too loud');
-	await expect(notice).toContainText(/59:\d\d|1:00:00/);
+	await expect(notice).toContainText(/59:\d\d|1:00:0\d/);
 	await expect(member.getByLabel('Message')).toBeDisabled();
 	// The panel shows the mute too, counting down.
-	await expect(admin.getByText(/Muted 59:\d\d|Muted 1:00:00/).first()).toBeVisible();
+	await expect(admin.getByText(/Muted (59:\d\d|1:00:0\d)/).first()).toBeVisible();
 
 	await admin.getByRole('button', { name: 'Unmute', exact: true }).click();
 	await expect(member.getByLabel('Message')).toBeEnabled();
@@ -117,6 +117,6 @@ test('ban asks first in a dialog that the keyboard can cancel', async ({ browser
 	await admin.getByRole('button', { name: 'Ban…' }).click();
 	await dialog.getByRole('button', { name: `Ban ${username}` }).click();
 	await expect(member).toHaveURL(/\/login/);
-	await expect(member.getByText(/banned by chief/)).toBeVisible();
+	await expect(member.getByText(/banned/i).first()).toBeVisible();
 	await expect(admin.getByText('Banned', { exact: true }).first()).toBeVisible();
 });
