@@ -106,6 +106,16 @@ try {
 		}
 		await context.close();
 	}
+	// A phone-sized view, to check the layout folds into one column.
+	const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const [name, value] = admin.cookie.split('=');
+	await phone.addCookies([{ name, value, url }]);
+	const page = await phone.newPage();
+	await page.goto(`${url}/admin`);
+	await page.getByText('Live', { exact: true }).waitFor();
+	await page.getByRole('button', { name: 'Manage dave' }).click();
+	await page.screenshot({ path: 'docs/screenshots/admin-phone.png', fullPage: true });
+	await phone.close();
 	await browser.close();
 } finally {
 	for (const ws of sockets) ws.terminate();
