@@ -35,7 +35,12 @@ const limitSchema = z.union([
 		.pipe(z.number().int().min(1).max(100))
 ]);
 const clientId = z.string().min(1).max(64);
-const reason = z.string().max(500).optional();
+/** Why a moderation action was taken (shown to the target and kept in the audit log). */
+export const reasonSchema = z.string().max(500).optional();
+const reason = reasonSchema;
+/** A mute lasts 1 second to 30 days. */
+export const MAX_MUTE_SECONDS = 30 * 24 * 3600;
+export const muteSecondsSchema = z.number().int().min(1).max(MAX_MUTE_SECONDS);
 
 export const clientMessageSchemas = {
 	message: z.object({
@@ -77,11 +82,7 @@ export const clientMessageSchemas = {
 	kick: z.object({ target_id: idSchema, reason }),
 	mute: z.object({
 		target_id: idSchema,
-		duration_seconds: z
-			.number()
-			.int()
-			.min(1)
-			.max(30 * 24 * 3600),
+		duration_seconds: muteSecondsSchema,
 		reason
 	}),
 	unmute: z.object({ target_id: idSchema }),

@@ -51,7 +51,13 @@ export class App {
 		const rooms = new RoomService(this.sqlite, this.bus);
 		this.chat = new ChatService(config, store, rooms, this.hub, this.auth);
 		this.chat.onRateLimited = () => this.metrics.rateLimitedSend();
-		this.moderation = new ModerationService(this.sqlite);
+		this.moderation = new ModerationService(this.sqlite, {
+			auth: this.auth,
+			hub: this.hub,
+			disconnect: (userId, event, code, reason) =>
+				this.gateway.disconnectUser(userId, event, code, reason),
+			log: this.log
+		});
 		this.chat.guard = this.moderation;
 		this.receipts = new ReceiptService(this.sqlite, this.chat, this.bus);
 		connectFanout(this.bus, this.hub, (n) => this.metrics.delivered(n));

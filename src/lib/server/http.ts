@@ -1,4 +1,5 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
+import type { z } from 'zod';
 import type { Identity } from './realtime/connection';
 import { ServiceError } from './errors';
 import { getApp } from './app';
@@ -48,6 +49,24 @@ export function requireUser(event: RequestEvent): Identity {
 		isGuest: false,
 		sessionId: event.locals.sessionId
 	};
+}
+
+/** The logged-in admin: 401 when logged out, 403 for everyone else. */
+export function requireAdmin(event: RequestEvent): Identity {
+	const who = requireUser(event);
+	getApp().moderation.assertAdmin(who);
+	return who;
+}
+
+/** Parses a body with a schema; the first problem becomes a 400 `invalid_input`. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+	const parsed = schema.safeParse(body);
+	if (parsed.success) return parsed.data;
+	const issue = parsed.error.issues[0];
+	const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+	throw new ServiceError('invalid_input', `${where}${issue.message}`, 400, {
+		field: issue.path.length ? String(issue.path[0]) : undefined
+	});
 }
 
 export function publicUser(user: { id: number; username: string; name: string; isAdmin: boolean }) {

@@ -192,6 +192,9 @@ export class Gateway {
 				has_more: page.has_more
 			})
 		);
+		// A muted user learns it on every connection, so a reloaded page shows the countdown.
+		const mute = identity.isGuest ? undefined : app.moderation.muteOf(identity.id);
+		if (mute) conn.sendEvent(systemEvent('muted', { until: mute.until, reason: mute.reason }));
 		if (first) {
 			const join = {
 				type: 'join',

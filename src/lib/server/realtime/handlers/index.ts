@@ -1,4 +1,5 @@
 import { messageHandlers } from './messages';
+import { moderationHandlers } from './moderation';
 import { presenceHandlers } from './presence';
 import { roomHandlers } from './rooms';
 import type { HandlerMap } from './types';
@@ -7,5 +8,6 @@ import type { HandlerMap } from './types';
 export const handlers: HandlerMap = {
 	...messageHandlers,
 	...roomHandlers,
-	...presenceHandlers
+	...presenceHandlers,
+	...moderationHandlers
 };

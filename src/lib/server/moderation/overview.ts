@@ -1,0 +1,93 @@
+import type { AdminStats, AdminUser } from '$lib/protocol/admin';
+import type { App } from '../app';
+
+/**
+ * Read-only views for the admin panel: the user list with live state and the server
+ * figures. Changes go through ModerationService; nothing here writes.
+ */
+
+interface UserRow {
+	id: number;
+	username: string;
+	name: string;
+	role: string;
+	created_at: number;
+	banned_at: number | null;
+	ban_reason: string | null;
+}
+
+/** Accounts (and online guests) whose username or name contains `q`, online ones first. */
+export function listUsers(app: App, q: string, limit = 200): AdminUser[] {
+	const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+	const rows = app.sqlite
+		.prepare(
+			`SELECT id, username, name, role, created_at, banned_at, ban_reason FROM users
+			  WHERE username LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\'
+			  ORDER BY username COLLATE NOCASE LIMIT ?`
+		)
+		.all(like, like, limit) as UserRow[];
+	const count = (id: number) => [...app.hub.connectionsOf(id)].length;
+	const list: AdminUser[] = rows.map((r) => {
+		const mute = app.moderation.muteOf(r.id);
+		const online = app.hub.identityOf(r.id);
+		return {
+			id: r.id,
+			username: r.username,
+			name: online?.name ?? r.name,
+			is_admin: r.role === 'admin',
+			is_guest: false,
+			online: !!online,
+			connections: count(r.id),
+			created_at: r.created_at,
+			muted_until: mute?.until ?? null,
+			mute_reason: mute ? mute.reason : null,
+			banned: r.banned_at !== null,
+			banned_at: r.banned_at,
+			ban_reason: r.ban_reason
+		};
+	});
+	const needle = q.toLowerCase();
+	for (const u of app.hub.onlineUsers()) {
+		if (!u.is_guest || !u.name.toLowerCase().includes(needle)) continue;
+		const mute = app.moderation.muteOf(u.id);
+		list.push({
+			id: u.id,
+			username: null,
+			name: u.name,
+			is_admin: false,
+			is_guest: true,
+			online: true,
+			connections: count(u.id),
+			created_at: null,
+			muted_until: mute?.until ?? null,
+			mute_reason: mute ? mute.reason : null,
+			banned: false,
+			banned_at: null,
+			ban_reason: null
+		});
+	}
+	// Online first: those are the ones an admin usually needs right now.
+	return list.sort((a, b) => Number(b.online) - Number(a.online));
+}
+
+export function adminStats(app: App): AdminStats {
+	const base = app.stats();
+	const now = app.moderation.now();
+	const one = (sql: string, ...args: unknown[]) =>
+		app.sqlite
+			.prepare(sql)
+			.pluck()
+			.get(...args) as number;
+	return {
+		users_online: base.users_online,
+		connections: base.connections,
+		messages_last_hour: one('SELECT COUNT(*) FROM messages WHERE created_at > ?', now - 3600),
+		total_messages: base.total_messages,
+		uptime_seconds: base.uptime_seconds,
+		server_time: base.server_time,
+		accounts: one('SELECT COUNT(*) FROM users'),
+		admins: one("SELECT COUNT(*) FROM users WHERE role = 'admin'"),
+		muted: one('SELECT COUNT(*) FROM mutes WHERE until > ?', now),
+		banned: one('SELECT COUNT(*) FROM users WHERE banned_at IS NOT NULL')
+	};
+}

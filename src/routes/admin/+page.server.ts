@@ -1,0 +1,19 @@
+import { error, redirect } from '@sveltejs/kit';
+import { AUDIT_PAGE } from '$lib/protocol/admin';
+import { getApp } from '$lib/server/app';
+import { adminStats, listUsers } from '$lib/server/moderation/overview';
+import { publicUser } from '$lib/server/http';
+import type { PageServerLoad } from './$types';
+
+/** The admin panel: logged-out visitors log in first; everyone but admins gets 403. */
+export const load: PageServerLoad = ({ locals }) => {
+	if (!locals.user) redirect(303, '/login');
+	if (!locals.user.isAdmin) error(403, 'This page is for admins only.');
+	const app = getApp();
+	return {
+		me: publicUser(locals.user),
+		stats: adminStats(app),
+		users: listUsers(app, ''),
+		audit: app.moderation.auditLog({ limit: AUDIT_PAGE + 1 })
+	};
+};
