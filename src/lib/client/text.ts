@@ -7,17 +7,28 @@ export type TextPart =
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"]+/gi;
 /** Punctuation that usually ends a sentence rather than a URL. */
-const TRAILING = /[.,;:!?)\]}'"»”’]+$/;
+const TRAILING = new Set([...'.,;:!?)]}\'"»”’']);
+
+/** Drops trailing punctuation, but keeps a ")" that closes a "(" inside the URL ("…_(film)"). */
+function trimUrl(url: string): string {
+	let end = url.length;
+	while (end > 0 && TRAILING.has(url[end - 1])) {
+		if (url[end - 1] === ')') {
+			const head = url.slice(0, end);
+			const opens = head.split('(').length - 1;
+			const closes = head.split(')').length - 1;
+			if (opens >= closes) break;
+		}
+		end--;
+	}
+	return url.slice(0, end);
+}
 
 export function tokenize(text: string): TextPart[] {
 	const parts: TextPart[] = [];
 	let last = 0;
 	for (const match of text.matchAll(URL_RE)) {
-		let url = match[0];
-		const trail = TRAILING.exec(url);
-		// Keep a closing parenthesis that belongs to the URL, as in wiki links "…_(film)".
-		if (trail && !(trail[0].startsWith(')') && url.includes('(')))
-			url = url.slice(0, -trail[0].length);
+		const url = trimUrl(match[0]);
 		const start = match.index;
 		const href = safeHref(url);
 		if (!href) continue;
