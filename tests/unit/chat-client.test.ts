@@ -83,7 +83,6 @@ function setup(opts: { watching?: boolean } = {}) {
 	const sockets: FakeSocket[] = [];
 	const navigated: string[] = [];
 	let ids = 0;
-	let socket: ChatSocket;
 	const store = new ChatStore({
 		me: ME,
 		transport: { send: (m) => socket.send(m) },
@@ -95,7 +94,7 @@ function setup(opts: { watching?: boolean } = {}) {
 		setTimer: clock.set,
 		clearTimer: clock.clear
 	});
-	socket = new ChatSocket({
+	const socket: ChatSocket = new ChatSocket({
 		url: 'ws://test/ws',
 		create: () => {
 			const s = new FakeSocket();

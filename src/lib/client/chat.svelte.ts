@@ -100,8 +100,12 @@ export class ChatStore {
 	/** Newest message id seen on any conversation: where `resume` continues from. */
 	lastSeenId = 0;
 
-	private readonly outbox = new Map<string, OutboxEntry>();
+	/** Reactive: the sidebar shows how many messages wait to go out. */
+	private readonly outbox = new SvelteMap<string, OutboxEntry>();
+	// Bookkeeping nothing renders: plain collections on purpose.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly typingTimers = new Map<string, unknown>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly receiptRequests = new Map<number, ConvKey>();
 	private welcomed = false;
 	private pendingSeq = 0;
@@ -296,6 +300,7 @@ export class ChatStore {
 
 	private onRooms(summaries: (RoomSummary & { joined?: boolean })[]): void {
 		const others: RoomSummary[] = [];
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
 		const joined = new Set<string>();
 		for (const s of summaries) {
 			if (s.joined === false) {

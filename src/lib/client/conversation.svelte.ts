@@ -81,6 +81,8 @@ export class Conversation {
 	/** The newest id this client already reported as read. */
 	sentReadId = 0;
 
+	/** Ids present in `items`, for dedupe; `items` is what renders. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly ids = new Set<number>();
 	private noticeSeq = 0;
 
