@@ -105,11 +105,14 @@ test('dark mode follows the system and the choice is kept', async ({ browser }) 
 		alice.page.evaluate(() => getComputedStyle(document.querySelector('main')!).backgroundColor);
 	expect(await bg()).toBe('rgb(26, 29, 36)');
 	await alice.page.getByRole('button', { name: 'Profile and settings' }).click();
-	await alice.page.getByRole('button', { name: 'Light' }).click();
+	await alice.page.getByRole('button', { name: 'Light', exact: true }).click();
 	expect(await bg()).toBe('rgb(255, 255, 255)');
 	await alice.page.reload();
 	await expect(alice.page.locator('html')).toHaveAttribute('data-theme', 'light');
 	expect(await bg()).toBe('rgb(255, 255, 255)');
+	// The quick toggle in the header switches back.
+	await alice.page.getByRole('button', { name: 'Switch to Dark theme' }).click();
+	expect(await bg()).toBe('rgb(26, 29, 36)');
 	await alice.close();
 });
 
