@@ -25,6 +25,15 @@ export const cursorSchema = z.union([
 		.pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
 ]);
 const roomName = z.string().max(64);
+/** A page size 1–100, as a number or a numeric string like the ids. */
+const limitSchema = z.union([
+	z.number().int().min(1).max(100),
+	z
+		.string()
+		.regex(/^\d{1,3}$/)
+		.transform(Number)
+		.pipe(z.number().int().min(1).max(100))
+]);
 const clientId = z.string().min(1).max(64);
 const reason = z.string().max(500).optional();
 
@@ -40,7 +49,8 @@ export const clientMessageSchemas = {
 		content: z.string(),
 		client_id: clientId.optional()
 	}),
-	set_name: z.object({ name: z.string() }),
+	// Any bad name, missing or not a string included, is `invalid_name` (checked by the handler).
+	set_name: z.object({ name: z.unknown().optional() }),
 	get_users: z.object({}),
 	get_stats: z.object({}),
 	get_rooms: z.object({}),
@@ -52,9 +62,10 @@ export const clientMessageSchemas = {
 			room: roomName.optional(),
 			with: idSchema.optional(),
 			before: idSchema.optional(),
-			limit: z.number().int().min(1).max(100).optional()
+			limit: limitSchema.optional()
 		})
-		.refine((m) => (m.room === undefined) !== (m.with === undefined), 'Give either room or with'),
+		// Neither means the default room (as on connect); both is ambiguous.
+		.refine((m) => m.room === undefined || m.with === undefined, 'Give either room or with'),
 	resume: z.object({ after_id: cursorSchema }),
 	typing: z.object({
 		is_typing: z.boolean(),

@@ -73,7 +73,7 @@ export class RoomService {
 		this.addMember(this.require(DEFAULT_ROOM).id, userId);
 	}
 
-	/** Validates and creates a room; the creator (an account) becomes a member. */
+	/** Validates and creates a room and tells everyone; the caller then joins the creator. */
 	create(name: unknown, topic: string | undefined, by: Actor, isAccount: boolean): Room {
 		if (typeof name !== 'string' || !ROOM_NAME.test(name)) {
 			throw new ServiceError(
@@ -90,11 +90,11 @@ export class RoomService {
 			)
 			.get(name, cleanTopic, isAccount ? by.id : null) as Room;
 		this.remember(row);
-		if (isAccount) this.addMember(row.id, by.id);
 		this.bus.publish({ kind: 'room_created', room: { name: row.name, topic: row.topic }, by });
 		return row;
 	}
 
+	/** Stores (for accounts) and announces a new membership; the caller checked it is new. */
 	join(room: Room, user: Actor, isAccount: boolean): void {
 		if (isAccount) this.addMember(room.id, user.id);
 		this.bus.publish({ kind: 'member_joined', room: room.name, user });

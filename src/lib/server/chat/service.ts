@@ -63,8 +63,10 @@ export class ChatService {
 		return this.rooms.isMember(who.id, room.id);
 	}
 
+	/** Joins a room; announces member_joined only when the membership is new. */
 	join(who: Identity, roomName: string): Room {
 		const room = this.rooms.require(roomName);
+		if (this.isMember(who, room)) return room;
 		if (who.isGuest) {
 			let set = this.guestRooms.get(who.id);
 			if (!set) this.guestRooms.set(who.id, (set = new Set()));

@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { batchWrites } from './write-batch';
 import type { ErrorCode } from '$lib/protocol/errors';
 import { systemEvent } from '$lib/protocol/events';
 
@@ -24,6 +26,8 @@ export const CloseCode = {
 } as const;
 
 let nextConnectionId = 1;
+/** Buffers are sent as text frames: they hold UTF-8 JSON. */
+const TEXT = { binary: false } as const;
 
 /** One WebSocket: its identity, the rooms it listens to, and a guarded send. */
 export class Connection {
@@ -32,6 +36,15 @@ export class Connection {
 	readonly rooms = new Set<string>();
 	/** Highest message id committed when this connection subscribed: later ones reach it live. */
 	subscribedUpTo = 0;
+	/**
+	 * Events held back right after the connection sequence, so that a client that reconnects
+	 * and sends `resume` gets the missed messages and the live ones in one id-ordered stream.
+	 * Released by the client's first frame (resume or anything else) or after a short window.
+	 */
+	private held: (string | Buffer)[] | null = null;
+	private holdTimer: NodeJS.Timeout | null = null;
+	/** The highest message id sent (or held) live on this connection. */
+	lastLiveId = 0;
 	connectedAt = Math.floor(Date.now() / 1000);
 	alive = true;
 	authTimer: NodeJS.Timeout | null = null;
@@ -47,16 +60,53 @@ export class Connection {
 	}
 
 	/**
-	 * Sends a pre-serialized frame. A reader whose unsent backlog passes the limit is cut
-	 * off (1008) so one slow consumer cannot grow the server's memory.
+	 * Sends a pre-serialized text frame. Fan-out passes one Buffer to every recipient so the
+	 * JSON is encoded once. A reader whose unsent backlog passes the limit is cut off (1008)
+	 * so one slow consumer cannot grow the server's memory.
 	 */
-	send(data: string): void {
+	send(data: string | Buffer): void {
+		if (this.held) {
+			this.held.push(data);
+			return;
+		}
 		if (this.ws.readyState !== 1) return;
 		if (this.ws.bufferedAmount > this.maxBufferedBytes) {
 			this.close(CloseCode.policy, 'Too slow: backlog limit exceeded');
 			return;
 		}
-		this.ws.send(data);
+		batchWrites(this.socket);
+		this.ws.send(data, TEXT);
+	}
+
+	private get socket(): Socket {
+		return (this.ws as unknown as { _socket: Socket })._socket;
+	}
+
+	/** A live message event; remembers its id so `resume` knows what the client has. */
+	sendMessage(data: string | Buffer, id: number): void {
+		if (id > this.lastLiveId) this.lastLiveId = id;
+		this.send(data);
+	}
+
+	/** Starts holding events back for at most `ms` (see `held`). */
+	hold(ms: number): void {
+		this.held = [];
+		this.holdTimer = setTimeout(() => this.release(), ms);
+		this.holdTimer.unref();
+	}
+
+	get holding(): boolean {
+		return this.held !== null;
+	}
+
+	/** Stops holding: sends `first` (resume's missed messages), then everything held back. */
+	release(first: (string | Buffer)[] = []): void {
+		if (this.holdTimer) clearTimeout(this.holdTimer);
+		this.holdTimer = null;
+		const held = this.held;
+		this.held = null;
+		for (const data of first) this.send(data);
+		if (held) for (const data of held) this.send(data);
 	}
 
 	sendEvent(event: object): void {
@@ -68,6 +118,7 @@ export class Connection {
 	}
 
 	close(code: number, reason = ''): void {
+		this.release(); // what was held (a `kicked` notice, say) goes out before the close
 		if (this.ws.readyState === 0 || this.ws.readyState === 1) {
 			this.ws.close(code, reason.slice(0, 120));
 			// A peer that never answers the close handshake is dropped after a grace period.

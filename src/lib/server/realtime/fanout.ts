@@ -17,23 +17,32 @@ export function connectFanout(
 			case 'message': {
 				const m = event.message;
 				if (m.room !== null) {
-					const data = JSON.stringify(toWire(m));
+					// Encoded once; every subscriber gets the same bytes.
+					const data = Buffer.from(JSON.stringify(toWire(m)));
 					let n = 0;
 					for (const conn of hub.roomConnections(m.room)) {
-						conn.send(data);
+						conn.sendMessage(data, m.id);
 						n++;
 					}
 					onDelivered?.(n);
 					return;
 				}
-				hub.toUser(m.senderId, JSON.stringify(toWire(m, m.senderId)));
-				if (m.recipientId !== null && m.recipientId !== m.senderId) {
-					hub.toUser(m.recipientId, JSON.stringify(toWire(m, m.recipientId)));
-				}
+				// A DM goes to every connection of both parties, each in its own form.
+				const toParty = (userId: number) => {
+					const data = JSON.stringify(toWire(m, userId));
+					for (const conn of hub.connectionsOf(userId)) conn.sendMessage(data, m.id);
+				};
+				toParty(m.senderId);
+				if (m.recipientId !== null && m.recipientId !== m.senderId) toParty(m.recipientId);
 				return;
 			}
 			case 'room_created': {
-				const data = { name: event.room.name, topic: event.room.topic, created_by: event.by.id };
+				const data = {
+					room: event.room.name,
+					name: event.room.name,
+					topic: event.room.topic,
+					created_by: event.by.id
+				};
 				hub.toAll(
 					JSON.stringify({
 						...systemEvent('room_created', data),
@@ -57,7 +66,6 @@ export function connectFanout(
 					from_name: event.user.name
 				});
 				hub.toRoom(event.room, payload);
-				if (event.kind === 'member_left') hub.toUser(event.user.id, payload);
 				return;
 			}
 			case 'message_read':

@@ -12,6 +12,12 @@ import { CloseCode, Connection, type Identity } from './connection';
 import { handlers } from './handlers';
 
 const WS_PATHS = new Set(['/ws', '/']);
+/**
+ * How long live events are held back after the connection sequence while the client may
+ * still send `resume` (see Connection.hold): long enough for a reconnecting client's first
+ * frame, short enough that a client that never resumes barely notices.
+ */
+const RESUME_WINDOW_MS = 300;
 /** Guest ids start here and never collide with account ids. */
 export const GUEST_ID_BASE = 1_000_000_000;
 
@@ -179,9 +185,19 @@ export class Gateway {
 			};
 			app.hub.toAll(JSON.stringify(join), identity.id);
 		}
+		conn.hold(RESUME_WINDOW_MS);
 	}
 
 	private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
+		try {
+			this.dispatch(conn, data, isBinary);
+		} finally {
+			// The client's first frame ends the resume window (a `resume` ends it itself).
+			conn.release();
+		}
+	}
+
+	private dispatch(conn: Connection, data: RawData, isBinary: boolean): void {
 		if (isBinary)
 			return conn.error('invalid_message', 'Binary frames are not supported; send JSON text');
 		let msg: unknown;

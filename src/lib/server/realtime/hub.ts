@@ -84,7 +84,7 @@ export class Hub {
 		return this.rooms.get(room) ?? [];
 	}
 
-	toRoom(room: string, data: string, exceptUserId?: number): void {
+	toRoom(room: string, data: string | Buffer, exceptUserId?: number): void {
 		const set = this.rooms.get(room);
 		if (!set) return;
 		for (const conn of set) {
@@ -92,14 +92,14 @@ export class Hub {
 		}
 	}
 
-	toUser(userId: number, data: string): void {
+	toUser(userId: number, data: string | Buffer): void {
 		const presence = this.users.get(userId);
 		if (!presence) return;
 		for (const conn of presence.connections) conn.send(data);
 	}
 
 	/** To every identified connection, optionally skipping one user's. */
-	toAll(data: string, exceptUserId?: number): void {
+	toAll(data: string | Buffer, exceptUserId?: number): void {
 		for (const [id, presence] of this.users) {
 			if (id === exceptUserId) continue;
 			for (const conn of presence.connections) conn.send(data);

@@ -1,5 +1,6 @@
 import { systemEvent } from '$lib/protocol/events';
 import { toWire, type SubmitResult } from '../../chat/messages';
+import { DEFAULT_ROOM } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
 
 /**
@@ -54,7 +55,7 @@ export const messageHandlers: HandlerMap = {
 			);
 			return;
 		}
-		const { room, page } = app.chat.roomHistory(who, msg.room!, msg.before, limit);
+		const { room, page } = app.chat.roomHistory(who, msg.room ?? DEFAULT_ROOM, msg.before, limit);
 		conn.sendEvent(
 			systemEvent('history', {
 				room: room.name,
@@ -64,11 +65,17 @@ export const messageHandlers: HandlerMap = {
 		);
 	},
 
+	/**
+	 * Everything committed up to `subscribedUpTo` the client missed; later messages reach the
+	 * connection live. Live events held since the connection sequence go out right after the
+	 * missed ones, so the client sees one id-ordered stream, each id once, then `resumed`.
+	 */
 	resume({ app, conn, who }, msg) {
 		const upTo = Math.max(conn.subscribedUpTo, msg.after_id);
 		const { messages, truncated } = app.chat.missed(who, msg.after_id, upTo);
-		for (const m of messages) conn.sendEvent(toWire(m, who.id));
-		const lastId = messages.length ? messages[messages.length - 1].id : msg.after_id;
+		conn.release(messages.map((m) => JSON.stringify(toWire(m, who.id))));
+		const lastMissed = messages.length ? messages[messages.length - 1].id : 0;
+		const lastId = Math.max(msg.after_id, lastMissed, conn.lastLiveId);
 		conn.sendEvent(
 			systemEvent('resumed', truncated ? { last_id: lastId, truncated: true } : { last_id: lastId })
 		);

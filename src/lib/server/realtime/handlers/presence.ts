@@ -18,7 +18,7 @@ export const presenceHandlers: HandlerMap = {
 	},
 
 	set_name({ app, who }, msg) {
-		const name = msg.name.trim();
+		const name = typeof msg.name === 'string' ? msg.name.trim() : '';
 		if ([...name].length < 1 || [...name].length > 20 || CONTROL.test(name)) {
 			throw new ServiceError('invalid_name', 'Invalid name (1-20 characters required)');
 		}

@@ -1,46 +1,46 @@
 import { systemEvent } from '$lib/protocol/events';
 import { toWire } from '../../chat/messages';
-import { ServiceError } from '../../errors';
-import type { HandlerMap } from './types';
+import type { Room } from '../../chat/rooms';
+import type { HandlerContext, HandlerMap } from './types';
+
+/** Page size of the history that comes with `room_joined` (get_history's default). */
+const JOIN_HISTORY = 50;
+
+/**
+ * Subscribes this connection, answers `room_joined` with the room's latest page, then
+ * stores the membership, which announces `member_joined` to the room (the joiner's other
+ * tabs subscribe then too). All synchronous, so no message falls between page and live.
+ */
+function joinAndAnswer({ app, conn, who }: HandlerContext, room: Room) {
+	app.hub.subscribe(conn, room.name);
+	const page = app.chat.store.roomPage(room.id, undefined, JOIN_HISTORY);
+	conn.sendEvent(
+		systemEvent('room_joined', {
+			room: room.name,
+			topic: room.topic,
+			history: { messages: page.messages.map((m) => toWire(m, who.id)), has_more: page.has_more }
+		})
+	);
+	app.chat.join(who, room.name);
+}
 
 export const roomHandlers: HandlerMap = {
 	get_rooms({ app, conn, who }) {
 		conn.sendEvent(systemEvent('rooms', app.roomSummaries(who)));
 	},
 
-	create_room({ app, conn, who }, msg) {
-		const room = app.chat.rooms.create(msg.name, msg.topic, who, !who.isGuest);
-		// The creator joins: every tab of theirs subscribes and the room hears member_joined.
-		app.chat.join(who, room.name);
-		app.hub.subscribe(conn, room.name);
-		conn.sendEvent(
-			systemEvent('room_joined', {
-				room: room.name,
-				topic: room.topic,
-				history: { messages: [], has_more: false }
-			})
-		);
+	create_room(ctx, msg) {
+		const room = ctx.app.chat.rooms.create(msg.name, msg.topic, ctx.who, !ctx.who.isGuest);
+		joinAndAnswer(ctx, room);
 	},
 
-	join_room({ app, conn, who }, msg) {
-		const room = app.chat.rooms.get(msg.room);
-		if (!room) throw new ServiceError('not_found', `Room not found: ${msg.room}`, 404);
-		app.chat.join(who, room.name);
-		// Every tab of an account follows its memberships; the fan-out subscribes the others.
-		app.hub.subscribe(conn, room.name);
-		const page = app.chat.store.roomPage(room.id, undefined, 50);
-		conn.sendEvent(
-			systemEvent('room_joined', {
-				room: room.name,
-				topic: room.topic,
-				history: { messages: page.messages.map((m) => toWire(m, who.id)), has_more: page.has_more }
-			})
-		);
+	join_room(ctx, msg) {
+		joinAndAnswer(ctx, ctx.app.chat.rooms.require(msg.room));
 	},
 
-	leave_room({ app, conn, who }, msg) {
+	/** Membership belongs to the user: every tab of theirs gets `room_left`. */
+	leave_room({ app, who }, msg) {
 		const room = app.chat.leave(who, msg.room);
-		app.hub.unsubscribe(conn, room.name);
-		conn.sendEvent(systemEvent('room_left', { room: room.name }));
+		app.hub.toUser(who.id, JSON.stringify(systemEvent('room_left', { room: room.name })));
 	}
 };
