@@ -7,11 +7,16 @@ export default defineConfig({
 	plugins: [
 		// i18n: messages/*.json compile to typed functions in src/lib/paraglide (generated, ignored).
 		// The locale comes from the cookie the language switch sets, else the browser's languages.
-		paraglideVitePlugin({
-			project: './project.inlang',
-			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
-		}),
+		// Not under Vitest: its file watcher keeps the test process alive; builds compile first.
+		...(process.env.VITEST
+			? []
+			: [
+					paraglideVitePlugin({
+						project: './project.inlang',
+						outdir: './src/lib/paraglide',
+						strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+					})
+				]),
 		sveltekit(),
 		realtimeDevPlugin()
 	],
