@@ -12,7 +12,7 @@ const OUT = 'docs/screenshots';
 /** Sends and waits for the sender's own echo, so ids follow the script's order. */
 async function say(client: TestClient, msg: { content: string } & Record<string, unknown>) {
 	client.send(msg);
-	await client.next(
+	return client.next(
 		(e) => (e.type === 'message' || e.type === 'private_message_sent') && e.content === msg.content
 	);
 }
@@ -54,8 +54,13 @@ async function main() {
 			[p, 'Agreed. Shipping it after lunch then?'],
 			[m, 'Yes, after lunch 👍']
 		];
+		let last = { id: 0 };
 		for (const [c, text] of lines)
-			await say(c, { type: 'message', room: 'general', content: text });
+			last = (await say(c, { type: 'message', room: 'general', content: text })) as { id: number };
+		// Leo has read Maya's last message: "Seen by 1" under it.
+		l.send({ type: 'read', message_id: last.id });
+		l.send({ type: 'get_receipts', message_id: last.id });
+		await l.next('receipts');
 		await say(l, {
 			type: 'message',
 			room: 'design',
@@ -99,6 +104,7 @@ async function main() {
 			const page = await context.newPage();
 			await page.goto(server.url);
 			await page.getByText('Yes, after lunch').waitFor();
+			await page.getByRole('button', { name: 'Seen by 1' }).waitFor();
 			// Someone typing makes the screenshot feel alive.
 			p.send({ type: 'typing', is_typing: true, room: 'general' });
 			await page.getByText(/is typing/).waitFor();
