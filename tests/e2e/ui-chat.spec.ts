@@ -123,6 +123,7 @@ test('the interface speaks Chinese from the browser and can switch', async ({ br
 	await expect(page.locator('html')).toHaveAttribute('lang', 'zh');
 	await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
 	await page.getByRole('link', { name: '注册一个' }).click();
+	await expect(page.getByRole('heading', { name: '创建账号' })).toBeVisible();
 	await page.getByLabel('用户名').fill(uniqueName('li'));
 	await page.getByLabel('密码').fill('password123');
 	await page.getByRole('button', { name: '创建账号' }).click();
