@@ -34,7 +34,8 @@ export function directSummaries(sqlite: Database, userId: number, limit = 50): D
 			JOIN messages m ON m.id = c.last_message_id
 			LEFT JOIN users u ON u.id = c.peer_id
 			LEFT JOIN read_markers mine ON mine.user_id = @me AND mine.scope = 'u:' || c.peer_id
-			LEFT JOIN read_markers theirs ON theirs.user_id = c.peer_id AND theirs.scope = 'u:' || @me
+			-- (a bound number is a REAL to SQLite: 'u:' || 1.0 would be 'u:1.0')
+			LEFT JOIN read_markers theirs ON theirs.user_id = c.peer_id AND theirs.scope = 'u:' || CAST(@me AS INTEGER)
 			WHERE c.peer_id IS NOT NULL AND c.peer_id <> @me
 			ORDER BY c.last_message_id DESC
 			LIMIT @limit`
