@@ -38,6 +38,7 @@ export default ts.config(
 		ignores: [
 			'build/',
 			'.svelte-kit/',
+			'src/lib/paraglide/',
 			'node_modules/',
 			'drizzle/',
 			'bench/results/',

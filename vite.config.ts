@@ -1,9 +1,25 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { realtimeDevPlugin } from './src/lib/server/dev-plugin';
 
 export default defineConfig({
-	plugins: [sveltekit(), realtimeDevPlugin()],
+	plugins: [
+		// i18n: messages/*.json compile to typed functions in src/lib/paraglide (generated, ignored).
+		// The locale comes from the cookie the language switch sets, else the browser's languages.
+		// Not under Vitest: its file watcher keeps the test process alive; builds compile first.
+		...(process.env.VITEST
+			? []
+			: [
+					paraglideVitePlugin({
+						project: './project.inlang',
+						outdir: './src/lib/paraglide',
+						strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+					})
+				]),
+		sveltekit(),
+		realtimeDevPlugin()
+	],
 	test: {
 		projects: [
 			{

@@ -3,6 +3,13 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { setSessionCookie } from '$lib/server/auth/cookies';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+
+const THEME_COOKIE = 'theme';
+/** The theme the user picked (a cookie, so the first paint is right); '' follows the system. */
+function themeOf(value: string | undefined): string {
+	return value === 'light' || value === 'dark' ? value : '';
+}
 
 /** Opening the app at start-up runs migrations and registers the gateway for server.js. */
 export const init: ServerInit = () => {
@@ -39,7 +46,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 			found.session.expiresAt,
 			event.url.protocol === 'https:'
 		);
-	const response = await resolve(event);
+	// The locale (cookie, else Accept-Language) for this request; pages render in it.
+	const response = await paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) =>
+				html.replace('%lang%', locale).replace('%theme%', themeOf(event.cookies.get(THEME_COOKIE)))
+		});
+	});
 	setSecurityHeaders(response.headers);
 	response.headers.set('X-Request-Id', requestId);
 

@@ -1,0 +1,197 @@
+import { SvelteMap } from 'svelte/reactivity';
+import type { WireMessage } from '$lib/protocol/events';
+
+/** `r:<room>` for a room, `u:<peer id>` for a direct conversation. */
+export type ConvKey = `r:${string}` | `u:${number}`;
+
+export const roomKey = (room: string): ConvKey => `r:${room}`;
+export const dmKey = (peerId: number): ConvKey => `u:${peerId}`;
+
+/** One row of a conversation: a stored message, a pending one from the outbox, or a notice. */
+export interface ChatItem {
+	/** Stable across pending → echoed, so the row is not re-created when the server confirms it. */
+	key: string;
+	/** Sort position: the message id; pending rows sort after every stored one. */
+	order: number;
+	id: number | null;
+	clientId?: string;
+	kind: 'text' | 'image' | 'notice';
+	fromId: number;
+	fromName: string;
+	/** The text, the image URL, or the notice. */
+	text: string;
+	timestamp: number;
+	own: boolean;
+	pending?: boolean;
+	/** Why the server refused a pending message. */
+	failed?: string;
+}
+
+/** Pending rows sort after every stored message, in the order they were written. */
+export const PENDING_BASE = 2 ** 52;
+
+export function itemKey(fromId: number, id: number, clientId?: string): string {
+	return clientId ? `c:${fromId}:${clientId}` : `m:${id}`;
+}
+
+export function fromWire(m: WireMessage, meId: number): ChatItem {
+	const image = typeof m.content === 'object' && m.content !== null;
+	return {
+		key: itemKey(m.from_id, m.id, m.client_id),
+		order: m.id,
+		id: m.id,
+		clientId: m.client_id,
+		kind: image ? 'image' : 'text',
+		fromId: m.from_id,
+		fromName: m.from_name,
+		text: image ? (m.content as { url: string }).url : String(m.content),
+		timestamp: m.timestamp,
+		own: m.from_id === meId
+	};
+}
+
+export interface Typist {
+	id: number;
+	name: string;
+}
+
+/**
+ * A room or a direct conversation: its rows (each message once, by id), paging state,
+ * unread count, who is typing and how far others have read.
+ */
+export class Conversation {
+	name = $state('');
+	topic = $state('');
+	members = $state(0);
+	unread = $state(0);
+	/** Rows oldest first. Replaced, never mutated, so big rooms are not deeply proxied. */
+	items = $state.raw<ChatItem[]>([]);
+	/** The newest page has arrived (a conversation opened for the first time has not). */
+	loaded = $state(false);
+	hasMore = $state(true);
+	loadingOlder = $state(false);
+	typing = $state.raw<Typist[]>([]);
+	lastMessageId = $state(0);
+	/** The "new messages" divider goes before this id (0: no divider). */
+	dividerBefore = $state(0);
+	/** Direct conversations: the peer has read up to this id. */
+	peerReadId = $state(0);
+	/** Rooms: how far each reader has read, from receipts and message_read. */
+	readers = new SvelteMap<number, { name: string; readId: number }>();
+	/** The newest id this client already reported as read. */
+	sentReadId = 0;
+
+	/** Ids present in `items`, for dedupe; `items` is what renders. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private readonly ids = new Set<number>();
+	private noticeSeq = 0;
+
+	constructor(
+		readonly key: ConvKey,
+		name: string
+	) {
+		this.name = name;
+	}
+
+	get kind(): 'room' | 'dm' {
+		return this.key.startsWith('r:') ? 'room' : 'dm';
+	}
+
+	/** The room name, or the peer's id for a direct conversation. */
+	get target(): string | number {
+		return this.kind === 'room' ? this.key.slice(2) : Number(this.key.slice(2));
+	}
+
+	get oldestId(): number | null {
+		for (const item of this.items) if (item.id !== null && item.kind !== 'notice') return item.id;
+		return null;
+	}
+
+	has(id: number): boolean {
+		return this.ids.has(id);
+	}
+
+	/**
+	 * Adds rows, skipping ids already present; a stored message replaces the pending row
+	 * with the same key (the server's echo of our own message). Returns the rows added.
+	 */
+	merge(incoming: ChatItem[]): ChatItem[] {
+		const added: ChatItem[] = [];
+		let items = this.items;
+		let replaced = false;
+		for (const item of incoming) {
+			if (item.id !== null) {
+				if (this.ids.has(item.id)) continue;
+				this.ids.add(item.id);
+				if (item.id > this.lastMessageId) this.lastMessageId = item.id;
+			}
+			const pendingIndex = item.clientId
+				? items.findIndex((x) => x.key === item.key && x.pending)
+				: -1;
+			if (pendingIndex >= 0) {
+				if (!replaced) items = [...items];
+				replaced = true;
+				items.splice(pendingIndex, 1);
+			}
+			added.push(item);
+		}
+		if (!added.length && !replaced) return added;
+		const last = items.length ? items[items.length - 1].order : -Infinity;
+		const sorted = added.every((a, i) => a.order > (i ? added[i - 1].order : last));
+		// Appending in order is the common case; anything else (older pages, echoes before
+		// pending rows) is a sort of the whole list, which stays cheap for thousands of rows.
+		this.items = sorted
+			? [...items, ...added]
+			: [...items, ...added].sort((a, b) => a.order - b.order);
+		return added;
+	}
+
+	/** A quiet system line (joins, leaves, moderation) after the newest message. */
+	notice(text: string, timestamp: number): void {
+		const base = this.lastMessageId;
+		const item: ChatItem = {
+			key: `n:${++this.noticeSeq}:${base}`,
+			order: base + 0.5 + this.noticeSeq * 1e-6,
+			id: null,
+			kind: 'notice',
+			fromId: 0,
+			fromName: 'System',
+			text,
+			timestamp,
+			own: false
+		};
+		this.items = [...this.items, item].sort((a, b) => a.order - b.order);
+	}
+
+	/** Replaces a row by key (pending → failed), or removes it when `next` is null. */
+	update(key: string, next: ChatItem | null): void {
+		const index = this.items.findIndex((x) => x.key === key);
+		if (index < 0) return;
+		const items = [...this.items];
+		if (next) items[index] = next;
+		else items.splice(index, 1);
+		this.items = items;
+	}
+
+	/** Forgets every row (the server could not resume the gap; the newest page is fetched again). */
+	reset(): void {
+		this.items = this.items.filter((x) => x.pending);
+		this.ids.clear();
+		this.loaded = false;
+		this.hasMore = true;
+		this.loadingOlder = false;
+	}
+
+	/** Names of the readers of a room message (the author excluded by the caller). */
+	seenBy(id: number, meId: number): string[] {
+		const names: string[] = [];
+		for (const [userId, r] of this.readers)
+			if (userId !== meId && r.readId >= id) names.push(r.name);
+		return names;
+	}
+
+	setTyping(who: Typist, on: boolean): void {
+		const others = this.typing.filter((t) => t.id !== who.id);
+		this.typing = on ? [...others, who] : others;
+	}
+}

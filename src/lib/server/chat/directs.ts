@@ -1,0 +1,44 @@
+import type { Database } from 'better-sqlite3';
+
+/** A direct conversation as the chat page lists it in its sidebar. */
+export interface DirectSummary {
+	peer_id: number;
+	peer_name: string;
+	last_message_id: number;
+	/** Messages from the peer past this user's read marker. */
+	unread: number;
+	/** How far the peer has read this user's messages (for "Read" on sent DMs). */
+	peer_read_id: number;
+}
+
+/**
+ * The direct conversations of an account, newest first. The protocol's welcome lists rooms
+ * only; the page load adds these so the sidebar shows DMs before any of them is opened.
+ */
+export function directSummaries(sqlite: Database, userId: number, limit = 50): DirectSummary[] {
+	return sqlite
+		.prepare(
+			`WITH convs AS (
+				SELECT CASE WHEN sender_id = @me THEN recipient_id ELSE sender_id END AS peer_id,
+				       MAX(id) AS last_message_id
+				FROM messages
+				WHERE conversation IS NOT NULL AND (sender_id = @me OR recipient_id = @me)
+				GROUP BY conversation
+			)
+			SELECT c.peer_id, COALESCE(u.name, m.sender_name) AS peer_name, c.last_message_id,
+			       (SELECT COUNT(*) FROM messages x
+			         WHERE x.recipient_id = @me AND x.sender_id = c.peer_id
+			           AND x.id > COALESCE(mine.last_read_id, 0)) AS unread,
+			       COALESCE(theirs.last_read_id, 0) AS peer_read_id
+			FROM convs c
+			JOIN messages m ON m.id = c.last_message_id
+			LEFT JOIN users u ON u.id = c.peer_id
+			LEFT JOIN read_markers mine ON mine.user_id = @me AND mine.scope = 'u:' || c.peer_id
+			-- (a bound number is a REAL to SQLite: 'u:' || 1.0 would be 'u:1.0')
+			LEFT JOIN read_markers theirs ON theirs.user_id = c.peer_id AND theirs.scope = 'u:' || CAST(@me AS INTEGER)
+			WHERE c.peer_id IS NOT NULL AND c.peer_id <> @me
+			ORDER BY c.last_message_id DESC
+			LIMIT @limit`
+		)
+		.all({ me: userId, limit }) as DirectSummary[];
+}
