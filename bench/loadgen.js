@@ -13,6 +13,11 @@
 //   idle       connect N clients, report when all are ready, hold until `stop` on stdin.
 //   http       time sequential GETs of a URL template (`{before}` replaced by a random id).
 //
+// Options are the keys of DEFAULTS below (--clients 1000, --auth register, --client ws, ...),
+// or a whole JSON object with --config. --server-pid lets each window record whether another
+// process took CPU from the server or from us (/proc/<pid>/schedstat); such "contended" windows
+// are repeated.
+//
 // Output: one JSON object per line on stdout ({"ev": ...}); the last is {"ev":"result",...}.
 // Human-readable progress goes to stderr. Commands on stdin: `stop` (end hold / abort steps).
 //
@@ -23,9 +28,17 @@
 
 import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
+import {
+	allowedCpus,
+	cpuSnapshot,
+	foreignCpuPercent,
+	schedstat,
+	waitQuiet
+} from './lib/procstat.js';
 import readline from 'node:readline';
 import http from 'node:http';
 import { WebSocket } from 'ws';
+import { RawWebSocket } from './lib/raw-ws.js';
 import { Histogram, summarize } from './lib/histogram.js';
 import { register, request } from './lib/http.js';
 
@@ -47,6 +60,8 @@ const DEFAULTS = {
 	drain: 5,
 	stopP99Ms: 100,
 	stopReachPct: 99.9,
+	/** after the first rate that crosses the limits, bisect this many times towards it */
+	refine: 2,
 	settleQuietMs: 300,
 	settleMaxMs: 15_000,
 	/** @type {'guest' | 'register' | 'cookies'} */ auth: 'guest',
@@ -62,6 +77,8 @@ const DEFAULTS = {
 	/** number of source addresses (127.0.0.1..n) or an explicit list */
 	/** @type {number | string[]} */ localAddresses: 1,
 	/** @type {'history' | 'welcome'} */ readyOn: 'history',
+	/** raw: the lean client in lib/raw-ws.js; ws: the `ws` package (offers permessage-deflate like browsers) */
+	/** @type {'raw' | 'ws'} */ client: 'raw',
 	perMessageDeflate: true,
 	room: 'general',
 	window: 16,
@@ -76,7 +93,15 @@ const DEFAULTS = {
 	runTag: '',
 	payloadBytes: 0,
 	exitOnStdinEnd: false,
-	maxRunS: 0
+	maxRunS: 0,
+	/** pid of the server under test: its run-queue wait tells whether another process took its core */
+	serverPid: 0,
+	/** a step during which other processes used this % of a core on our CPUs is "contended" */
+	contendedForeignPct: 5,
+	/** re-run a contended step up to this many times (broadcast mode) */
+	retryContended: 2,
+	/** before repeating a contended step, wait up to this long for the other processes to calm down */
+	quietWaitS: 20
 };
 
 /** @typedef {typeof DEFAULTS} Config */
@@ -162,6 +187,7 @@ const connectFailures = {}; // failures before ready, by reason
 /** @type {Record<string, number>} */
 const eventsByType = {}; // every non-bench event received after ready
 let orderViolations = 0;
+let readyWithoutHistory = 0;
 let parseErrors = 0;
 let totalFrames = 0;
 let stopRequested = false;
@@ -179,6 +205,8 @@ class StepStats {
 	/** @param {number} index @param {number} rate @param {number} expectedPerMsg */
 	constructor(index, rate, expectedPerMsg) {
 		this.index = index;
+		this.tag = tagStats.length;
+		tagStats.push(this);
 		this.rate = rate;
 		this.expectedPerMsg = expectedPerMsg;
 		this.sent = 0;
@@ -190,8 +218,9 @@ class StepStats {
 		this.ackLatency = new Histogram();
 	}
 }
+/** Every step attempt (warmup and retries included) has a tag, carried in the message content. */
 /** @type {StepStats[]} */
-const steps = [];
+const tagStats = [];
 /** @type {StepStats | null} */
 let warmupStats = null;
 let windowOpen = false;
@@ -205,7 +234,7 @@ class Client {
 	/** @param {number} idx */
 	constructor(idx) {
 		this.idx = idx;
-		/** @type {WebSocket | null} */
+		/** @type {Socket | null} */
 		this.ws = null;
 		this.ready = false;
 		this.welcomed = false;
@@ -230,11 +259,10 @@ const clients = [];
 let readyOpen = 0;
 let lastFrameAt = performance.now();
 
-/** @param {Client} c @param {import('ws').RawData} data */
-function onFrame(c, data) {
+/** @param {Client} c @param {string} s */
+function onFrame(c, s) {
 	totalFrames++;
 	lastFrameAt = performance.now();
-	const s = typeof data === 'string' ? data : data.toString();
 	if (!c.ready) return onSetupFrame(c, s);
 	if (c.waiter) {
 		let ev;
@@ -256,39 +284,56 @@ function onFrame(c, data) {
 		}
 		return;
 	}
-	/** @type {any} */
-	let ev;
-	try {
-		ev = JSON.parse(s);
-	} catch {
-		parseErrors++;
-		return;
+	let id;
+	let content;
+	/** @type {string | undefined} */
+	let clientId;
+	const k = s.indexOf('"b|');
+	if (peekType(s) === 'message' && s.indexOf('"b|', k + 3) === -1) {
+		// Fast path, no JSON.parse: one message event whose content is ours (no escapes in it).
+		const i = s.indexOf('"id":');
+		id = i === -1 ? NaN : parseInt(s.slice(i + 5, i + 30), 10);
+		content = s.slice(k + 1, s.indexOf('"', k + 1));
+		if (c.outstanding) {
+			const j = s.indexOf('"client_id":"');
+			if (j !== -1) clientId = s.slice(j + 13, s.indexOf('"', j + 13));
+		}
+	} else {
+		/** @type {any} */
+		let ev;
+		try {
+			ev = JSON.parse(s);
+		} catch {
+			parseErrors++;
+			return;
+		}
+		if (ev.type !== 'message') {
+			bump(eventsByType, String(ev.type));
+			if (ev.type === 'error') bump(errorsByCode, String(ev.content?.code ?? 'unknown'));
+			return;
+		}
+		id = Number(ev.id);
+		content = String(ev.content);
+		clientId = ev.client_id ?? undefined;
 	}
-	if (ev.type !== 'message') {
-		bump(eventsByType, String(ev.type));
-		if (ev.type === 'error') bump(errorsByCode, String(ev.content?.code ?? 'unknown'));
-		return;
-	}
-	const id = Number(ev.id);
 	if (id <= c.lastId) orderViolations++;
 	c.lastId = id;
-	const content = String(ev.content);
-	// content: b|<abs send time ms>|<step>|<sender>|<seq>|<padding>
+	// content: b|<abs send time ms>|<tag>|<sender>|<seq>|<padding>
 	const p1 = content.indexOf('|', 2);
 	const p2 = content.indexOf('|', p1 + 1);
 	const sentAt = Number(content.slice(2, p1));
-	const stepIdx = Number(content.slice(p1 + 1, p2));
+	const tag = Number(content.slice(p1 + 1, p2));
 	const latency = nowAbs() - sentAt;
-	const st = stepIdx >= 0 ? steps[stepIdx] : warmupStats;
+	const st = tagStats[tag];
 	if (windowOpen) windowDeliveries++;
 	if (st) {
 		st.received++;
 		st.latency.record(latency);
 	}
-	if (c.outstanding && ev.client_id != null) {
-		const t = c.outstanding.get(ev.client_id);
+	if (c.outstanding && clientId !== undefined) {
+		const t = c.outstanding.get(clientId);
 		if (t !== undefined) {
-			c.outstanding.delete(ev.client_id);
+			c.outstanding.delete(clientId);
 			if (st) {
 				st.acked++;
 				st.ackLatency.record(performance.now() - t);
@@ -301,9 +346,8 @@ function onFrame(c, data) {
 
 /** @param {string} s @returns {string | undefined} the event type */
 function onOtherFrame(s) {
-	let type;
-	if (s.startsWith('{"type":"')) type = s.slice(9, s.indexOf('"', 9));
-	else {
+	let type = peekType(s);
+	if (type === undefined) {
 		try {
 			type = String(JSON.parse(s).type);
 		} catch {
@@ -324,6 +368,11 @@ function onOtherFrame(s) {
 
 /** @param {Client} c @param {string} s */
 function onSetupFrame(c, s) {
+	// Only the welcome needs parsing; `users` grows with the number online (O(N) per connect),
+	// so it is recognised by its type and skipped.
+	const type = peekType(s);
+	if (type === 'users' || type === 'join') return;
+	if (type === 'history' && c.welcomed) return c.settle?.(true);
 	/** @type {any} */
 	let ev;
 	try {
@@ -339,13 +388,24 @@ function onSetupFrame(c, s) {
 		else
 			setTimeout(() => {
 				if (!c.ready && c.open) {
-					bump(connectFailures, 'no_history_after_welcome_2s(counted_ready)');
+					readyWithoutHistory++;
 					c.settle?.(true);
 				}
-			}, 2000).unref();
+			}, 5000).unref();
 	} else if (ev.type === 'history' && c.welcomed) c.settle?.(true);
 	else if (ev.type === 'auth_failed') c.settle?.(false, 'auth_failed');
 	else if (ev.type === 'error') bump(errorsByCode, String(ev.content?.code ?? 'unknown'));
+}
+
+/**
+ * The event type without parsing the frame, when `type` is among the first keys.
+ * @param {string} s
+ */
+function peekType(s) {
+	const i = s.indexOf('"type":"');
+	if (i === -1 || i > 64) return undefined;
+	const j = s.indexOf('"', i + 8);
+	return j === -1 ? undefined : s.slice(i + 8, j);
 }
 
 /**
@@ -359,15 +419,7 @@ function connectClient(c, cookie) {
 		/** @type {Record<string, string>} */
 		const headers = {};
 		if (cookie) headers.cookie = cookie;
-		const ws = new WebSocket(cfg.url, {
-			origin,
-			headers,
-			localAddress: sourceAddresses[c.idx % sourceAddresses.length],
-			perMessageDeflate: cfg.perMessageDeflate,
-			handshakeTimeout: cfg.connectTimeoutMs,
-			skipUTF8Validation: true,
-			followRedirects: false
-		});
+		const ws = openSocket(headers, sourceAddresses[c.idx % sourceAddresses.length]);
 		c.ws = ws;
 		let done = false;
 		const timer = setTimeout(() => finish(false, 'ready_timeout'), cfg.connectTimeoutMs);
@@ -383,39 +435,78 @@ function connectClient(c, cookie) {
 				readyOpen++;
 			} else {
 				bump(connectFailures, reason ?? 'unknown');
-				try {
-					ws.terminate();
-				} catch {
-					/* ignore */
-				}
+				ws.terminate();
 			}
 			resolve(ok);
 		};
 		c.settle = finish;
-		ws.on('open', () => {
+		ws.onopen = () => {
 			c.open = true;
-		});
-		ws.on('message', (data) => onFrame(c, data));
-		ws.on('unexpected-response', (_req, res) => {
-			finish(false, `http_${res.statusCode}`);
-			res.resume();
-		});
-		ws.on('error', (err) => {
+		};
+		ws.onmessage = (text) => onFrame(c, text);
+		ws.onhttperror = (status) => finish(false, `http_${status}`);
+		ws.onerror = (err) => {
 			const code = /** @type {any} */ (err).code ?? err.message.slice(0, 60);
 			if (!done) finish(false, `error_${code}`);
-			else bump(closesByCode, `error_${code}`);
-		});
-		ws.on('close', (code) => {
-			const wasOpen = c.open;
+			else if (!shuttingDown) bump(closesByCode, `error_${code}`);
+		};
+		ws.onclose = (code) => {
 			c.open = false;
 			if (!done) finish(false, `closed_${code}_before_ready`);
 			else if (c.ready) {
 				readyOpen--;
 				if (!shuttingDown) bump(closesByCode, String(code));
 			}
-			void wasOpen;
-		});
+		};
 	});
+}
+
+/**
+ * @typedef {{
+ *   onopen: (() => void) | null,
+ *   onmessage: ((text: string) => void) | null,
+ *   onclose: ((code: number) => void) | null,
+ *   onerror: ((err: Error) => void) | null,
+ *   onhttperror: ((status: number) => void) | null,
+ *   send(text: string): void,
+ *   terminate(): void
+ * }} Socket
+ */
+
+/**
+ * A client socket: the lean built-in client (default) or the `ws` package's (--client ws).
+ * @param {Record<string, string>} headers @param {string} localAddress @returns {Socket}
+ */
+function openSocket(headers, localAddress) {
+	if (cfg.client === 'raw') return new RawWebSocket(cfg.url, { origin, headers, localAddress });
+	const ws = new WebSocket(cfg.url, {
+		origin,
+		headers,
+		localAddress,
+		perMessageDeflate: cfg.perMessageDeflate,
+		handshakeTimeout: cfg.connectTimeoutMs,
+		skipUTF8Validation: true,
+		followRedirects: false
+	});
+	/** @type {Socket} */
+	const sock = {
+		onopen: null,
+		onmessage: null,
+		onclose: null,
+		onerror: null,
+		onhttperror: null,
+		send: (text) => ws.send(text),
+		terminate: () => ws.terminate()
+	};
+	ws.on('open', () => sock.onopen?.());
+	ws.on('message', (data) => sock.onmessage?.(data.toString()));
+	ws.on('unexpected-response', (_req, res) => {
+		sock.onhttperror?.(res.statusCode ?? 0);
+		res.resume();
+	});
+	ws.on('error', (err) => sock.onerror?.(err));
+	ws.on('close', (code) => sock.onclose?.(code));
+	return sock;
 }
 
 let shuttingDown = false;
@@ -495,7 +586,7 @@ async function connectAll() {
 	await Promise.all(
 		Array.from({ length: Math.min(cfg.connectConcurrency, clients.length) }, worker)
 	);
-	if (next < clients.length) bump(connectFailures, 'not_attempted_phase_timeout');
+	if (next < clients.length) connectFailures.not_attempted_phase_timeout = clients.length - next;
 	const seconds = (performance.now() - t0) / 1000;
 	const connect = summarize(clients.filter((c) => c.ready).map((c) => c.connectMs));
 	const info = {
@@ -529,12 +620,12 @@ async function settle() {
 
 const padding = cfg.payloadBytes > 0 ? '|' + 'x'.repeat(cfg.payloadBytes) : '|';
 
-/** @param {Client} c @param {number} stepIdx @param {number} senderIdx @returns {boolean} */
-function sendMessage(c, stepIdx, senderIdx) {
+/** @param {Client} c @param {number} tag @param {number} senderIdx @returns {boolean} */
+function sendMessage(c, tag, senderIdx) {
 	if (!c.ws || !c.open) return false;
 	const seq = c.seq++;
 	const clientId = `${runTag}-${senderIdx}-${seq}`;
-	const content = `b|${nowAbs().toFixed(3)}|${stepIdx}|${senderIdx}|${seq}${padding}`;
+	const content = `b|${nowAbs().toFixed(3)}|${tag}|${senderIdx}|${seq}${padding}`;
 	/** @type {Record<string, unknown>} */
 	const msg = { type: 'message', content, client_id: clientId };
 	if (c.room !== 'general') msg.room = c.room;
@@ -546,9 +637,9 @@ function sendMessage(c, stepIdx, senderIdx) {
 /**
  * Open-loop sending: each sender has a schedule of send times; a timer fires at the earliest
  * due time and sends everything that is due (so a late timer catches up, never skips).
- * @param {Client[]} senders @param {number} rate @param {number} seconds @param {StepStats} st @param {number} stepIdx
+ * @param {Client[]} senders @param {number} rate @param {number} seconds @param {StepStats} st
  */
-function sendSchedule(senders, rate, seconds, st, stepIdx) {
+function sendSchedule(senders, rate, seconds, st) {
 	return new Promise((resolve) => {
 		const interval = 1000 / rate;
 		const S = senders.length;
@@ -561,7 +652,7 @@ function sendSchedule(senders, rate, seconds, st, stepIdx) {
 			for (let i = 0; i < S; i++) {
 				while (next[i] <= now && next[i] < endAt) {
 					st.sendLag.record(now - next[i]);
-					if (sendMessage(senders[i], stepIdx, i)) st.sent++;
+					if (sendMessage(senders[i], st.tag, i)) st.sent++;
 					else st.sendFailed++;
 					next[i] += interval;
 				}
@@ -586,9 +677,10 @@ async function drain(st, maxMs) {
 	return round((performance.now() - t0) / 1000);
 }
 
-/** @param {StepStats} st @param {number} seconds @param {number} windowDeliv @param {number} cpuMs @param {any} loop */
-function stepReport(st, seconds, windowDeliv, cpuMs, loop) {
-	const expected = st.sent * st.expectedPerMsg;
+/** @param {StepStats} st @param {number} seconds @param {number} windowDeliv @param {NodeJS.CpuUsage} cpu @param {any} loop */
+function stepReport(st, seconds, windowDeliv, cpu, loop) {
+	// A message the sender could not send (its socket closed) counts as undelivered.
+	const expected = (st.sent + st.sendFailed) * st.expectedPerMsg;
 	return {
 		step: st.index,
 		rate_per_sender: st.rate,
@@ -602,9 +694,57 @@ function stepReport(st, seconds, windowDeliv, cpuMs, loop) {
 		delivered_per_s: Math.round(windowDeliv / seconds),
 		latency_ms: st.latency.summary(),
 		send_lag_ms: st.sendLag.summary(),
-		loadgen_cpu_pct: round((cpuMs / (seconds * 1000)) * 100),
-		loadgen_loop_delay_p99_ms: loop
+		loadgen_cpu_pct: round(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100),
+		loadgen_cpu_system_pct: round((cpu.system / 1000 / (seconds * 1000)) * 100),
+		loadgen_loop_delay_p99_ms: loop,
+		/** the load generator used most of its core: the step may measure it rather than the server */
+		loadgen_bound: (cpu.user + cpu.system) / 1000 / (seconds * 1000) > 0.9
 	};
+}
+
+/**
+ * One measured window at one rate, then the drain.
+ * @param {Client[]} senders @param {number} k @param {number} rate @param {number} attempt
+ * @param {import('node:perf_hooks').IntervalHistogram} loopDelay
+ */
+async function broadcastStep(senders, k, rate, attempt, loopDelay) {
+	const st = new StepStats(k, rate, readyOpen);
+	emit({
+		ev: 'step_start',
+		step: k,
+		attempt,
+		rate_per_sender: rate,
+		offered_deliveries_per_s: rate * senders.length * readyOpen,
+		receivers: readyOpen
+	});
+	const cpu0 = process.cpuUsage();
+	const sched0 = schedSnapshot();
+	loopDelay.reset();
+	windowDeliveries = 0;
+	windowOpen = true;
+	const t0 = performance.now();
+	await sendSchedule(senders, rate, cfg.duration, st);
+	const seconds = (performance.now() - t0) / 1000;
+	windowOpen = false;
+	const windowDeliv = windowDeliveries;
+	const cpu = process.cpuUsage(cpu0);
+	const contention = contentionSince(sched0);
+	const loop = loopP99(loopDelay);
+	emit({ ev: 'window_end', step: k, attempt, seconds: round(seconds) });
+	const drainS = await drain(st, cfg.drain * 1000);
+	const rep = {
+		...stepReport(st, seconds, windowDeliv, cpu, loop),
+		drain_s: drainS,
+		attempt,
+		...contention
+	};
+	emit({ ev: 'step_end', ...rep });
+	log(
+		`step ${k}${attempt ? ` (attempt ${attempt + 1})` : ''}: ${rate}/s/sender offered ${rep.offered_deliveries_per_s}/s ` +
+			`delivered ${rep.delivered_per_s}/s reach ${rep.reach_pct}% p50 ${rep.latency_ms.p50} p99 ${rep.latency_ms.p99} ` +
+			`max ${rep.latency_ms.max} ms (loadgen cpu ${rep.loadgen_cpu_pct}%, other processes ${contention.foreign_cpu_pct ?? '?'}% of a core)`
+	);
+	return rep;
 }
 
 async function runBroadcast() {
@@ -615,51 +755,61 @@ async function runBroadcast() {
 	loopDelay.enable();
 	if (cfg.warmup > 0 && !stopRequested) {
 		warmupStats = new StepStats(-1, rates[0], readyOpen);
-		await sendSchedule(senders, rates[0], cfg.warmup, warmupStats, -1);
+		await sendSchedule(senders, rates[0], cfg.warmup, warmupStats);
 		await drain(warmupStats, 2000);
 		await settle();
 	}
 	/** @type {any[]} */
 	const reports = [];
+	const multi = rates.length > 1;
+	const crosses = (/** @type {any} */ r) =>
+		multi &&
+		((r.latency_ms.p99 ?? Infinity) > cfg.stopP99Ms || (r.reach_pct ?? 0) < cfg.stopReachPct);
+	/**
+	 * One rate, repeated while contended: a contended window that also crossed the stop limits
+	 * gets a few more tries, so that another process's build cannot pass for saturation.
+	 * @param {number} k @param {number} rate
+	 */
+	const measure = async (k, rate) => {
+		/** @type {any} */
+		let rep = null;
+		for (let attempt = 0; !stopRequested; attempt++) {
+			const r = await broadcastStep(senders, k, rate, attempt, loopDelay);
+			// Contention only ever makes a window look worse: keep the best attempt.
+			if (
+				!rep ||
+				!r.contended ||
+				(rep.contended && (r.latency_ms.p99 ?? Infinity) < (rep.latency_ms.p99 ?? Infinity))
+			)
+				rep = r;
+			if (!r.contended) break;
+			const limit = cfg.retryContended + (crosses(rep) ? 3 : 0);
+			if (attempt >= limit) break;
+			log(`step ${k} was contended (another process took CPU): settling and repeating it`);
+			await settle();
+			await waitQuiet(cfg.quietWaitS * 1000, 15, log);
+		}
+		return rep;
+	};
 	for (let k = 0; k < rates.length && !stopRequested; k++) {
-		const st = new StepStats(k, rates[k], readyOpen);
-		steps.push(st);
-		const expectedRate = rates[k] * senders.length * readyOpen;
-		emit({
-			ev: 'step_start',
-			step: k,
-			rate_per_sender: rates[k],
-			offered_deliveries_per_s: expectedRate,
-			receivers: readyOpen
-		});
-		const cpu0 = process.cpuUsage();
-		loopDelay.reset();
-		windowDeliveries = 0;
-		windowOpen = true;
-		const t0 = performance.now();
-		await sendSchedule(senders, rates[k], cfg.duration, st, k);
-		const seconds = (performance.now() - t0) / 1000;
-		windowOpen = false;
-		const windowDeliv = windowDeliveries;
-		const cpu = process.cpuUsage(cpu0);
-		const loop = loopP99(loopDelay);
-		emit({ ev: 'window_end', step: k, seconds: round(seconds) });
-		const drainS = await drain(st, cfg.drain * 1000);
-		const rep = {
-			...stepReport(st, seconds, windowDeliv, (cpu.user + cpu.system) / 1000, loop),
-			drain_s: drainS
-		};
+		const rep = await measure(k, rates[k]);
+		if (!rep) break;
 		reports.push(rep);
-		emit({ ev: 'step_end', ...rep });
-		log(
-			`step ${k}: ${rates[k]}/s/sender offered ${rep.offered_deliveries_per_s}/s delivered ${rep.delivered_per_s}/s reach ${rep.reach_pct}% ` +
-				`p50 ${rep.latency_ms.p50} p99 ${rep.latency_ms.p99} max ${rep.latency_ms.max} ms (loadgen cpu ${rep.loadgen_cpu_pct}%)`
-		);
-		if (
-			rates.length > 1 &&
-			((rep.latency_ms.p99 ?? Infinity) > cfg.stopP99Ms || (rep.reach_pct ?? 0) < cfg.stopReachPct)
-		) {
-			log(`stopping: step ${k} crossed p99 > ${cfg.stopP99Ms} ms or reach < ${cfg.stopReachPct}%`);
+		if (crosses(rep)) {
+			log(`step ${k} crossed p99 > ${cfg.stopP99Ms} ms or reach < ${cfg.stopReachPct}%`);
+			// Narrow the saturation point between the last rate that held and this one.
+			let lo = k > 0 ? rates[k - 1] : 0;
+			let hi = rates[k];
+			for (let i = 0; i < cfg.refine && lo > 0 && !stopRequested; i++) {
+				const mid = Math.round(((lo + hi) / 2) * 4) / 4;
+				if (mid <= lo || mid >= hi) break;
+				await settle();
+				const r = await measure(reports.length, mid);
+				if (!r) break;
+				reports.push(r);
+				if (crosses(r)) hi = mid;
+				else lo = mid;
+			}
 			break;
 		}
 		if (k + 1 < rates.length) await settle();
@@ -681,7 +831,7 @@ const senderIndex = new Map();
 function onAck(c) {
 	if (!ackSending || !ackStep || !c.outstanding) return;
 	while (c.outstanding.size < cfg.window && ackSending) {
-		if (sendMessage(c, ackStep.index, senderIndex.get(c) ?? 0)) ackStep.sent++;
+		if (sendMessage(c, ackStep.tag, senderIndex.get(c) ?? 0)) ackStep.sent++;
 		else break;
 	}
 }
@@ -761,10 +911,10 @@ async function runAck() {
 		await settle();
 	}
 	const st = new StepStats(0, 0, expectedPerMsg);
-	steps.push(st);
 	ackStep = st;
 	emit({ ev: 'step_start', step: 0, senders: senders.length, window: cfg.window });
 	const cpu0 = process.cpuUsage();
+	const sched0 = schedSnapshot();
 	loopDelay.reset();
 	windowDeliveries = 0;
 	windowAcks = 0;
@@ -772,21 +922,22 @@ async function runAck() {
 	ackSending = true;
 	const t0 = performance.now();
 	for (const c of senders) onAck(c);
-	for (let waited = 0; waited < cfg.duration * 1000 && !stopRequested; waited += 50)
-		await sleep(50);
+	while (performance.now() - t0 < cfg.duration * 1000 && !stopRequested) await sleep(20);
 	ackSending = false;
 	const seconds = (performance.now() - t0) / 1000;
 	windowOpen = false;
 	const acksInWindow = windowAcks;
 	const windowDeliv = windowDeliveries;
 	const cpu = process.cpuUsage(cpu0);
+	const contention = contentionSince(sched0);
 	emit({ ev: 'window_end', step: 0, seconds: round(seconds) });
 	const drainS = await waitAcks(senders, cfg.drain * 1000);
 	await drain(st, 1000);
 	const unacked = senders.reduce((a, c) => a + (c.outstanding?.size ?? 0), 0);
 	const rep = {
-		...stepReport(st, seconds, windowDeliv, (cpu.user + cpu.system) / 1000, loopP99(loopDelay)),
+		...stepReport(st, seconds, windowDeliv, cpu, loopP99(loopDelay)),
 		drain_s: drainS,
+		...contention,
 		window: cfg.window,
 		senders: senders.length,
 		senders_in_general: inGeneral,
@@ -883,6 +1034,49 @@ async function runHttp() {
 // ---------------------------------------------------------------------------------------------
 // Main
 
+/** Our CPUs (the server's and ours) and our processes (server, us, the runner that started us). */
+const watched = (() => {
+	const pids = [process.pid, process.ppid];
+	const cpus = new Set(allowedCpus(process.pid) ?? []);
+	return {
+		/** @param {number} serverPid */
+		with(serverPid) {
+			for (const c of allowedCpus(serverPid) ?? []) cpus.add(c);
+			return { cpus: [...cpus], pids: serverPid ? [serverPid, ...pids] : pids };
+		}
+	};
+})();
+
+function schedSnapshot() {
+	const w = watched.with(cfg.serverPid);
+	return {
+		at: performance.now(),
+		self: schedstat(process.pid),
+		server: cfg.serverPid ? schedstat(cfg.serverPid) : null,
+		cpu: cpuSnapshot(w.cpus, w.pids)
+	};
+}
+
+/**
+ * Whether another process took CPU from the server or from us during a window: CPU time spent
+ * on our CPUs by anything but our processes (/proc/stat minus /proc/<pid>/stat), in % of one
+ * core. The run-queue wait of the two main threads (/proc/<pid>/schedstat) is reported too; it
+ * also counts a process's own helper threads, so it only informs.
+ * @param {ReturnType<typeof schedSnapshot>} a
+ */
+function contentionSince(a) {
+	const b = schedSnapshot();
+	const wall = (b.at - a.at) * 1e6; // ns
+	/** @param {{ wait: number } | null} x @param {{ wait: number } | null} y */
+	const pct = (x, y) => (x && y && wall > 0 ? round(((y.wait - x.wait) / wall) * 100) : null);
+	const foreign = foreignCpuPercent(a.cpu, b.cpu);
+	return {
+		runqueue_wait_pct: { server: pct(a.server, b.server), loadgen: pct(a.self, b.self) },
+		foreign_cpu_pct: foreign,
+		contended: (foreign ?? 0) > cfg.contendedForeignPct
+	};
+}
+
 const LOOP_RES_MS = 5;
 /** Event-loop delay beyond the sampling interval (ms), a sign of an overloaded load generator. @param {import('node:perf_hooks').IntervalHistogram} h */
 function loopP99(h) {
@@ -919,7 +1113,9 @@ async function main() {
 		Math.ceil(
 			cfg.connectPhaseTimeoutMs / 1000 +
 				cfg.settleMaxMs / 1000 +
-				(cfg.steps?.length ?? 1) * (cfg.duration + cfg.drain + cfg.settleMaxMs / 1000) +
+				((cfg.steps?.length ?? 1) + cfg.refine) *
+					(4 + cfg.retryContended) *
+					(cfg.duration + cfg.drain + cfg.settleMaxMs / 1000 + cfg.quietWaitS + 2) +
 				cfg.warmup +
 				cfg.holdMaxS +
 				(cfg.mode === 'http' ? cfg.requests * 10 : 0) +
@@ -965,6 +1161,7 @@ async function main() {
 		connect_failures: connectFailures,
 		events_by_type: eventsByType,
 		order_violations: orderViolations,
+		ready_without_history: readyWithoutHistory,
 		parse_errors: parseErrors,
 		frames: totalFrames,
 		loadgen_cpu_s: round((cpu.user + cpu.system) / 1e6),

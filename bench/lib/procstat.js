@@ -123,3 +123,141 @@ export function startMemorySampler(pid, intervalMs = 250) {
 export function mb(bytes) {
 	return Math.round((bytes / 1048576) * 10) / 10;
 }
+
+/**
+ * Scheduler statistics of a process's main thread: ns on a CPU and ns waiting for one.
+ * @param {number} pid
+ */
+export function schedstat(pid) {
+	try {
+		const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8')
+			.trim()
+			.split(' ')
+			.map(Number);
+		return { run, wait };
+	} catch {
+		return null;
+	}
+}
+
+/** Busy and total jiffies of each CPU from /proc/stat. */
+function cpuJiffies() {
+	try {
+		return readFileSync('/proc/stat', 'utf8')
+			.split('\n')
+			.filter((l) => /^cpu\d+ /.test(l))
+			.map((l) => {
+				const f = l.trim().split(/\s+/).slice(1).map(Number);
+				const idle = f[3] + (f[4] ?? 0);
+				const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+				return { busy: total - idle, total };
+			});
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Busy % of the busiest CPU over `ms` (100 = one core fully used), or null off Linux.
+ * @param {number} ms
+ */
+export async function busiestCpuPercent(ms) {
+	const a = cpuJiffies();
+	await new Promise((r) => setTimeout(r, ms));
+	const b = cpuJiffies();
+	if (!a || !b || a.length !== b.length) return null;
+	let worst = 0;
+	for (let i = 0; i < a.length; i++) {
+		const total = b[i].total - a[i].total;
+		if (total > 0) worst = Math.max(worst, ((b[i].busy - a[i].busy) / total) * 100);
+	}
+	return Math.round(worst);
+}
+
+/**
+ * Waits (at most maxMs) until no CPU is busier than `thresholdPct` over a 1 s sample: the
+ * benchmark's own processes are idle at that moment, so what remains is someone else.
+ * @param {number} maxMs @param {number} [thresholdPct] @param {(msg: string) => void} [log]
+ * @returns {Promise<{ quiet: boolean, waited_s: number, busiest_cpu_pct: number | null }>}
+ */
+export async function waitQuiet(maxMs, thresholdPct = 15, log = () => {}) {
+	const t0 = Date.now();
+	let busy = await busiestCpuPercent(1000);
+	let logged = false;
+	while (busy != null && busy > thresholdPct && Date.now() - t0 < maxMs) {
+		if (!logged)
+			log(
+				`machine busy (a CPU at ${busy}% from other processes); waiting up to ${Math.round(maxMs / 1000)} s for quiet`
+			);
+		logged = true;
+		busy = await busiestCpuPercent(1000);
+	}
+	return {
+		quiet: busy == null || busy <= thresholdPct,
+		waited_s: Math.round((Date.now() - t0) / 100) / 10,
+		busiest_cpu_pct: busy
+	};
+}
+
+/** @param {string} list e.g. "0-1,3" @returns {number[]} */
+function parseCpuList(list) {
+	/** @type {number[]} */
+	const out = [];
+	for (const part of list.split(',')) {
+		const [a, b] = part.trim().split('-').map(Number);
+		if (Number.isInteger(a)) for (let c = a; c <= (Number.isInteger(b) ? b : a); c++) out.push(c);
+	}
+	return out;
+}
+
+/**
+ * CPUs a process may run on (its affinity), or null.
+ * @param {number} pid
+ */
+export function allowedCpus(pid) {
+	try {
+		const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Cpus_allowed_list:\s*(\S+)/m);
+		return m ? parseCpuList(m[1]) : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * A snapshot for foreignCpuSince(): busy ticks of the given CPUs and CPU ticks of our processes.
+ * @param {number[]} cpus @param {number[]} pids
+ */
+export function cpuSnapshot(cpus, pids) {
+	/** @type {Map<number, number>} */
+	const busy = new Map();
+	try {
+		for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+			const m = /^cpu(\d+) (.*)$/.exec(line);
+			if (!m || !cpus.includes(Number(m[1]))) continue;
+			const f = m[2].trim().split(/\s+/).map(Number);
+			// user + nice + system + steal: time this CPU ran tasks (or the hypervisor took it);
+			// irq/softirq time is left out, as much of it is our own loopback traffic.
+			busy.set(Number(m[1]), f[0] + f[1] + f[2] + (f[7] ?? 0));
+		}
+	} catch {
+		return null;
+	}
+	let ours = 0;
+	for (const pid of pids) {
+		const t = cpuTimes(pid);
+		if (t) ours += (t.user + t.system) * clkTck;
+	}
+	return { at: performance.now(), busy: [...busy.values()].reduce((a, b) => a + b, 0), ours };
+}
+
+/**
+ * CPU time that processes other than ours took on our CPUs since `a`, in % of one core.
+ * @param {ReturnType<typeof cpuSnapshot>} a @param {ReturnType<typeof cpuSnapshot>} b
+ */
+export function foreignCpuPercent(a, b) {
+	if (!a || !b) return null;
+	const wallTicks = ((b.at - a.at) / 1000) * clkTck;
+	if (wallTicks <= 0) return null;
+	const foreign = b.busy - a.busy - (b.ours - a.ours);
+	return Math.round(Math.max(0, (foreign / wallTicks) * 100) * 10) / 10;
+}
