@@ -51,8 +51,11 @@ async function memberAndPanel(browser: Browser) {
 	await expect(member.getByLabel('Message')).toBeEnabled();
 	const admin = await pageAs(browser, adminCookie);
 	await admin.goto('/admin');
-	await admin.getByRole('button', { name: `Manage ${username}` }).click();
-	await expect(admin.getByRole('heading', { name: username })).toBeVisible();
+	// A click that lands before the page has hydrated does nothing: try until it takes.
+	await expect(async () => {
+		await admin.getByRole('button', { name: `Manage ${username}` }).click();
+		await expect(admin.getByRole('heading', { name: username })).toBeVisible({ timeout: 1000 });
+	}).toPass();
 	return { username, member, admin };
 }
 
