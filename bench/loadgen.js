@@ -97,7 +97,7 @@ const DEFAULTS = {
 	/** pid of the server under test: its run-queue wait tells whether another process took its core */
 	serverPid: 0,
 	/** a step during which other processes used this % of a core on our CPUs is "contended" */
-	contendedForeignPct: 5,
+	contendedForeignPct: 8,
 	/** re-run a contended step up to this many times (broadcast mode) */
 	retryContended: 2,
 	/** before repeating a contended step, wait up to this long for the other processes to calm down */

@@ -452,7 +452,7 @@ function waitMeter(serverPid, loadgenPid) {
 	const a = cpuSnapshot(cpus, pids);
 	return () => {
 		const foreign = foreignCpuPercent(a, cpuSnapshot(cpus, pids));
-		return { foreign_cpu_pct: foreign, contended: (foreign ?? 0) > 5 };
+		return { foreign_cpu_pct: foreign, contended: (foreign ?? 0) > 8 };
 	};
 }
 

@@ -235,19 +235,43 @@ export function cpuSnapshot(cpus, pids) {
 			const m = /^cpu(\d+) (.*)$/.exec(line);
 			if (!m || !cpus.includes(Number(m[1]))) continue;
 			const f = m[2].trim().split(/\s+/).map(Number);
-			// user + nice + system + steal: time this CPU ran tasks (or the hypervisor took it);
-			// irq/softirq time is left out, as much of it is our own loopback traffic.
-			busy.set(Number(m[1]), f[0] + f[1] + f[2] + (f[7] ?? 0));
+			// Everything but idle and iowait: user, nice, system, irq, softirq, steal. A process's
+			// own utime+stime includes the softirq work done in its context (loopback delivery).
+			busy.set(Number(m[1]), f[0] + f[1] + f[2] + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0));
 		}
 	} catch {
 		return null;
 	}
 	let ours = 0;
-	for (const pid of pids) {
+	// The kernel threads that finish network work deferred from our CPUs count as ours too.
+	for (const pid of [...pids, ...softirqThreads(cpus)]) {
 		const t = cpuTimes(pid);
 		if (t) ours += (t.user + t.system) * clkTck;
 	}
 	return { at: performance.now(), busy: [...busy.values()].reduce((a, b) => a + b, 0), ours };
+}
+
+/** @type {Map<number, number | null>} */
+const ksoftirqd = new Map();
+/** Pids of ksoftirqd/<cpu> for the given CPUs (looked up once). @param {number[]} cpus */
+function softirqThreads(cpus) {
+	if (cpus.some((c) => !ksoftirqd.has(c))) {
+		for (const c of cpus) ksoftirqd.set(c, null);
+		try {
+			for (const entry of readdirSync('/proc')) {
+				if (!/^\d+$/.test(entry)) continue;
+				try {
+					const m = /^ksoftirqd\/(\d+)$/.exec(readFileSync(`/proc/${entry}/comm`, 'utf8').trim());
+					if (m && ksoftirqd.has(Number(m[1]))) ksoftirqd.set(Number(m[1]), Number(entry));
+				} catch {
+					/* gone */
+				}
+			}
+		} catch {
+			/* no /proc */
+		}
+	}
+	return cpus.map((c) => ksoftirqd.get(c)).filter((p) => typeof p === 'number');
 }
 
 /**

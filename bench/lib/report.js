@@ -80,7 +80,8 @@ function mergeWithPrevious(results, latestFile) {
 }
 
 function defaultDoc() {
-	return `# Performance
+	return (
+		`# Performance
 
 How fast the chat server is, how it is measured, and what was changed to make it so
 (issue 6). The numbers below come from \`npm run bench\` (bench/run.js): a load generator in its
@@ -97,9 +98,13 @@ node bench/run.js --smoke          # ~10 s sanity run, exit code 0/1, writes not
 \`\`\`
 
 Raw figures for each run: \`bench/results/*.json\`; chart: \`bench/results/latest.svg\`.
-Steps marked "contended" are ones where another process took CPU from the server or the load
-generator (seen in /proc/<pid>/schedstat) even after the step was repeated.
-`;
+Steps marked "contended" (⚠) are ones where other processes took more than 8 % of a core on
+the two CPUs the benchmark uses (` /
+		proc /
+		stat` minus our processes), even after the step was
+repeated.
+`
+	);
 }
 
 const esc = (/** @type {string} */ s) => String(s).replace(/\|/g, '\\|');
