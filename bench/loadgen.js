@@ -749,6 +749,17 @@ async function broadcastStep(senders, k, rate, attempt, loopDelay) {
 
 async function runBroadcast() {
 	const senders = clients.filter((c) => c.ready && c.open).slice(0, cfg.senders);
+	let goneNoted = false;
+	/** No receiver or no sender left (the server closed them or died): nothing left to measure. */
+	const allGone = () => {
+		const gone = readyOpen === 0 || senders.every((c) => !c.open);
+		if (gone && !goneNoted) {
+			goneNoted = true;
+			notes.push('every connection (or every sender) was closed: steps stopped');
+			log('every connection (or every sender) was closed: stopping');
+		}
+		return gone;
+	};
 	if (senders.length < cfg.senders) notes.push(`only ${senders.length} senders ready`);
 	const rates = cfg.steps?.length ? cfg.steps : [cfg.rate];
 	const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RES_MS });
@@ -773,7 +784,7 @@ async function runBroadcast() {
 	const measure = async (k, rate) => {
 		/** @type {any} */
 		let rep = null;
-		for (let attempt = 0; !stopRequested; attempt++) {
+		for (let attempt = 0; !stopRequested && !allGone(); attempt++) {
 			const r = await broadcastStep(senders, k, rate, attempt, loopDelay);
 			// Contention only ever makes a window look worse: keep the best attempt.
 			if (
@@ -792,6 +803,7 @@ async function runBroadcast() {
 		return rep;
 	};
 	for (let k = 0; k < rates.length && !stopRequested; k++) {
+		if (allGone()) break;
 		const rep = await measure(k, rates[k]);
 		if (!rep) break;
 		reports.push(rep);
@@ -800,7 +812,7 @@ async function runBroadcast() {
 			// Narrow the saturation point between the last rate that held and this one.
 			let lo = k > 0 ? rates[k - 1] : 0;
 			let hi = rates[k];
-			for (let i = 0; i < cfg.refine && lo > 0 && !stopRequested; i++) {
+			for (let i = 0; i < cfg.refine && lo > 0 && !stopRequested && !allGone(); i++) {
 				const mid = Math.round(((lo + hi) / 2) * 4) / 4;
 				if (mid <= lo || mid >= hi) break;
 				await settle();

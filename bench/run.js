@@ -456,6 +456,13 @@ function waitMeter(serverPid, loadgenPid) {
 	};
 }
 
+/** @param {Server} server */
+function reportCrash(server) {
+	log(
+		`${server.kind} server exited on its own (${JSON.stringify(server.exitInfo())}); its last output:\n${server.tail() || '(none)'}`
+	);
+}
+
 async function quiet() {
 	if (opts.smoke || opts.quietWait <= 0) return null;
 	return waitQuiet(opts.quietWait * 1000, 15, log);
@@ -478,6 +485,7 @@ async function broadcastRun(kind, lgCfg, env = {}) {
 		const { result, code, stderr } = await lg.done;
 		if (result?.steps) sampler.attach(result.steps);
 		const crashed = server.crashed();
+		if (crashed) reportCrash(server);
 		return {
 			kind,
 			ok: !!result?.ok && code === 0 && !crashed,
@@ -487,7 +495,8 @@ async function broadcastRun(kind, lgCfg, env = {}) {
 			quiet: q,
 			server_rss_start_mb: rss0 ? mb(rss0) : null,
 			result,
-			server_log_tail: crashed ? server.tail() : undefined
+			server_log_tail: crashed ? server.tail() : undefined,
+			server_exit: crashed ? server.exitInfo() : undefined
 		};
 	} finally {
 		await server.stop();
@@ -758,6 +767,7 @@ async function scenario4(kind) {
 		}
 		const { result, code, stderr } = await lg.done;
 		const crashed = server.crashed();
+		if (crashed) reportCrash(server);
 		rss.sort((a, b) => a - b);
 		const after = rss.length ? rss[Math.floor(rss.length / 2)] : null;
 		const open = result?.open_at_end ?? 0;
@@ -837,6 +847,7 @@ async function scenario5() {
 		const step = result?.steps?.[0];
 		if (step) sampler.attach([step]);
 		const crashed = server.crashed();
+		if (crashed) reportCrash(server);
 		let db = null;
 		if (step && !crashed) {
 			const { countMessagesWithClientPrefix } = await sqlite();
@@ -923,6 +934,7 @@ async function scenario6() {
 		const cpu = cpuPercent(cpu0, cpuTimes(server.pid));
 		const contention = meter();
 		const crashed = server.crashed();
+		if (crashed) reportCrash(server);
 		const lat = result?.latency_ms;
 		const failures = Object.values(result?.failures ?? {}).reduce((a, b) => a + b, 0);
 		const issues = [];

@@ -284,7 +284,7 @@ function sweep(p) {
 		`<line x1="${left}" y1="${sy(100).toFixed(1)}" x2="${right}" y2="${sy(100).toFixed(1)}" stroke="${GOAL}" stroke-dasharray="4 3" stroke-width="1.5"/>`
 	);
 	out.push(
-		`<text x="${right - 4}" y="${(sy(100) - 5).toFixed(1)}" class="g" text-anchor="end">p99 limit 100 ms</text>`
+		`<text x="${left + 8}" y="${(sy(100) - 5).toFixed(1)}" class="g">p99 limit 100 ms</text>`
 	);
 	/** @param {any[] | undefined} series @param {string} color */
 	const line = (series, color) => {
