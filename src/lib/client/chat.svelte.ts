@@ -1,5 +1,11 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { OnlineUser, RoomSummary, ServerEvent, WireMessage } from '$lib/protocol/events';
+import type {
+	DirectSummary,
+	OnlineUser,
+	RoomSummary,
+	ServerEvent,
+	WireMessage
+} from '$lib/protocol/events';
 import {
 	Conversation,
 	dmKey,
@@ -23,15 +29,6 @@ export const HISTORY_PAGE = 50;
 /** What the store needs from the connection. */
 export interface Transport {
 	send(message: object): boolean;
-}
-
-/** A direct conversation as the page load lists it. */
-export interface DirectSummary {
-	peer_id: number;
-	peer_name: string;
-	last_message_id: number;
-	unread: number;
-	peer_read_id: number;
 }
 
 export interface Me {

@@ -10,6 +10,17 @@ export interface RoomSummary {
 	last_message_id: number | null;
 }
 
+/** A direct conversation as the chat page's load lists it (the welcome lists rooms only). */
+export interface DirectSummary {
+	peer_id: number;
+	peer_name: string;
+	last_message_id: number;
+	/** Messages from the peer past this user's read marker. */
+	unread: number;
+	/** How far the peer has read this user's messages (for "Read" on sent DMs). */
+	peer_read_id: number;
+}
+
 export interface OnlineUser {
 	id: number;
 	name: string;

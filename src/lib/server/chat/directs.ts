@@ -1,15 +1,5 @@
 import type { Database } from 'better-sqlite3';
-
-/** A direct conversation as the chat page lists it in its sidebar. */
-export interface DirectSummary {
-	peer_id: number;
-	peer_name: string;
-	last_message_id: number;
-	/** Messages from the peer past this user's read marker. */
-	unread: number;
-	/** How far the peer has read this user's messages (for "Read" on sent DMs). */
-	peer_read_id: number;
-}
+import type { DirectSummary } from '$lib/protocol/events';
 
 /**
  * The direct conversations of an account, newest first. The protocol's welcome lists rooms
