@@ -104,6 +104,7 @@ export class Hub {
 	toRoom(room: string, data: string | Buffer, exceptUserId?: number): void {
 		const set = this.rooms.get(room);
 		if (!set) return;
+		data = encodeOnce(data);
 		for (const conn of set) {
 			if (conn.identity?.id !== exceptUserId) conn.send(data);
 		}
@@ -117,6 +118,7 @@ export class Hub {
 
 	/** To every identified connection, optionally skipping one user's. */
 	toAll(data: string | Buffer, exceptUserId?: number): void {
+		data = encodeOnce(data);
 		for (const [id, presence] of this.users) {
 			if (id === exceptUserId) continue;
 			for (const conn of presence.connections) conn.send(data);
@@ -137,4 +139,12 @@ export class Hub {
 		}
 		return list;
 	}
+}
+
+/**
+ * A broadcast's JSON as bytes, made once: `ws` would otherwise encode the same string
+ * again for every recipient (join/leave go to every online user).
+ */
+function encodeOnce(data: string | Buffer): Buffer {
+	return typeof data === 'string' ? Buffer.from(data) : data;
 }
