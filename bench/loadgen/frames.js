@@ -15,14 +15,8 @@ export function onFrame(c, s) {
 	live.lastFrameAt = performance.now();
 	if (!c.ready) return onSetupFrame(c, s);
 	if (c.waiter) {
-		let ev;
-		try {
-			ev = JSON.parse(s);
-		} catch {
-			counters.parseErrors++;
-			return;
-		}
-		c.waiter(ev);
+		const ev = parse(s);
+		if (ev !== undefined) c.waiter(ev);
 		return;
 	}
 	if (s.indexOf('"b|') === -1) {
@@ -49,14 +43,8 @@ export function onFrame(c, s) {
 			if (j !== -1) clientId = s.slice(j + 13, s.indexOf('"', j + 13));
 		}
 	} else {
-		/** @type {any} */
-		let ev;
-		try {
-			ev = JSON.parse(s);
-		} catch {
-			counters.parseErrors++;
-			return;
-		}
+		const ev = parse(s);
+		if (ev === undefined) return;
 		if (ev.type !== 'message') {
 			bump(counters.eventsByType, String(ev.type));
 			if (ev.type === 'error') bump(counters.errorsByCode, String(ev.content?.code ?? 'unknown'));
@@ -98,20 +86,14 @@ export function onFrame(c, s) {
 function onOtherFrame(s) {
 	let type = peekType(s);
 	if (type === undefined) {
-		try {
-			type = String(JSON.parse(s).type);
-		} catch {
-			counters.parseErrors++;
-			return;
-		}
+		const ev = parse(s);
+		if (ev === undefined) return;
+		type = String(ev.type);
 	}
 	bump(counters.eventsByType, type);
 	if (type === 'error') {
-		try {
-			bump(counters.errorsByCode, String(JSON.parse(s).content?.code ?? 'unknown'));
-		} catch {
-			counters.parseErrors++;
-		}
+		const ev = parse(s);
+		if (ev !== undefined) bump(counters.errorsByCode, String(ev.content?.code ?? 'unknown'));
 	}
 	return type;
 }
@@ -123,14 +105,8 @@ function onSetupFrame(c, s) {
 	const type = peekType(s);
 	if (type === 'users' || type === 'join') return;
 	if (type === 'history' && c.welcomed) return c.settle?.(true);
-	/** @type {any} */
-	let ev;
-	try {
-		ev = JSON.parse(s);
-	} catch {
-		counters.parseErrors++;
-		return;
-	}
+	const ev = parse(s);
+	if (ev === undefined) return;
 	if (ev.type === 'welcome') {
 		c.welcomed = true;
 		c.userId = Number(ev.content?.user_id ?? 0);
@@ -145,6 +121,19 @@ function onSetupFrame(c, s) {
 	} else if (ev.type === 'history' && c.welcomed) c.settle?.(true);
 	else if (ev.type === 'auth_failed') c.settle?.(false, 'auth_failed');
 	else if (ev.type === 'error') bump(counters.errorsByCode, String(ev.content?.code ?? 'unknown'));
+}
+
+/**
+ * The frame as JSON, or undefined (and counted) when it does not parse.
+ * @param {string} s @returns {any}
+ */
+function parse(s) {
+	try {
+		return JSON.parse(s);
+	} catch {
+		counters.parseErrors++;
+		return undefined;
+	}
 }
 
 /**
