@@ -80,14 +80,15 @@ function mergeWithPrevious(results, latestFile) {
 }
 
 function defaultDoc() {
-	return (
-		`# Performance
+	return `# Performance
 
 How fast the chat server is, how it is measured, and what was changed to make it so
 (issue 6). The numbers below come from \`npm run bench\` (bench/run.js): a load generator in its
 own process (bench/loadgen.js) drives the real server and, in the same run, a bare \`ws\`
 broadcast server (bench/baseline-server.js), so every figure comes with a ratio that holds on
 a noisy machine. The server is pinned to one CPU and the load generator to the other.
+Each scenario is one file in bench/scenarios/ and each load generator mode one in
+bench/loadgen/; bench/README.md lists the layout.
 
 Run it:
 
@@ -99,12 +100,9 @@ node bench/run.js --smoke          # ~10 s sanity run, exit code 0/1, writes not
 
 Raw figures for each run: \`bench/results/*.json\`; chart: \`bench/results/latest.svg\`.
 Steps marked "contended" (⚠) are ones where other processes took more than 8 % of a core on
-the two CPUs the benchmark uses (` /
-		proc /
-		stat` minus our processes), even after the step was
+the two CPUs the benchmark uses (\`/proc/stat\` minus our processes), even after the step was
 repeated.
-`
-	);
+`;
 }
 
 const esc = (/** @type {string} */ s) => String(s).replace(/\|/g, '\\|');

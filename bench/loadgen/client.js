@@ -1,0 +1,45 @@
+// One simulated chat client and the list of all of them.
+
+import { cfg } from './config.js';
+
+/**
+ * @typedef {{
+ *   onopen: (() => void) | null,
+ *   onmessage: ((text: string) => void) | null,
+ *   onclose: ((code: number) => void) | null,
+ *   onerror: ((err: Error) => void) | null,
+ *   onhttperror: ((status: number) => void) | null,
+ *   send(text: string): void,
+ *   terminate(): void
+ * }} Socket
+ */
+
+export class Client {
+	/** @param {number} idx */
+	constructor(idx) {
+		this.idx = idx;
+		/** @type {Socket | null} */
+		this.ws = null;
+		this.ready = false;
+		this.welcomed = false;
+		this.open = false;
+		this.connectMs = 0;
+		this.lastId = 0;
+		this.userId = 0;
+		/** ack mode: client_id → send time (ms, performance.now) */
+		/** @type {Map<string, number> | null} */
+		this.outstanding = null;
+		/** ack mode: called when a slot in `outstanding` frees (acknowledged or refused) */
+		/** @type {(() => void) | null} */
+		this.onSlotFree = null;
+		this.room = cfg.room;
+		/** @type {((ok: boolean, reason?: string) => void) | null} */
+		this.settle = null;
+		/** @type {((ev: any) => void) | null} */
+		this.waiter = null;
+		this.seq = 0;
+	}
+}
+
+/** @type {Client[]} */
+export const clients = [];
