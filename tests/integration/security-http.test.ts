@@ -226,6 +226,6 @@ describe('login page reason', () => {
 		const kicked = await fetch(`${server.url}/login?reason=kicked`, {
 			headers: { 'accept-language': 'en' }
 		});
-		expect(await kicked.text()).toContain('You were removed from the chat by an admin.');
+		expect(await kicked.text()).toContain('You were kicked out by an admin.');
 	});
 });
