@@ -59,17 +59,54 @@ try {
 
 const { config, log } = app;
 const scheme = config.tlsCert ? 'https' : 'http';
+
+/**
+ * Headers every response starts with. The app's own responses (pages, API) set these in
+ * hooks.server.ts and replace them (pages get their CSP with nonces); the static files
+ * under /_app and /static are served by adapter-node before the app runs, so this is
+ * where they get nosniff, a CSP that allows nothing and no framing. HSTS only when the
+ * public origin is HTTPS (browsers ignore it over plain HTTP anyway).
+ */
+const baseHeaders = {
+	'X-Content-Type-Options': 'nosniff',
+	'X-Frame-Options': 'DENY',
+	'Content-Security-Policy':
+		"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+	'Referrer-Policy': 'same-origin',
+	...((config.tlsCert || config.origin?.startsWith('https:')) && {
+		'Strict-Transport-Security': 'max-age=31536000'
+	})
+};
 const serve = (req, res) => {
 	req.headers[SCHEME_HEADER] = scheme;
+	for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
 	handler(req, res);
+};
+
+/**
+ * Explicit limits against slow-loris clients (Node's own defaults are 60 s for headers and
+ * 5 minutes for a request): a client must send its headers within HTTP_HEADERS_TIMEOUT_MS
+ * and the whole request within HTTP_REQUEST_TIMEOUT_MS, and an idle keep-alive connection
+ * is closed after HTTP_KEEPALIVE_TIMEOUT_MS. Node checks the first two on a timer, which
+ * runs often enough here to apply them within about a second. A WebSocket leaves the HTTP
+ * server's bookkeeping when it upgrades, so these do not cut open sockets.
+ */
+const timeouts = {
+	headersTimeout: config.http.headersTimeoutMs,
+	requestTimeout: config.http.requestTimeoutMs,
+	keepAliveTimeout: config.http.keepAliveTimeoutMs,
+	connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs / 2)
 };
 const server = config.tlsCert
 	? createHttpsServer(
-			{ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) },
+			{ cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey), ...timeouts },
 			serve
 		)
-	: createServer(serve);
-server.on('upgrade', (req, socket, head) => app.gateway.handleUpgrade(req, socket, head));
+	: createServer(timeouts, serve);
+server.on('upgrade', (req, socket, head) => {
+	req.headers[SCHEME_HEADER] = scheme; // the gateway's Origin check compares the scheme
+	app.gateway.handleUpgrade(req, socket, head);
+});
 server.listen(config.port, config.host, () => {
 	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
 	log.info(

@@ -81,7 +81,8 @@ test('an admin kicks a member from the panel; the member lands on the login page
 	await admin.getByRole('button', { name: 'Kick', exact: true }).click();
 	await expect(admin.getByRole('status').filter({ hasText: 'was kicked' })).toBeVisible();
 
-	await expect(member).toHaveURL(/\/login/);
+	// Only a code in the URL; the admin's reason comes through the tab's sessionStorage.
+	await expect(member).toHaveURL(/\/login\?reason=kicked$/);
 	await expect(member.getByText(/kicked.*Take a break/i)).toBeVisible();
 	// The panel's audit log shows it at the top.
 	await expect(admin.getByRole('cell', { name: 'Take a break' })).toBeVisible();

@@ -140,10 +140,19 @@ describe('behind a reverse proxy', () => {
 			body: JSON.stringify({ username: 'hosted', password: 'password123' })
 		});
 		const cookie = reg.headers.getSetCookie()[0].split(';')[0];
-		const client = await openSocket(server.wsUrl, {
-			headers: { cookie, origin: 'https://chat.example', 'x-forwarded-host': 'chat.example' }
+		// The proxy forwards the scheme too (PROTOCOL_HEADER): the Origin must match both.
+		const proxied = (proto: string) => ({
+			cookie,
+			origin: 'https://chat.example',
+			'x-forwarded-host': 'chat.example',
+			'x-forwarded-proto': proto
 		});
+		const client = await openSocket(server.wsUrl, { headers: proxied('https') });
 		expect((await client.next('welcome')).content.user_name).toBe('hosted');
 		await client.close();
+		// The same page origin reaching the plain-http side of the proxy is another origin.
+		const plain = await openSocket(server.wsUrl, { headers: proxied('http') });
+		expect((await plain.request({ type: 'get_rooms' }, 'error')).content.code).toBe('unauthorized');
+		await plain.close();
 	});
 });

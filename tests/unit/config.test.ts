@@ -81,4 +81,20 @@ describe('loadConfig', () => {
 	it('wants TLS_CERT and TLS_KEY together', () => {
 		expect(() => loadConfig({ TLS_CERT: '/c.pem' })).toThrow(/TLS_CERT\/TLS_KEY/);
 	});
+
+	it('has hardening defaults, and wants the headers timeout within the request timeout', () => {
+		const config = loadConfig({});
+		expect(config.metricsPublic).toBe(false);
+		expect(config.argon2Concurrency).toBe(2);
+		expect(config.argon2MaxQueue).toBe(32);
+		expect(config.http).toEqual({
+			headersTimeoutMs: 10_000,
+			requestTimeoutMs: 30_000,
+			keepAliveTimeoutMs: 5_000
+		});
+		expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000' })).toThrow(
+			/HTTP_HEADERS_TIMEOUT_MS/
+		);
+		expect(() => loadConfig({ ARGON2_CONCURRENCY: '0' })).toThrow(/ARGON2_CONCURRENCY/);
+	});
 });

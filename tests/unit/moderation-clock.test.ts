@@ -35,7 +35,8 @@ beforeAll(async () => {
 	db = openDatabase(file);
 	const auth = new AuthService(db, config);
 	deps = { auth, hub: new Hub(), disconnect: () => {} };
-	const boss = await auth.createUser({ username: 'boss', password: 'password123' }, 'admin');
+	// The first account on the empty database becomes the admin.
+	const boss = await auth.createUser({ username: 'boss', password: 'password123' }, 'open');
 	admin = { id: boss.id, name: boss.name, isGuest: false };
 	userId = (await auth.createUser({ username: 'chatty', password: 'password123' })).id;
 });

@@ -16,6 +16,7 @@ import {
 	type ChatItem,
 	type ConvKey
 } from './conversation.svelte';
+import { loginUrl } from './login-notice';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 /** Typing is sent at most this often while the user keeps typing… */
@@ -44,8 +45,6 @@ export interface Mute {
 
 /** Texts the store produces itself (system notices, moderation); the page supplies them translated. */
 export interface StoreTexts {
-	kicked(reason: string): string;
-	banned(reason: string): string;
 	memberJoined(name: string): string;
 	memberLeft(name: string): string;
 	moderation(content: Record<string, unknown>): string;
@@ -257,9 +256,9 @@ export class ChatStore {
 				if (content.truncated) this.onTruncated();
 				return;
 			case 'kicked':
-				return this.opts.navigate(loginUrl(this.opts.texts.kicked(reasonOf(content))));
+				return this.opts.navigate(loginUrl('kicked', reasonOf(content)));
 			case 'banned':
-				return this.opts.navigate(loginUrl(this.opts.texts.banned(reasonOf(content))));
+				return this.opts.navigate(loginUrl('banned', reasonOf(content)));
 			case 'muted':
 				this.mute = { until: Number(content.until), reason: reasonOf(content) };
 				return;
@@ -697,10 +696,6 @@ export class ChatStore {
 
 function reasonOf(c: Content): string {
 	return typeof c.reason === 'string' ? c.reason : '';
-}
-
-function loginUrl(reason: string): string {
-	return `/login?reason=${encodeURIComponent(reason)}`;
 }
 
 /** "You are muted until 2026-11-25T22:00:00.000Z (spam)" → the end, in unix seconds. */

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import type { RoomSummary } from '$lib/protocol/events';
 import { AuthService } from './auth/service';
+import { SessionSweeper } from './auth/session-sweep';
 import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
 import { ReceiptService } from './chat/receipts';
@@ -37,6 +38,7 @@ export class App {
 	readonly moderation: ModerationService;
 	readonly gateway: Gateway;
 	readonly retention: Retention;
+	readonly sessionSweeper: SessionSweeper;
 	private readonly startedAt = Date.now();
 
 	constructor(readonly config: Config) {
@@ -79,6 +81,8 @@ export class App {
 		);
 		this.gateway = new Gateway(this);
 		this.retention.start();
+		this.sessionSweeper = new SessionSweeper(this.auth.sessions, config.sessionSweepMs, this.log);
+		this.sessionSweeper.start();
 	}
 
 	uptimeSeconds(): number {
@@ -130,6 +134,7 @@ export class App {
 	 */
 	closeSockets(): Promise<void> {
 		this.retention.stop();
+		this.sessionSweeper.stop();
 		return this.gateway.closeAll(1001, 'Server shutting down');
 	}
 

@@ -56,6 +56,13 @@ const configSchema = z.object({
 	AUTH_TIMEOUT_MS: int(10000, 100),
 	SESSION_DAYS: int(30, 1),
 	METRICS_TOKEN: z.string().optional(),
+	METRICS_PUBLIC: flag,
+	ARGON2_CONCURRENCY: int(2, 1, 64),
+	ARGON2_MAX_QUEUE: int(32, 0),
+	SESSION_SWEEP_MS: int(3_600_000, 100),
+	HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100),
+	HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100),
+	HTTP_KEEPALIVE_TIMEOUT_MS: int(5_000, 100),
 	TLS_CERT: z.string().optional(),
 	TLS_KEY: z.string().optional(),
 	RETENTION_DAYS: int(0, 0),
@@ -96,6 +103,15 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		authTimeoutMs: env.AUTH_TIMEOUT_MS,
 		sessionDays: env.SESSION_DAYS,
 		metricsToken: env.METRICS_TOKEN || undefined,
+		metricsPublic: env.METRICS_PUBLIC,
+		argon2Concurrency: env.ARGON2_CONCURRENCY,
+		argon2MaxQueue: env.ARGON2_MAX_QUEUE,
+		sessionSweepMs: env.SESSION_SWEEP_MS,
+		http: {
+			headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+			requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+			keepAliveTimeoutMs: env.HTTP_KEEPALIVE_TIMEOUT_MS
+		},
 		tlsCert: env.TLS_CERT || undefined,
 		tlsKey: env.TLS_KEY || undefined,
 		retentionDays: env.RETENTION_DAYS,
@@ -103,7 +119,8 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		proxy: {
 			addressHeader: env.ADDRESS_HEADER,
 			xffDepth: env.XFF_DEPTH,
-			hostHeader: env.HOST_HEADER
+			hostHeader: env.HOST_HEADER,
+			protocolHeader: env.PROTOCOL_HEADER
 		}
 	};
 }
@@ -122,6 +139,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	}
 	if (!!parsed.data.TLS_CERT !== !!parsed.data.TLS_KEY) {
 		throw new ConfigError('Invalid TLS_CERT/TLS_KEY: set both or neither');
+	}
+	// Node refuses a headers timeout longer than the whole-request timeout.
+	if (parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
+		throw new ConfigError(
+			'Invalid HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS'
+		);
 	}
 	return toConfig(parsed.data);
 }

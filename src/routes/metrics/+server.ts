@@ -1,25 +1,21 @@
-import { timingSafeEqual } from 'node:crypto';
 import { getApp } from '$lib/server/app';
+import { metricsAccess } from '$lib/server/metrics-access';
 import type { RequestHandler } from './$types';
 
-/** Prometheus text format; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`. */
-export const GET: RequestHandler = async ({ request }) => {
+/** Prometheus text format, for whom metricsAccess lets in (loopback, a token, or everyone). */
+export const GET: RequestHandler = async (event) => {
 	const app = getApp();
-	const token = app.config.metricsToken;
-	if (token && !sameSecret(request.headers.get('authorization') ?? '', `Bearer ${token}`)) {
-		return new Response('Unauthorized\n', {
-			status: 401,
-			headers: { 'WWW-Authenticate': 'Bearer', 'Content-Type': 'text/plain' }
+	const access = metricsAccess(event, app.config);
+	if (access !== 'ok') {
+		return new Response(access === 'token' ? 'Unauthorized\n' : 'Forbidden\n', {
+			status: access === 'token' ? 401 : 403,
+			headers: {
+				'Content-Type': 'text/plain',
+				...(access === 'token' && { 'WWW-Authenticate': 'Bearer' })
+			}
 		});
 	}
 	return new Response(await app.metrics.registry.metrics(), {
 		headers: { 'Content-Type': app.metrics.registry.contentType, 'Cache-Control': 'no-store' }
 	});
 };
-
-/** Compares without leaking through timing how much of the token was right. */
-function sameSecret(given: string, expected: string): boolean {
-	const a = Buffer.from(given);
-	const b = Buffer.from(expected);
-	return a.length === b.length && timingSafeEqual(a, b);
-}

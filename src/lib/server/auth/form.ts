@@ -2,6 +2,7 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { getApp } from '../app';
 import { ServiceError } from '../errors';
 import { setSessionCookie } from './cookies';
+import { safeNext } from './redirect';
 
 /**
  * The shared form action of /login and /register: works without JavaScript, keeps the
@@ -34,6 +35,5 @@ export async function credentialsAction(event: RequestEvent, kind: 'login' | 're
 		}
 		throw err;
 	}
-	const next = event.url.searchParams.get('next');
-	redirect(303, next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+	redirect(303, safeNext(event.url.searchParams.get('next'), event.url.origin));
 }

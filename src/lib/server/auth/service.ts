@@ -7,6 +7,8 @@ import { ServiceError } from '../errors';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { generateSessionToken, SessionStore, toSessionUser, type SessionUser } from './sessions';
 import { WindowCounter } from './throttle';
+import { AccountInserts, type InsertPolicy } from './users';
+import { QueueFullError, WorkQueue } from './work-queue';
 
 export const usernameSchema = z
 	.string()
@@ -35,6 +37,9 @@ export class AuthService {
 	private readonly loginFailures: WindowCounter;
 	private readonly addressFailures: WindowCounter;
 	private readonly registrations: WindowCounter;
+	/** Every argon2 hash and verification waits here (ARGON2_CONCURRENCY, ARGON2_MAX_QUEUE). */
+	private readonly argon2Queue: WorkQueue;
+	private readonly accounts: AccountInserts;
 	private readonly sessionEndListeners = new Set<SessionEndListener>();
 
 	constructor(
@@ -46,6 +51,8 @@ export class AuthService {
 		// An address trying many usernames is stopped too, with more slack for shared NATs.
 		this.addressFailures = new WindowCounter(config.loginMaxFailures * 4, FIFTEEN_MINUTES);
 		this.registrations = new WindowCounter(config.registerPerHour || Infinity, HOUR);
+		this.argon2Queue = new WorkQueue(config.argon2Concurrency, config.argon2MaxQueue);
+		this.accounts = new AccountInserts(db.$client);
 	}
 
 	onSessionEnd(listener: SessionEndListener): () => void {
@@ -72,41 +79,52 @@ export class AuthService {
 		return this.db.select({ n: count() }).from(users).get()?.n ?? 0;
 	}
 
-	/** Self-registration. The first account on an empty database becomes the admin. */
+	/**
+	 * Self-registration. The first account on an empty database becomes the admin (decided
+	 * atomically at insert). Every attempt from an address counts toward REGISTER_PER_HOUR,
+	 * "taken" included, or the 409 would answer "does this username exist?" without limit.
+	 * The attempt is counted before the argon2 work, so concurrent requests cannot all pass.
+	 */
 	async register(input: unknown, address: string): Promise<LoginResult> {
 		const creds = this.parseCredentials(input);
-		const isFirst = this.userCount() === 0;
-		if (!isFirst && this.config.registration === 'closed') {
-			throw new ServiceError(
-				'registration_closed',
-				'Registration is closed; ask an admin for an account',
-				403
-			);
+		const closed = this.config.registration === 'closed';
+		if (closed && this.userCount() > 0) throw registrationClosed();
+		const refund = this.registrations.reserve(address);
+		if (!refund) {
+			const wait = this.registrations.retryAfterMs(address);
+			throw throttled(wait, 'Too many new accounts from this address; try again later');
 		}
-		const wait = this.registrations.retryAfterMs(address);
-		if (wait > 0) throw throttled(wait, 'Too many new accounts from this address; try again later');
-		const user = await this.createUser(creds, isFirst ? 'admin' : 'user');
-		this.registrations.hit(address);
-		return this.startSession(user);
+		try {
+			return this.startSession(await this.createUser(creds, closed ? 'first-only' : 'open'));
+		} catch (err) {
+			// Given back only when the attempt was never made (server busy, or a fault of ours).
+			if (!(err instanceof ServiceError) || err.code === 'rate_limited') refund();
+			throw err;
+		}
 	}
 
-	/** Creates an account (self-registration or by an admin). */
-	async createUser(input: unknown, role: 'user' | 'admin' = 'user'): Promise<SessionUser> {
+	/** Creates an account: by an admin (`user`), or self-registration (see InsertPolicy). */
+	async createUser(input: unknown, policy: InsertPolicy = 'user'): Promise<SessionUser> {
 		const creds = this.parseCredentials(input);
 		if (this.findByUsername(creds.username)) throw taken();
-		const passwordHash = await hashPassword(creds.password);
+		const passwordHash = await this.argon2(() => hashPassword(creds.password));
+		const name = creds.username.slice(0, 20);
+		let row: ReturnType<AccountInserts['add']>;
 		try {
-			const row = this.db
-				.insert(users)
-				.values({ username: creds.username, name: creds.username.slice(0, 20), passwordHash, role })
-				.returning()
-				.get();
-			return toSessionUser(row);
+			row = this.accounts.add({ username: creds.username, name, passwordHash }, policy);
 		} catch (err) {
 			// Two registrations raced past the check above; the unique index decides.
 			if (String(err).includes('UNIQUE')) throw taken();
 			throw err;
 		}
+		if (!row) throw registrationClosed(); // another registration took the empty database
+		return {
+			id: row.id,
+			username: creds.username,
+			name,
+			isAdmin: row.role === 'admin',
+			bannedAt: null
+		};
 	}
 
 	async login(input: unknown, address: string): Promise<LoginResult> {
@@ -122,25 +140,45 @@ export class AuthService {
 			});
 		const { username, password } = raw.data;
 		const pairKey = `${username.toLowerCase()}|${address}`;
-		const wait = Math.max(
-			this.loginFailures.retryAfterMs(pairKey),
-			this.addressFailures.retryAfterMs(address)
-		);
-		if (wait > 0) throw throttled(wait, 'Too many failed logins; try again later');
+		// Reserve the failure before the argon2 await (see WindowCounter.reserve); a right
+		// password gives it back. Both counters or neither.
+		const refundPair = this.loginFailures.reserve(pairKey);
+		const refundAddress = refundPair && this.addressFailures.reserve(address);
+		if (!refundPair || !refundAddress) {
+			refundPair?.();
+			const wait = Math.max(
+				this.loginFailures.retryAfterMs(pairKey),
+				this.addressFailures.retryAfterMs(address)
+			);
+			throw throttled(wait, 'Too many failed logins; try again later');
+		}
 
-		const row =
-			username.length <= 32 && password.length <= 256 ? this.findByUsername(username) : undefined;
-		const ok = row
-			? await verifyPassword(row.passwordHash, password)
-			: (await verifyPassword(await dummyPasswordHash(), password), false);
+		let row: ReturnType<AuthService['findByUsername']>;
+		let ok: boolean;
+		try {
+			row =
+				username.length <= 32 && password.length <= 256 ? this.findByUsername(username) : undefined;
+			const hash = row?.passwordHash;
+			// Unknown usernames cost a verification too, so timing does not reveal them.
+			ok = await this.argon2(async () =>
+				hash
+					? verifyPassword(hash, password)
+					: (await verifyPassword(await dummyPasswordHash(), password), false)
+			);
+		} catch (err) {
+			// Not checked at all (server busy): the attempt does not count.
+			refundPair();
+			refundAddress();
+			throw err;
+		}
 		if (!row || !ok) {
-			this.loginFailures.hit(pairKey);
-			this.addressFailures.hit(address);
 			throw new ServiceError('wrong_credentials', 'Wrong username or password', 401, {
 				field: 'password'
 			});
 		}
+		refundAddress();
 		if (row.bannedAt) {
+			refundPair();
 			throw new ServiceError(
 				'banned',
 				`This account is banned${row.banReason ? `: ${row.banReason}` : ''}`,
@@ -149,6 +187,25 @@ export class AuthService {
 		}
 		this.loginFailures.reset(pairKey);
 		return toSessionUser(row);
+	}
+
+	/**
+	 * Runs argon2 work through the bounded queue; when the line is full the request is
+	 * refused at once (429 `rate_limited`, retry in a second) instead of adding to the load.
+	 */
+	private async argon2<T>(job: () => Promise<T>): Promise<T> {
+		try {
+			return await this.argon2Queue.run(job);
+		} catch (err) {
+			if (err instanceof QueueFullError)
+				throw new ServiceError(
+					'rate_limited',
+					'The server is busy checking passwords; try again in a moment',
+					429,
+					{ retryAfterSeconds: 1 }
+				);
+			throw err;
+		}
 	}
 
 	logout(sessionId: string): void {
@@ -188,6 +245,14 @@ function capitalize(s: string) {
 
 function taken() {
 	return new ServiceError('taken', 'That username is taken', 409, { field: 'username' });
+}
+
+function registrationClosed() {
+	return new ServiceError(
+		'registration_closed',
+		'Registration is closed; ask an admin for an account',
+		403
+	);
 }
 
 function throttled(waitMs: number, message: string) {

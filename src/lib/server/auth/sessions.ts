@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq } from 'drizzle-orm';
+import { eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { sessions, users, type UserRow } from '../db/schema';
 
@@ -108,6 +108,16 @@ export class SessionStore {
 
 	invalidateAllForUser(userId: number): void {
 		this.db.delete(sessions).where(eq(sessions.userId, userId)).run();
+	}
+
+	/** Deletes up to `limit` expired sessions; returns how many (see SessionSweeper). */
+	purgeExpired(limit: number): number {
+		const expired = this.db
+			.select({ id: sessions.id })
+			.from(sessions)
+			.where(lte(sessions.expiresAt, this.now()))
+			.limit(limit);
+		return this.db.delete(sessions).where(inArray(sessions.id, expired)).run().changes;
 	}
 }
 

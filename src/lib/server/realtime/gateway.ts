@@ -10,7 +10,8 @@ import { DEFAULT_ROOM } from '../chat/rooms';
 import { ServiceError } from '../errors';
 import { CloseCode, Connection, type Identity } from './connection';
 import { handlers } from './handlers';
-import { clientAddress, requestHost } from './address';
+import { clientAddress } from './address';
+import { isTrustedOrigin } from './origin';
 
 const WS_PATHS = new Set(['/ws', '/']);
 /** Frames held per connection while its `auth` is checked (argon2 takes tens of ms). */
@@ -97,20 +98,9 @@ export class Gateway {
 		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, identity));
 	}
 
-	/**
-	 * A session cookie counts only when the Origin is the app's own (or allowed): this
-	 * blocks cross-site WebSocket hijacking. Clients that send no Origin are not browsers.
-	 */
+	/** See origin.ts: the Origin must be the app's own (scheme and host) or allowed. */
 	private isTrustedOrigin(req: IncomingMessage): boolean {
-		const origin = req.headers.origin;
-		if (!origin) return true;
-		if (this.app.config.allowedOrigins.includes(origin)) return true;
-		if (this.app.config.origin) return origin === this.app.config.origin;
-		try {
-			return new URL(origin).host === requestHost(req, this.app.config.proxy);
-		} catch {
-			return false;
-		}
+		return isTrustedOrigin(req, this.app.config);
 	}
 
 	private newGuest(): Identity {
