@@ -7,7 +7,8 @@ async function registerVia(page: Page, username: string) {
 	await page.getByLabel('Username').fill(username);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Create account' }).click();
-	await expect(page).toHaveURL('/');
+	// `/` opens the last conversation, general for a new account.
+	await expect(page).toHaveURL('/r/general');
 }
 
 test('a logged-out visitor is sent to /login', async ({ page }) => {

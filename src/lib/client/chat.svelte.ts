@@ -17,6 +17,7 @@ import {
 	type ConvKey
 } from './conversation.svelte';
 import { loginUrl } from './login-notice';
+import type { OutboxRecord, OutboxStorage } from './outbox';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 /** Typing is sent at most this often while the user keeps typing… */
@@ -54,6 +55,8 @@ export interface ChatStoreOptions {
 	me: Me;
 	transport: Transport;
 	directs?: DirectSummary[];
+	/** Room summaries from the page load, so the sidebar and a `/r/<room>` address work before the socket. */
+	rooms?: (RoomSummary & { joined?: boolean })[];
 	mute?: Mute | null;
 	texts: StoreTexts;
 	/** Leaves the app (kicked, banned, logged out). */
@@ -63,6 +66,8 @@ export interface ChatStoreOptions {
 	/** Is the user looking at this conversation right now (visible, focused, at the bottom)? */
 	isWatching?: (conv: Conversation) => boolean;
 	newClientId?: () => string;
+	/** Where unsent messages survive a reload (per account); none: memory only. */
+	outboxStorage?: OutboxStorage;
 	now?: () => number;
 	setTimer?: (fn: () => void, ms: number) => unknown;
 	clearTimer?: (id: unknown) => void;
@@ -121,6 +126,7 @@ export class ChatStore {
 		this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
 		this.clearTimer = opts.clearTimer ?? ((id) => clearTimeout(id as number));
 		this.room('general');
+		if (opts.rooms?.length) this.onRooms(opts.rooms);
 		for (const d of opts.directs ?? []) {
 			const conv = this.direct(d.peer_id, d.peer_name);
 			conv.unread = d.unread;
@@ -128,6 +134,8 @@ export class ChatStore {
 			conv.peerReadId = d.peer_read_id;
 			this.lastSeenId = Math.max(this.lastSeenId, d.last_message_id);
 		}
+		// What an earlier page of this account left unsent goes out again on connect.
+		for (const record of opts.outboxStorage?.load() ?? []) this.queue(record);
 	}
 
 	get active(): Conversation {
@@ -195,9 +203,10 @@ export class ChatStore {
 		for (const entry of this.outbox.values()) {
 			entry.inFlight = this.send(entry.payload);
 		}
-		// Conversations opened before the socket was up still need their newest page.
+		// Conversations opened before the socket was up (a reload of /r/<room> or /dm/<name>)
+		// still need their newest page; general's comes with the welcome.
 		const active = this.active;
-		if (!active.loaded && active.kind === 'dm') this.requestLatest(active);
+		if (!active.loaded && active.key !== roomKey('general')) this.requestLatest(active);
 	}
 
 	disconnected(): void {
@@ -407,10 +416,14 @@ export class ChatStore {
 	private onMember(c: Content, joined: boolean, timestamp: number): void {
 		const name = String(c.room);
 		const userId = Number(c.user_id);
+		// The server says how many members the room has now; older servers only that one came or went.
+		const count = (conv: Conversation) =>
+			typeof c.members === 'number' ? c.members : Math.max(0, conv.members + (joined ? 1 : -1));
 		if (userId === this.me.id) {
-			// Another tab of ours joined or left: follow it.
+			// This tab or another of ours joined or left: follow it.
 			if (joined) {
 				const conv = this.room(name);
+				conv.members = typeof c.members === 'number' ? c.members : conv.members;
 				this.otherRooms = this.otherRooms.filter((r) => r.name !== name);
 				if (!conv.loaded) this.requestLatest(conv);
 			} else this.onLeft(name);
@@ -418,7 +431,7 @@ export class ChatStore {
 		}
 		const conv = this.conversations.get(roomKey(name));
 		if (!conv) return;
-		conv.members = Math.max(0, conv.members + (joined ? 1 : -1));
+		conv.members = count(conv);
 		const who = String(c.user_name);
 		conv.notice(
 			joined ? this.opts.texts.memberJoined(who) : this.opts.texts.memberLeft(who),
@@ -524,7 +537,7 @@ export class ChatStore {
 		// Errors carry no client_id; the server answers in order, so the oldest in-flight send failed.
 		const entry = [...this.outbox.values()].find((e) => e.inFlight);
 		if (entry && code !== 'rate_limited') {
-			this.outbox.delete(entry.clientId);
+			this.acknowledge(entry.clientId);
 			const conv = this.conversations.get(entry.convKey);
 			const key = itemKey(this.me.id, 0, entry.clientId);
 			const item = conv?.items.find((x) => x.key === key);
@@ -533,8 +546,10 @@ export class ChatStore {
 		if (code !== 'muted') this.composerError = message;
 	}
 
+	/** The server stored (or refused) it: nothing to send again, here or after a reload. */
 	private acknowledge(clientId: string): void {
 		this.outbox.delete(clientId);
+		this.opts.outboxStorage?.remove(clientId);
 	}
 
 	// ── Actions ────────────────────────────────────────────────────────────────
@@ -594,28 +609,50 @@ export class ChatStore {
 			conv.kind === 'room'
 				? { type: 'message', room: conv.target, content: text, client_id: clientId }
 				: { type: 'private_message', to_id: conv.target, content: text, client_id: clientId };
-		conv.merge([
-			{
-				key: itemKey(this.me.id, 0, clientId),
-				order: PENDING_BASE + ++this.pendingSeq,
-				id: null,
-				clientId,
-				kind: 'text',
-				fromId: this.me.id,
-				fromName: this.me.name,
-				text,
-				timestamp: Math.floor(this.now() / 1000),
-				own: true,
-				pending: true
-			}
-		]);
-		const entry: OutboxEntry = { clientId, convKey: conv.key, payload, inFlight: false };
-		this.outbox.set(clientId, entry);
-		entry.inFlight = this.send(payload);
+		const record = {
+			clientId,
+			convKey: conv.key,
+			payload,
+			text,
+			timestamp: Math.floor(this.now() / 1000)
+		};
+		// On disk before the first attempt: if the page dies now, the next one sends it.
+		this.opts.outboxStorage?.add(record);
+		this.queue(record).inFlight = this.send(payload);
 		this.stopTyping();
 		this.composerError = null;
 		conv.dividerBefore = 0;
 		return true;
+	}
+
+	/** Shows a message as pending in its conversation and keeps it until the server confirms it. */
+	private queue(r: OutboxRecord): OutboxEntry {
+		const conv = r.convKey.startsWith('r:')
+			? this.room(r.convKey.slice(2))
+			: this.direct(Number(r.convKey.slice(2)));
+		conv.merge([
+			{
+				key: itemKey(this.me.id, 0, r.clientId),
+				order: PENDING_BASE + ++this.pendingSeq,
+				id: null,
+				clientId: r.clientId,
+				kind: 'text',
+				fromId: this.me.id,
+				fromName: this.me.name,
+				text: r.text,
+				timestamp: r.timestamp,
+				own: true,
+				pending: true
+			}
+		]);
+		const entry: OutboxEntry = {
+			clientId: r.clientId,
+			convKey: conv.key,
+			payload: r.payload,
+			inFlight: false
+		};
+		this.outbox.set(r.clientId, entry);
+		return entry;
 	}
 
 	/** Removes a message the server refused. */

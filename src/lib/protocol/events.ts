@@ -14,6 +14,8 @@ export interface RoomSummary {
 export interface DirectSummary {
 	peer_id: number;
 	peer_name: string;
+	/** For the conversation's address, `/dm/<username>`; null when the account is gone. */
+	peer_username?: string | null;
 	last_message_id: number;
 	/** Messages from the peer past this user's read marker. */
 	unread: number;

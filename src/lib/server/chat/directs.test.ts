@@ -26,8 +26,22 @@ describe('directSummaries', () => {
 		mark.run(2, 'u:1', 1, 2); // bob read alice's "hi bob"
 
 		expect(directSummaries(sqlite, 1)).toEqual([
-			{ peer_id: 3, peer_name: 'carol', last_message_id: 4, unread: 0, peer_read_id: 0 },
-			{ peer_id: 2, peer_name: 'bob', last_message_id: 3, unread: 1, peer_read_id: 2 }
+			{
+				peer_id: 3,
+				peer_name: 'carol',
+				peer_username: 'carol',
+				last_message_id: 4,
+				unread: 0,
+				peer_read_id: 0
+			},
+			{
+				peer_id: 2,
+				peer_name: 'bob',
+				peer_username: 'bob',
+				last_message_id: 3,
+				unread: 1,
+				peer_read_id: 2
+			}
 		]);
 		expect(directSummaries(sqlite, 3).map((d) => d.peer_id)).toEqual([2, 1]);
 	});

@@ -15,7 +15,8 @@ export function directSummaries(sqlite: Database, userId: number, limit = 50): D
 				WHERE conversation IS NOT NULL AND (sender_id = @me OR recipient_id = @me)
 				GROUP BY conversation
 			)
-			SELECT c.peer_id, COALESCE(u.name, m.sender_name) AS peer_name, c.last_message_id,
+			SELECT c.peer_id, COALESCE(u.name, m.sender_name) AS peer_name, u.username AS peer_username,
+			       c.last_message_id,
 			       (SELECT COUNT(*) FROM messages x
 			         WHERE x.recipient_id = @me AND x.sender_id = c.peer_id
 			           AND x.id > COALESCE(mine.last_read_id, 0)) AS unread,

@@ -68,9 +68,12 @@ export class RoomService {
 			.get(roomId, userId);
 	}
 
-	/** Makes sure an account's membership of general is stored (member counts include it). */
-	ensureDefaultMembership(userId: number): void {
-		this.addMember(this.require(DEFAULT_ROOM).id, userId);
+	/**
+	 * Makes sure an account's membership of general is stored (member counts include it).
+	 * True when it is new: the account's first connection, which the caller announces.
+	 */
+	ensureDefaultMembership(userId: number): boolean {
+		return this.addMember(this.require(DEFAULT_ROOM).id, userId);
 	}
 
 	/** Validates and creates a room and tells everyone; the caller then joins the creator. */
@@ -94,13 +97,30 @@ export class RoomService {
 		return row;
 	}
 
-	/** Stores (for accounts) and announces a new membership; the caller checked it is new. */
-	join(room: Room, user: Actor, isAccount: boolean): void {
+	/**
+	 * Stores (for accounts) and announces a new membership; the caller checked it is new.
+	 * `guests`: the guests in the room, counting this one if it is a guest.
+	 */
+	join(room: Room, user: Actor, isAccount: boolean, guests: number): void {
 		if (isAccount) this.addMember(room.id, user.id);
-		this.bus.publish({ kind: 'member_joined', room: room.name, user });
+		this.announce('member_joined', room, user, guests);
 	}
 
-	leave(room: Room, user: Actor, isAccount: boolean): void {
+	/** Publishes a membership change with the room's new member count (accounts + `guests`). */
+	announce(kind: 'member_joined' | 'member_left', room: Room, user: Actor, guests: number): void {
+		const members = this.memberCount(room.id) + guests;
+		this.bus.publish({ kind, room: room.name, user, members });
+	}
+
+	private memberCount(roomId: number): number {
+		return this.sqlite
+			.prepare('SELECT COUNT(*) FROM room_members WHERE room_id = ?')
+			.pluck()
+			.get(roomId) as number;
+	}
+
+	/** `guests`: the guests left in the room after this one left. */
+	leave(room: Room, user: Actor, isAccount: boolean, guests: number): void {
 		if (room.name === DEFAULT_ROOM)
 			throw new ServiceError('forbidden', 'You cannot leave general', 403);
 		if (isAccount) {
@@ -108,7 +128,7 @@ export class RoomService {
 				.prepare('DELETE FROM room_members WHERE room_id = ? AND user_id = ?')
 				.run(room.id, user.id);
 		}
-		this.bus.publish({ kind: 'member_left', room: room.name, user });
+		this.announce('member_left', room, user, guests);
 	}
 
 	/**
@@ -145,7 +165,7 @@ export class RoomService {
 		});
 	}
 
-	private addMember(roomId: number, userId: number): void {
+	private addMember(roomId: number, userId: number): boolean {
 		const added = this.sqlite
 			.prepare('INSERT INTO room_members (room_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING')
 			.run(roomId, userId).changes;
@@ -159,6 +179,7 @@ export class RoomService {
 				)
 				.run(userId, `r:${roomId}`, roomId, roomId);
 		}
+		return added > 0;
 	}
 
 	private remember(room: Room): void {

@@ -73,15 +73,30 @@ export class ChatService {
 			if (!set) this.guestRooms.set(who.id, (set = new Set()));
 			set.add(room.id);
 		}
-		this.rooms.join(room, who, !who.isGuest);
+		this.rooms.join(room, who, !who.isGuest, this.guestMembers(room));
 		return room;
+	}
+
+	/**
+	 * Stores an account's membership of general on its first connection. True when it is new;
+	 * the gateway then calls `announceNewcomer` once the welcome is out, so general's member
+	 * count grows live for everyone (and the welcome stays the connection's first event).
+	 */
+	ensureDefaultMembership(who: Identity): boolean {
+		return !who.isGuest && this.rooms.ensureDefaultMembership(who.id);
+	}
+
+	announceNewcomer(who: Identity): void {
+		const general = this.rooms.require(DEFAULT_ROOM);
+		this.rooms.announce('member_joined', general, who, this.guestMembers(general));
 	}
 
 	leave(who: Identity, roomName: string): Room {
 		const room = this.rooms.require(roomName);
 		if (!this.isMember(who, room)) throw forbidden(`You are not in ${room.name}`);
-		this.rooms.leave(room, who, !who.isGuest);
-		if (who.isGuest) this.guestRooms.get(who.id)?.delete(room.id);
+		// A guest's membership goes first, so the announced count no longer includes it.
+		if (who.isGuest && room.name !== DEFAULT_ROOM) this.guestRooms.get(who.id)?.delete(room.id);
+		this.rooms.leave(room, who, !who.isGuest, this.guestMembers(room));
 		return room;
 	}
 

@@ -8,7 +8,8 @@ import type { StoredMessage } from '../chat/messages';
 export type BusEvent =
 	| { kind: 'message'; message: StoredMessage }
 	| { kind: 'room_created'; room: { name: string; topic: string }; by: Actor }
-	| { kind: 'member_joined' | 'member_left'; room: string; user: Actor }
+	/** `members`: the room's member count after the change, so clients need not keep tally. */
+	| { kind: 'member_joined' | 'member_left'; room: string; user: Actor; members: number }
 	| { kind: 'message_read'; authorId: number; payload: Record<string, unknown> };
 
 export interface Actor {

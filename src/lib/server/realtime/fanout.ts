@@ -64,7 +64,12 @@ export function connectFanout(
 					if (event.kind === 'member_joined') hub.subscribe(conn, event.room);
 					else hub.unsubscribe(conn, event.room);
 				}
-				const data = { room: event.room, user_id: event.user.id, user_name: event.user.name };
+				const data = {
+					room: event.room,
+					user_id: event.user.id,
+					user_name: event.user.name,
+					members: event.members
+				};
 				const payload = JSON.stringify({
 					...systemEvent(event.kind, data),
 					from_id: event.user.id,

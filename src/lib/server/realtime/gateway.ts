@@ -151,7 +151,7 @@ export class Gateway {
 		conn.authTimer = null;
 		conn.identity = identity;
 		const first = app.hub.attach(conn);
-		if (!identity.isGuest) app.chat.rooms.ensureDefaultMembership(identity.id);
+		const newcomer = app.chat.ensureDefaultMembership(identity);
 		for (const room of app.chat.roomsOf(identity)) app.hub.subscribe(conn, room.name);
 		// Everything committed after this point reaches the connection live; `resume` covers the rest.
 		conn.subscribedUpTo = app.chat.store.lastCommittedId;
@@ -200,6 +200,8 @@ export class Gateway {
 			app.hub.toAll(JSON.stringify(join), identity.id);
 		}
 		conn.hold(RESUME_WINDOW_MS);
+		// A new account is a new member of general: counts everywhere follow (after the welcome).
+		if (newcomer) app.chat.announceNewcomer(identity);
 	}
 
 	private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
