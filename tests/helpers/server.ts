@@ -114,7 +114,8 @@ async function waitForHealth(
 	proc: ChildProcess,
 	log: () => string
 ): Promise<void> {
-	const deadline = Date.now() + 20_000;
+	// Generous: under a full parallel test run on two cores a cold start can take seconds.
+	const deadline = Date.now() + 45_000;
 	while (Date.now() < deadline) {
 		if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${log()}`);
 		if ((await healthStatus(port, tls)) === 200) return;
