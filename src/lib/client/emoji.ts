@@ -68,7 +68,7 @@ function build(compact: CompactEmoji[], github: Record<string, string | string[]
 		const shortcodes = codes ? (Array.isArray(codes) ? codes : [codes]) : [nameCode(e.label)];
 		const skins = skinsOf(e);
 		list.push({
-			emoji: e.unicode,
+			emoji: bare(e.unicode),
 			name: e.label,
 			group: e.group,
 			shortcodes,
@@ -83,6 +83,18 @@ function build(compact: CompactEmoji[], github: Record<string, string | string[]
 		g.push(e);
 	}
 	return { list, byGroup };
+}
+
+/**
+ * Drops a redundant U+FE0F from a single emoji that is shown as emoji anyway ("👍️" → "👍"),
+ * so the same emoji is always the same string (in messages, recents, reactions). Where the
+ * selector matters ("❤️", sequences) it stays.
+ */
+function bare(unicode: string): string {
+	const chars = [...unicode];
+	return chars.length === 2 && chars[1] === '\uFE0F' && /\p{Emoji_Presentation}/u.test(chars[0])
+		? chars[0]
+		: unicode;
 }
 
 function nameCode(label: string): string {
@@ -124,14 +136,24 @@ export function searchEmoji(data: EmojiData, query: string, limit: number): Emoj
 	return ranked.slice(0, limit).map(([, e]) => e);
 }
 
+export interface ShortcodeMatch {
+	emoji: Emoji;
+	/** The shortcode that matched (👍 has "+1" and "thumbsup"; typing ":thu" shows the second). */
+	code: string;
+}
+
 /** Shortcodes that start with the query (for `:sm` → :smile:), then ones that contain it. */
-export function completeShortcode(data: EmojiData, query: string, limit: number): Emoji[] {
+export function completeShortcode(data: EmojiData, query: string, limit: number): ShortcodeMatch[] {
 	const q = query.toLowerCase();
-	const starts: Emoji[] = [];
-	const contains: Emoji[] = [];
-	for (const e of data.list) {
-		if (e.shortcodes.some((s) => s.startsWith(q))) starts.push(e);
-		else if (contains.length < limit && e.shortcodes.some((s) => s.includes(q))) contains.push(e);
+	const starts: ShortcodeMatch[] = [];
+	const contains: ShortcodeMatch[] = [];
+	for (const emoji of data.list) {
+		const start = emoji.shortcodes.find((s) => s.startsWith(q));
+		if (start) starts.push({ emoji, code: start });
+		else if (contains.length < limit) {
+			const inside = emoji.shortcodes.find((s) => s.includes(q));
+			if (inside) contains.push({ emoji, code: inside });
+		}
 		if (starts.length >= limit) break;
 	}
 	return [...starts, ...contains].slice(0, limit);
