@@ -1,5 +1,6 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { realtimeDevPlugin } from './src/lib/server/dev-plugin';
 
@@ -20,6 +21,15 @@ export default defineConfig({
 		sveltekit(),
 		realtimeDevPlugin()
 	],
+	resolve: {
+		// markdown-it's HTML entity table is replaced by a small one: see the file's comment.
+		alias: [
+			{
+				find: /^entities$/,
+				replacement: fileURLToPath(new URL('./src/lib/client/entities-lite.ts', import.meta.url))
+			}
+		]
+	},
 	test: {
 		projects: [
 			{
@@ -27,7 +37,9 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
-					environment: 'node'
+					environment: 'node',
+					// Through Vite, so the `entities` alias applies as in the browser build.
+					server: { deps: { inline: ['markdown-it'] } }
 				}
 			},
 			{
