@@ -276,7 +276,7 @@ export class Gateway {
 	}
 
 	private fail(conn: Connection, type: string, err: unknown): void {
-		if (err instanceof ServiceError) return conn.error(err.code, err.message);
+		if (err instanceof ServiceError) return conn.error(err.code, err.message, err.details.params);
 		this.app.log.error({ conn: conn.id, type, err }, 'handler failed');
 		conn.error('invalid_message', 'The server could not process that message');
 	}

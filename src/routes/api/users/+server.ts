@@ -1,0 +1,20 @@
+import { json } from '@sveltejs/kit';
+import { getApp } from '$lib/server/app';
+import { api, parseBody, requireUser } from '$lib/server/http';
+import { directoryQuerySchema, searchDirectory } from '$lib/server/users/directory';
+import type { RequestHandler } from './$types';
+
+/** The people directory: `?q=&limit=&offset=`, online first; any logged-in account may ask. */
+export const GET: RequestHandler = (event) =>
+	api(() => {
+		requireUser(event);
+		const query = parseBody(
+			directoryQuerySchema,
+			Object.fromEntries(event.url.searchParams.entries())
+		);
+		const app = getApp();
+		// Live display names of the accounts online now (guests are not in the directory).
+		const online = new Map<number, string>();
+		for (const u of app.hub.onlineUsers()) if (!u.is_guest) online.set(u.id, u.name);
+		return json(searchDirectory(app.sqlite, query, online));
+	});
