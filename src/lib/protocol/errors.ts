@@ -32,4 +32,6 @@ export interface ErrorParams {
 	until?: number;
 	retry_after?: number;
 	max?: number;
+	/** `banned` at login: the ban's reason (an admin's words, shown as they are). */
+	reason?: string;
 }

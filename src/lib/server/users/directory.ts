@@ -59,3 +59,22 @@ export function searchDirectory(
 	const hasMore = rows.length > query.limit && query.offset + query.limit <= DIRECTORY_MAX_OFFSET;
 	return { users, has_more: hasMore, next_offset: hasMore ? query.offset + query.limit : null };
 }
+
+/** One directory entry by id (the profile card), or undefined for no such (or a banned) account. */
+export function directoryUser(
+	sqlite: Database,
+	id: number,
+	online: ReadonlyMap<number, string>
+): DirectoryUser | undefined {
+	const r = sqlite
+		.prepare('SELECT id, username, name, role FROM users WHERE id = ? AND banned_at IS NULL')
+		.get(id) as Row | undefined;
+	if (!r) return undefined;
+	return {
+		id: r.id,
+		username: r.username,
+		name: online.get(r.id) ?? r.name,
+		is_admin: r.role === 'admin',
+		online: online.has(r.id)
+	};
+}

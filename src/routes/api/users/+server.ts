@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { api, parseBody, requireUser } from '$lib/server/http';
 import { directoryQuerySchema, searchDirectory } from '$lib/server/users/directory';
+import { onlineAccounts } from './online';
 import type { RequestHandler } from './$types';
 
 /** The people directory: `?q=&limit=&offset=`, online first; any logged-in account may ask. */
@@ -13,8 +14,5 @@ export const GET: RequestHandler = (event) =>
 			Object.fromEntries(event.url.searchParams.entries())
 		);
 		const app = getApp();
-		// Live display names of the accounts online now (guests are not in the directory).
-		const online = new Map<number, string>();
-		for (const u of app.hub.onlineUsers()) if (!u.is_guest) online.set(u.id, u.name);
-		return json(searchDirectory(app.sqlite, query, online));
+		return json(searchDirectory(app.sqlite, query, onlineAccounts(app)));
 	});
