@@ -1,7 +1,7 @@
 import { systemEvent } from '$lib/protocol/events';
 import { toWire, type SubmitResult } from '../../chat/messages';
 import { DEFAULT_ROOM } from '../../chat/rooms';
-import { noticesForPage } from '../../moderation/notices';
+import { roomHistoryEvent } from '../history';
 import type { HandlerContext, HandlerMap } from './types';
 
 /**
@@ -60,24 +60,7 @@ export const messageHandlers: HandlerMap = {
 			return;
 		}
 		const { room, page } = app.chat.roomHistory(who, msg.room ?? DEFAULT_ROOM, msg.before, limit);
-		// Moderation notices are #general's system lines; they are kept in the audit log and
-		// come back with the page they fall in, so they survive a reload (docs/protocol.md).
-		const notices =
-			room.name === DEFAULT_ROOM
-				? noticesForPage(app.sqlite, {
-						oldestId: page.messages[0]?.id ?? null,
-						hasMore: page.has_more,
-						before: msg.before
-					})
-				: undefined;
-		conn.sendEvent(
-			systemEvent('history', {
-				room: room.name,
-				messages: page.messages.map((m) => toWire(m, who.id)),
-				has_more: page.has_more,
-				...(notices && { notices })
-			})
-		);
+		conn.sendEvent(roomHistoryEvent(app, who.id, room.name, page, msg.before));
 	},
 
 	/**
