@@ -49,6 +49,8 @@ export interface StoreTexts {
 	memberJoined(name: string): string;
 	memberLeft(name: string): string;
 	moderation(content: Record<string, unknown>): string;
+	/** An `error` event's content, worded from its code and parameters (else its message). */
+	error?(content: Record<string, unknown>): string;
 }
 
 export interface ChatStoreOptions {
@@ -328,7 +330,7 @@ export class ChatStore {
 		const id = Number(c.user_id);
 		const rest = this.online.filter((u) => u.id !== id);
 		this.online = online
-			? [...rest, { id, name: String(c.user_name), connected_at: 0, is_admin: false }]
+			? [...rest, { id, name: String(c.user_name), connected_at: 0, is_admin: c.is_admin === true }]
 			: rest;
 		if (!online)
 			for (const conv of this.conversations.values()) conv.setTyping({ id, name: '' }, false);
@@ -349,6 +351,9 @@ export class ChatStore {
 		conv.loadingOlder = false;
 		conv.loaded = true;
 		if (!wasLoaded && conv.unread && !conv.dividerBefore) this.placeDivider(conv);
+		// #general's pages bring the moderation notices that fall among their messages.
+		if (Array.isArray(c.notices))
+			for (const n of c.notices as Content[]) this.addModeration(conv, n);
 		if (conv.kind === 'dm' && !wasLoaded) {
 			// A DM peer's name is in the messages even when the peer is offline.
 			const theirs = added.find((m) => !m.own);
@@ -512,16 +517,27 @@ export class ChatStore {
 	private onModeration(c: Content, timestamp: number): void {
 		const conv =
 			typeof c.room === 'string' ? this.conversations.get(roomKey(c.room)) : this.room('general');
-		conv?.notice(this.opts.texts.moderation(c), timestamp);
+		if (conv) this.addModeration(conv, { timestamp, ...c });
+	}
+
+	/** One notice per audit entry, whether it came live, with history, or both. */
+	private addModeration(conv: Conversation, c: Content): void {
+		const timestamp = Number(c.timestamp) || Math.floor(this.now() / 1000);
+		conv.notice(this.opts.texts.moderation(c), timestamp, {
+			key: typeof c.id === 'number' ? `mod:${c.id}` : undefined,
+			afterId: typeof c.after_id === 'number' ? c.after_id : undefined
+		});
 	}
 
 	private onError(c: Content): void {
 		const code = String(c.code ?? '');
-		const message = String(c.message ?? '');
+		const message = this.opts.texts.error?.(c) ?? String(c.message ?? '');
 		if (code === 'muted') {
+			// `until` is a parameter of the error; servers before it only said it in words.
+			const text = String(c.message ?? '');
 			this.mute = {
-				until: parseUntil(message) ?? this.now() / 1000 + 60,
-				reason: parseReason(message)
+				until: typeof c.until === 'number' ? c.until : (parseUntil(text) ?? this.now() / 1000 + 60),
+				reason: this.mute?.reason || parseReason(text)
 			};
 		}
 		const sendErrors = [

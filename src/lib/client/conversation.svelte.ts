@@ -146,12 +146,25 @@ export class Conversation {
 		return added;
 	}
 
-	/** A quiet system line (joins, leaves, moderation) after the newest message. */
-	notice(text: string, timestamp: number): void {
-		const base = this.lastMessageId;
+	/**
+	 * A quiet system line (joins, leaves, moderation) after the newest message, or after
+	 * message `afterId` when it is known (notices from history). A notice with a `key` that is
+	 * already shown is not added again.
+	 */
+	notice(text: string, timestamp: number, opts: { key?: string; afterId?: number } = {}): void {
+		const seq = ++this.noticeSeq;
+		const base = opts.afterId ?? this.lastMessageId;
+		const order = base + 0.5 + seq * 1e-6;
+		const shown = opts.key ? this.items.findIndex((x) => x.key === opts.key) : -1;
+		if (shown >= 0) {
+			// Seen live before its history page came: history knows its exact place.
+			if (opts.afterId !== undefined) this.update(opts.key!, { ...this.items[shown], order });
+			this.items = [...this.items].sort((a, b) => a.order - b.order);
+			return;
+		}
 		const item: ChatItem = {
-			key: `n:${++this.noticeSeq}:${base}`,
-			order: base + 0.5 + this.noticeSeq * 1e-6,
+			key: opts.key ?? `n:${seq}:${base}`,
+			order,
 			id: null,
 			kind: 'notice',
 			fromId: 0,

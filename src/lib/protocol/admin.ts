@@ -81,14 +81,31 @@ export interface AdminStats {
 	banned: number;
 }
 
-/** Content of the `moderation` notice other online users get (docs/decisions-moderation.md). */
+/**
+ * Content of the `moderation` notice other online users get, and of each entry of
+ * `notices` in #general's history pages (PROTOCOL.md §7, docs/protocol.md). Clients build
+ * their own sentence from the structured fields; `text` is English for clients that only print.
+ */
 export interface ModerationNotice {
+	/** The audit entry's id: a notice seen live and again in history is one notice. */
+	id: number;
 	action: AuditAction;
 	target_id: number;
+	/** Current display name; '' for a guest that is gone. */
 	target_name: string;
+	actor_id: number;
+	actor_name: string;
+	/** v1 names of actor_id / actor_name, kept for older clients. */
 	by_id: number;
 	by: string;
 	reason: string;
+	/** A mute's end, unix seconds; null for the other actions. */
 	until: number | null;
+	/** A mute's length as given; null for the other actions. */
+	duration_seconds: number | null;
+	/** When the action happened, unix seconds. */
+	timestamp: number;
+	/** History only: the newest message id committed at or before the action (placement). */
+	after_id?: number;
 	text: string;
 }

@@ -22,3 +22,16 @@ export const errorCodes = [
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
+
+/**
+ * Parameters an error carries beside `code` and the English `message`, so clients render
+ * it in their own language: `until` (unix seconds) and `retry_after` (seconds) for `muted`
+ * and `rate_limited`, `max` (characters or bytes) for `too_large`. Old clients ignore them.
+ */
+export interface ErrorParams {
+	until?: number;
+	retry_after?: number;
+	max?: number;
+	/** `banned` at login: the ban's reason (an admin's words, shown as they are). */
+	reason?: string;
+}

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './errors';
+import type { ErrorCode, ErrorParams } from './errors';
 
 /** Server → client events (PROTOCOL.md §3, §4, §6). Shared by the server and the browser. */
 
@@ -61,7 +61,7 @@ export interface ServerEvent {
 	[key: string]: unknown;
 }
 
-export interface ErrorContent {
+export interface ErrorContent extends ErrorParams {
 	code: ErrorCode;
 	message: string;
 }

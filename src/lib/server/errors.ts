@@ -1,4 +1,4 @@
-import type { ErrorCode } from '$lib/protocol/errors';
+import type { ErrorCode, ErrorParams } from '$lib/protocol/errors';
 
 /**
  * A refusal a service can explain to the user. Adapters turn it into an `error` event
@@ -10,7 +10,15 @@ export class ServiceError extends Error {
 		readonly code: ErrorCode,
 		message: string,
 		readonly status = 400,
-		readonly details: { field?: string; retryAfterSeconds?: number } = {}
+		readonly details: {
+			field?: string;
+			retryAfterSeconds?: number;
+			/**
+			 * The data the message text holds (`until`, `retry_after`, `max`…), sent next to
+			 * `code` so a client can say it in the user's language (docs/protocol.md).
+			 */
+			params?: ErrorParams;
+		} = {}
 	) {
 		super(message);
 	}

@@ -23,7 +23,10 @@ export async function api(fn: () => Response | Promise<Response>): Promise<Respo
 			const headers: Record<string, string> = {};
 			if (err.details.retryAfterSeconds !== undefined)
 				headers['Retry-After'] = String(err.details.retryAfterSeconds);
-			return errorResponse(err.code, err.message, err.status, headers);
+			return json(
+				{ error: { code: err.code, message: err.message, ...err.details.params } },
+				{ status: err.status, headers }
+			);
 		}
 		if (err instanceof SyntaxError)
 			return errorResponse('invalid_json', 'Request body is not valid JSON', 400);

@@ -30,7 +30,10 @@ export async function credentialsAction(event: RequestEvent, kind: 'login' | 're
 				username,
 				field: err.details.field ?? 'form',
 				message: err.message,
-				code: err.code
+				code: err.code,
+				// Parameters so the page words it in the user's language (docs/protocol.md).
+				retry_after: err.details.retryAfterSeconds,
+				reason: err.details.params?.reason
 			});
 		}
 		throw err;

@@ -182,7 +182,8 @@ export class AuthService {
 			throw new ServiceError(
 				'banned',
 				`This account is banned${row.banReason ? `: ${row.banReason}` : ''}`,
-				403
+				403,
+				{ params: { reason: row.banReason ?? '' } }
 			);
 		}
 		this.loginFailures.reset(pairKey);

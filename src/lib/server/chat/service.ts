@@ -189,7 +189,12 @@ export class ChatService {
 		}
 		if (!bucket.take()) {
 			this.onRateLimited?.();
-			throw new ServiceError('rate_limited', 'You are sending too fast; slow down', 429);
+			// A token refills in 1/rate seconds; say so in whole seconds.
+			const retryAfter = Math.max(1, Math.ceil(1 / this.config.rateLimitPerSec));
+			throw new ServiceError('rate_limited', 'You are sending too fast; slow down', 429, {
+				retryAfterSeconds: retryAfter,
+				params: { retry_after: retryAfter }
+			});
 		}
 	}
 
@@ -202,7 +207,8 @@ export class ChatService {
 			throw new ServiceError(
 				'too_large',
 				`Message is too long (at most ${this.config.maxMessageLength} characters)`,
-				413
+				413,
+				{ params: { max: this.config.maxMessageLength } }
 			);
 		}
 		return content;

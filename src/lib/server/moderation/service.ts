@@ -1,16 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type {
-	AdminActionInput,
-	AuditAction,
-	AuditEntry,
-	ModerationNotice
-} from '$lib/protocol/admin';
+import type { AdminActionInput, AuditAction, AuditEntry } from '$lib/protocol/admin';
 import { MAX_MUTE_SECONDS } from '$lib/protocol/client';
 import { systemEvent } from '$lib/protocol/events';
 import { formatDuration } from '$lib/format/duration';
 import type { AuthService } from '../auth/service';
 import type { SessionUser } from '../auth/sessions';
 import { ServiceError, forbidden, notFound } from '../errors';
+import { noticeOf } from './notices';
 import type { Logger } from '../logger';
 import { CloseCode, type Identity } from '../realtime/connection';
 import type { Hub } from '../realtime/hub';
@@ -107,7 +103,7 @@ export class ModerationService {
 			'muted',
 			`You are muted for ${formatDuration(left)} more (until ${until})${mute.reason ? `: ${mute.reason}` : ''}`,
 			403,
-			{ retryAfterSeconds: left }
+			{ retryAfterSeconds: left, params: { until: mute.until, retry_after: left } }
 		);
 	}
 
@@ -156,7 +152,9 @@ export class ModerationService {
 			target.id,
 			JSON.stringify(systemEvent('muted', { until, reason, by: actor.name }))
 		);
-		this.record(actor, 'mute', target, reason, until);
+		// Stamped `until - duration` (this second, rounded up like `until`), so the audit log
+		// gives back the length that was asked for: history notices say "for 5 minutes".
+		this.record(actor, 'mute', target, reason, until, until - durationSeconds);
 		return until;
 	}
 
@@ -329,19 +327,11 @@ export class ModerationService {
 		action: AuditAction,
 		target: Target,
 		reason: string,
-		until: number | null
+		until: number | null,
+		at = this.now()
 	): void {
-		this.audit(actor.id, action, target.id, reason, until);
-		const notice: ModerationNotice = {
-			action,
-			target_id: target.id,
-			target_name: target.name,
-			by_id: actor.id,
-			by: actor.name,
-			reason,
-			until,
-			text: describe(action, target.name, actor.name, reason, until, this.now())
-		};
+		const id = this.audit(actor.id, action, target.id, reason, until, at);
+		const notice = noticeOf({ id, action, actor, target, reason, until, at });
 		// The target already got kicked/muted/unmuted/banned; for the rest it hears the notice too.
 		const targetHasOwnEvent = ['kick', 'mute', 'unmute', 'ban'].includes(action);
 		this.deps.hub.toAll(
@@ -350,19 +340,23 @@ export class ModerationService {
 		);
 	}
 
+	/** Appends to the audit log; returns the entry's id. */
 	private audit(
 		actorId: number,
 		action: AuditAction,
 		targetId: number,
 		reason: string,
-		until: number | null
-	): void {
+		until: number | null,
+		at = this.now()
+	): number {
 		this.deps.log?.info({ actorId, action, targetId, reason, until }, `moderation: ${action}`);
-		this.sqlite
-			.prepare(
-				'INSERT INTO audit_log (actor_id, action, target_id, reason, until, created_at) VALUES (?, ?, ?, ?, ?, ?)'
-			)
-			.run(actorId, action, targetId, reason, until, this.now());
+		return Number(
+			this.sqlite
+				.prepare(
+					'INSERT INTO audit_log (actor_id, action, target_id, reason, until, created_at) VALUES (?, ?, ?, ?, ?, ?)'
+				)
+				.run(actorId, action, targetId, reason, until, at).lastInsertRowid
+		);
 	}
 
 	/** Keeps the in-memory view in step after the mutes table changes, and arms the end timer. */
@@ -408,32 +402,4 @@ export class ModerationService {
 
 function clean(reason: string | undefined): string {
 	return (reason ?? '').trim().slice(0, 500);
-}
-
-const PAST: Record<AuditAction, string> = {
-	kick: 'kicked',
-	mute: 'muted',
-	unmute: 'unmuted',
-	ban: 'banned',
-	unban: 'unbanned',
-	promote: 'made an admin',
-	demote: 'no longer an admin',
-	create_user: 'created'
-};
-
-/** The notice in words, for clients that only print text: "bob was muted by alice for 5 minutes: spam". */
-function describe(
-	action: AuditAction,
-	target: string,
-	by: string,
-	reason: string,
-	until: number | null,
-	now: number
-): string {
-	const what =
-		action === 'demote'
-			? `${target} is no longer an admin (by ${by})`
-			: `${target} was ${PAST[action]} by ${by}`;
-	const span = until !== null ? ` for ${formatDuration(until - now)}` : '';
-	return `${what}${span}${reason ? `: ${reason}` : ''}`;
 }

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { batchWrites } from './write-batch';
-import type { ErrorCode } from '$lib/protocol/errors';
+import type { ErrorCode, ErrorParams } from '$lib/protocol/errors';
 import { systemEvent } from '$lib/protocol/events';
 
 /** Who is on the other end of a socket. Guests live only as long as their connection. */
@@ -133,9 +133,9 @@ export class Connection {
 		this.send(JSON.stringify(event));
 	}
 
-	error(code: ErrorCode, message: string): void {
+	error(code: ErrorCode, message: string, params?: ErrorParams): void {
 		this.observer.errorSent(code);
-		this.sendEvent(systemEvent('error', { code, message }));
+		this.sendEvent(systemEvent('error', { code, message, ...params }));
 	}
 
 	close(code: number, reason = ''): void {

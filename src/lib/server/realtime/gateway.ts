@@ -5,11 +5,11 @@ import { clientMessageSchemas, isClientMessageType } from '$lib/protocol/client'
 import { systemEvent } from '$lib/protocol/events';
 import type { App } from '../app';
 import { readCookie, SESSION_COOKIE, type SessionUser } from '../auth/sessions';
-import { toWire } from '../chat/messages';
 import { DEFAULT_ROOM } from '../chat/rooms';
 import { ServiceError } from '../errors';
 import { CloseCode, Connection, type Identity } from './connection';
 import { handlers } from './handlers';
+import { roomHistoryEvent } from './history';
 import { clientAddress } from './address';
 import { isTrustedOrigin } from './origin';
 
@@ -175,13 +175,7 @@ export class Gateway {
 		conn.sendEvent(systemEvent('users', app.hub.onlineUsers()));
 		const general = app.chat.rooms.require(DEFAULT_ROOM);
 		const page = app.chat.store.roomPage(general.id, undefined, 100);
-		conn.sendEvent(
-			systemEvent('history', {
-				room: DEFAULT_ROOM,
-				messages: page.messages.map((m) => toWire(m, identity.id)),
-				has_more: page.has_more
-			})
-		);
+		conn.sendEvent(roomHistoryEvent(app, identity.id, DEFAULT_ROOM, page));
 		// A muted user learns it on every connection, so a reloaded page shows the countdown.
 		const mute = identity.isGuest ? undefined : app.moderation.muteOf(identity.id);
 		if (mute) conn.sendEvent(systemEvent('muted', { until: mute.until, reason: mute.reason }));
@@ -268,7 +262,7 @@ export class Gateway {
 	}
 
 	private fail(conn: Connection, type: string, err: unknown): void {
-		if (err instanceof ServiceError) return conn.error(err.code, err.message);
+		if (err instanceof ServiceError) return conn.error(err.code, err.message, err.details.params);
 		this.app.log.error({ conn: conn.id, type, err }, 'handler failed');
 		conn.error('invalid_message', 'The server could not process that message');
 	}

@@ -1,6 +1,7 @@
 import { systemEvent } from '$lib/protocol/events';
 import { toWire, type SubmitResult } from '../../chat/messages';
 import { DEFAULT_ROOM } from '../../chat/rooms';
+import { roomHistoryEvent } from '../history';
 import type { HandlerContext, HandlerMap } from './types';
 
 /**
@@ -59,13 +60,7 @@ export const messageHandlers: HandlerMap = {
 			return;
 		}
 		const { room, page } = app.chat.roomHistory(who, msg.room ?? DEFAULT_ROOM, msg.before, limit);
-		conn.sendEvent(
-			systemEvent('history', {
-				room: room.name,
-				messages: page.messages.map((m) => toWire(m, who.id)),
-				has_more: page.has_more
-			})
-		);
+		conn.sendEvent(roomHistoryEvent(app, who.id, room.name, page, msg.before));
 	},
 
 	/**
