@@ -34,7 +34,11 @@ export const FRAME_COSTS: Record<ClientMessageType, number> = {
 
 /** Every this many bytes of a frame cost one more unit (parsing is linear in size). */
 const BYTES_PER_UNIT = 16 * 1024;
-/** Refusals in a row (no frame accepted in between) after which the connection is closed. */
+/**
+ * Refused frames a connection may send before it is closed: a second bucket, refilled at the
+ * budget's rate, so only a client that keeps sending well past its budget (a burst of this
+ * many refusals, or more than twice the budget's rate for a while) is cut off.
+ */
 export const FLOOD_CLOSE_AFTER = 1000;
 /** While refusing, at most one `rate_limited` error per this many ms is sent back. */
 const ERROR_EVERY_MS = 1000;
@@ -48,12 +52,12 @@ export type BudgetVerdict =
  * One connection's frame budget: a token bucket charged by frame type and size. `precheck`
  * runs before a frame is even parsed, so a flood is refused at the price of a comparison;
  * `charge` takes the type's cost once the type is known. Refusals are answered at most once
- * a second, and a connection that keeps sending into an empty budget is closed, so sustained
+ * a second, and a connection that keeps sending into an empty budget is closed (1008), so sustained
  * abuse costs the server no more than refusing it.
  */
 export class FrameBudget {
 	private readonly bucket: TokenBucket;
-	private refusedInRow = 0;
+	private readonly patience: TokenBucket;
 	private lastAnswerAt = -Infinity;
 
 	constructor(
@@ -62,6 +66,7 @@ export class FrameBudget {
 		private readonly now: () => number = () => performance.now()
 	) {
 		this.bucket = new TokenBucket(perSecond, burst, now);
+		this.patience = new TokenBucket(perSecond, FLOOD_CLOSE_AFTER, now);
 	}
 
 	/** Before parsing: is there at least the frame's size-based cost? */
@@ -74,12 +79,11 @@ export class FrameBudget {
 	charge(type: ClientMessageType | null, bytes: number): BudgetVerdict {
 		const cost = (type ? FRAME_COSTS[type] : 1) + Math.floor(bytes / BYTES_PER_UNIT);
 		if (!this.bucket.take(cost)) return this.refuse(cost);
-		this.refusedInRow = 0;
 		return { ok: true };
 	}
 
 	private refuse(cost: number): BudgetVerdict {
-		this.refusedInRow++;
+		const exhausted = !this.patience.take();
 		const now = this.now();
 		const answer = now - this.lastAnswerAt >= ERROR_EVERY_MS;
 		if (answer) this.lastAnswerAt = now;
@@ -87,7 +91,7 @@ export class FrameBudget {
 			ok: false,
 			retryAfterMs: this.bucket.waitMs(cost),
 			answer,
-			close: this.refusedInRow >= FLOOD_CLOSE_AFTER
+			close: exhausted
 		};
 	}
 }

@@ -113,7 +113,11 @@ export function dispatchFrame(
 function fail(app: App, conn: Connection, type: string, err: unknown): void {
 	if (err instanceof ServiceError) {
 		const retryAfter = err.details.retryAfterSeconds;
-		return conn.error(err.code, err.message, retryAfter ? { retry_after: retryAfter } : undefined);
+		return conn.error(
+			err.code,
+			err.message,
+			retryAfter !== undefined ? { retry_after: retryAfter } : undefined
+		);
 	}
 	app.log.error({ conn: conn.id, type, err }, 'handler failed');
 	conn.error('invalid_message', 'The server could not process that message');
