@@ -24,7 +24,7 @@ describe('FrameBudget', () => {
 	});
 
 	it('answers a refusal at most once a second and closes a sustained flood', () => {
-		let t = 0;
+		const t = 0;
 		const budget = new FrameBudget(100, 200, () => t);
 		while (budget.charge('ping', 10).ok);
 		let answers = 1; // the refusal that ended the loop was answered
