@@ -53,7 +53,8 @@ export class NameRegistry {
 			throw new ServiceError('invalid_name', 'Invalid name: invisible formatting characters');
 		}
 		const shape = skeleton(name);
-		if (shape === '') throw new ServiceError('invalid_name', 'Invalid name: no letters or digits');
+		if (shape === '')
+			throw new ServiceError('invalid_name', 'Invalid name: no letters, digits or emoji');
 		const own = who.username !== null && shape === skeleton(who.username);
 		if (!who.isAdmin && !own && RESERVED_WORDS.some((w) => shape.includes(w))) {
 			throw new ServiceError('invalid_name', 'Invalid name: that name is reserved');

@@ -6,8 +6,9 @@
  * 1. NFKC folds compatibility forms (full-width ａ, ligatures, superscripts) to plain ones;
  * 2. lower case (case folding), then NFD and every combining mark removed (é → e);
  * 3. a table of Cyrillic and Greek letters and digits that look like Latin letters;
- * 4. only letters and digits are kept, so spaces, dots, brackets and invisible characters
- *    do not make a difference ("r.a.c.e.r" looks like "racer" to a hurried reader).
+ * 4. only letters, digits and pictographs (emoji, So) are kept, so spaces, dots, brackets
+ *    and invisible characters do not make a difference ("r.a.c.e.r" looks like "racer" to a
+ *    hurried reader).
  *
  * i, l, I, 1 and | are all one letter here, and so are o and 0: in many fonts they are.
  */
@@ -16,7 +17,7 @@ export function skeleton(name: string): string {
 	let out = '';
 	for (const ch of folded) out += CONFUSABLE[ch] ?? ch;
 	return out
-		.replace(/[^\p{L}\p{N}]/gu, '')
+		.replace(/[^\p{L}\p{N}\p{So}]/gu, '')
 		.replace(/rn/g, 'm')
 		.replace(/vv/g, 'w');
 }
