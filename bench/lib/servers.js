@@ -56,6 +56,12 @@ export async function startServer(bench, kind, o = {}) {
 			GUESTS: '1',
 			REGISTER_PER_HOUR: '1000000',
 			MAX_CONNECTIONS: '20000',
+			// Every load-generator client is a guest on 127.0.0.1: lift the per-address caps and
+			// the per-address guest send rate (issue 10), which would otherwise see one user.
+			MAX_CONNECTIONS_PER_ADDRESS: '0',
+			MAX_ANONYMOUS_PER_ADDRESS: '0',
+			RATE_LIMIT_PER_SEC: '1000000',
+			RATE_LIMIT_BURST: '1000000',
 			LOG_LEVEL: 'warn',
 			SKIP_BUILD: '1',
 			SHUTDOWN_TIMEOUT_MS: '5000',

@@ -241,9 +241,14 @@ describe('guests', () => {
 				id: reply.id,
 				to_id: welcome.user_id
 			});
-			// Rooms: a guest may create and join; its membership lasts as long as it does.
+			// Rooms: a guest may join but not create (issue 10: a guest is anyone, any number of
+			// times); its membership lasts as long as it does.
 			const room = uniq('groom').toLowerCase();
 			guest.send({ type: 'create_room', name: room });
+			expect((await nextError(guest)).code).toBe('forbidden');
+			account.client.send({ type: 'create_room', name: room });
+			await account.client.next('room_joined');
+			guest.send({ type: 'join_room', room });
 			expect((await guest.next('room_joined')).content.room).toBe(room);
 			const inRoom = await sendAck(guest, { type: 'message', room, content: 'guest room' });
 			expect(inRoom.room).toBe(room);
@@ -251,7 +256,7 @@ describe('guests', () => {
 			guest.send({ type: 'get_rooms' });
 			const summaries = (await guest.next('rooms')).content as { name: string; members: number }[];
 			expect(summaries.find((r) => r.name === 'general')!.members).toBe(2);
-			expect(summaries.find((r) => r.name === room)).toMatchObject({ members: 1, joined: true });
+			expect(summaries.find((r) => r.name === room)).toMatchObject({ members: 2, joined: true });
 			await guest.close();
 			await account.client.next((e) => e.type === 'leave' && e.content.user_id === welcome.user_id);
 			// Gone: a DM to the guest's id is now not_found.

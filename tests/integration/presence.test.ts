@@ -18,6 +18,7 @@ describe('presence', () => {
 			{
 				id: a.user.id,
 				name: a.user.name,
+				username: a.user.username,
 				connected_at: expect.any(Number),
 				is_admin: true,
 				is_guest: false

@@ -26,6 +26,8 @@ export interface DirectSummary {
 export interface OnlineUser {
 	id: number;
 	name: string;
+	/** The account's @username (stable; the display name can change); null for guests. */
+	username?: string | null;
 	connected_at: number;
 	is_admin: boolean;
 	is_guest?: boolean;
@@ -41,7 +43,12 @@ export interface WireMessage {
 	to_id?: number;
 	to_name?: string;
 	from_id: number;
+	/** The sender's display name when the message was sent. */
 	from_name: string;
+	/** The sender's @username (accounts only): stable, unlike the display name. */
+	from_username?: string;
+	/** Present (true) when the sender is an admin now: a badge no display name can fake. */
+	from_is_admin?: true;
 	content: string | { url: string };
 	timestamp: number;
 	client_id?: string;

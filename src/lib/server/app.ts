@@ -1,16 +1,15 @@
 import type { Database } from 'better-sqlite3';
-import { eq } from 'drizzle-orm';
 import type { RoomSummary } from '$lib/protocol/events';
 import { AuthService } from './auth/service';
 import { SessionSweeper } from './auth/session-sweep';
 import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
 import { ReceiptService } from './chat/receipts';
-import { RoomService, type Room } from './chat/rooms';
+import { RoomService } from './chat/rooms';
 import { ChatService } from './chat/service';
 import { loadConfig, type Config } from './config';
 import { openDatabase, type Db } from './db/client';
-import { users } from './db/schema';
+import { NameRegistry } from './identity/names';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
 import { ModerationService } from './moderation/service';
@@ -39,6 +38,7 @@ export class App {
 	readonly gateway: Gateway;
 	readonly retention: Retention;
 	readonly sessionSweeper: SessionSweeper;
+	readonly names: NameRegistry;
 	private readonly startedAt = Date.now();
 
 	constructor(readonly config: Config) {
@@ -61,6 +61,7 @@ export class App {
 			log: this.log
 		});
 		this.chat.guard = this.moderation;
+		this.names = new NameRegistry(this.sqlite, this.hub);
 		this.receipts = new ReceiptService(this.sqlite, this.chat, this.bus);
 		connectFanout(this.bus, this.hub, (n) => this.metrics.delivered(n));
 		this.bus.subscribe((e) => {
@@ -99,32 +100,21 @@ export class App {
 		};
 	}
 
-	/** Every room, with `joined` for the ones this identity belongs to (unread only there). */
+	/**
+	 * Room summaries for an identity: its rooms (unread only there, for accounts), then at
+	 * most ROOM_LIST_OTHERS other rooms, the most recently active. One query, so a long room
+	 * list costs one statement, and the welcome stays small however many rooms exist.
+	 */
 	roomSummaries(who: Identity | null): (RoomSummary & { joined: boolean })[] {
-		const mine = new Set(who ? this.chat.roomsOf(who).map((r) => r.id) : []);
-		const all = this.chat.rooms.all();
+		const mine = who ? this.chat.roomsOf(who).map((r) => r.id) : [];
 		const accountId = who && !who.isGuest ? who.id : null;
-		const guests = (r: Room) => this.chat.guestMembers(r);
-		const joined = this.chat.rooms.summaries(
-			all.filter((r) => mine.has(r.id)),
-			accountId,
-			guests
-		);
-		const others = this.chat.rooms.summaries(
-			all.filter((r) => !mine.has(r.id)),
-			null,
-			guests
-		);
-		return [
-			...joined.map((s) => ({ ...s, joined: true })),
-			...others.map((s) => ({ ...s, joined: false }))
-		];
+		return this.chat.rooms.summaries(mine, accountId, this.chat.guestCounts(), ROOM_LIST_OTHERS);
 	}
 
 	/** Changes a display name everywhere: stored for accounts, on every live connection. */
 	renameUser(userId: number, name: string): void {
 		const online = this.hub.identityOf(userId);
-		if (!online?.isGuest) this.db.update(users).set({ name }).where(eq(users.id, userId)).run();
+		if (!online?.isGuest) this.names.saveAccountName(userId, name);
 		for (const conn of this.hub.connectionsOf(userId)) conn.identity!.name = name;
 	}
 
@@ -147,6 +137,9 @@ export class App {
 		this.log.info('database closed');
 	}
 }
+
+/** Rooms the user is not in that a room list shows (the most recently active). */
+export const ROOM_LIST_OTHERS = 100;
 
 const KEY = Symbol.for('chat-server.app');
 type Global = typeof globalThis & { [KEY]?: App };

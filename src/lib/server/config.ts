@@ -52,6 +52,13 @@ const configSchema = z.object({
 	MAX_BUFFERED_BYTES: int(4194304, 1024),
 	RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(10),
 	RATE_LIMIT_BURST: int(20, 1),
+	// Hardening (docs/operations.md, "Realtime limits"); 0 turns a per-address cap off.
+	FRAME_BUDGET_PER_SEC: z.coerce.number().positive().default(100),
+	FRAME_BUDGET_BURST: int(200, 1),
+	ROOMS_PER_USER_PER_DAY: int(10, 0),
+	MAX_CONNECTIONS_PER_ADDRESS: int(200, 0),
+	MAX_ANONYMOUS_PER_ADDRESS: int(20, 0),
+	MAX_PENDING_AUTH_PER_ADDRESS: int(2, 0),
 	HEARTBEAT_MS: int(30000, 100),
 	AUTH_TIMEOUT_MS: int(10000, 100),
 	SESSION_DAYS: int(30, 1),
@@ -99,6 +106,14 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		maxBufferedBytes: env.MAX_BUFFERED_BYTES,
 		rateLimitPerSec: env.RATE_LIMIT_PER_SEC,
 		rateLimitBurst: env.RATE_LIMIT_BURST,
+		// A send costs one unit of the frame budget, so the budget never undercuts the send
+		// rate an operator configured (tests and benchmarks raise RATE_LIMIT_* a lot).
+		frameBudgetPerSec: Math.max(env.FRAME_BUDGET_PER_SEC, env.RATE_LIMIT_PER_SEC),
+		frameBudgetBurst: Math.max(env.FRAME_BUDGET_BURST, env.RATE_LIMIT_BURST),
+		roomsPerUserPerDay: env.ROOMS_PER_USER_PER_DAY || Infinity,
+		maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS || Infinity,
+		maxAnonymousPerAddress: env.MAX_ANONYMOUS_PER_ADDRESS || Infinity,
+		maxPendingAuthPerAddress: env.MAX_PENDING_AUTH_PER_ADDRESS || Infinity,
 		heartbeatMs: env.HEARTBEAT_MS,
 		authTimeoutMs: env.AUTH_TIMEOUT_MS,
 		sessionDays: env.SESSION_DAYS,

@@ -28,6 +28,8 @@ const draft = (senderId: number, body: string, clientId: string | null = null): 
 	room: 'general',
 	senderId,
 	senderName: `u${senderId}`,
+	senderUsername: null,
+	senderIsAdmin: false,
 	recipientId: null,
 	recipientName: null,
 	kind: 'text',

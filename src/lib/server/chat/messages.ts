@@ -9,6 +9,9 @@ export interface StoredMessage {
 	room: string | null;
 	senderId: number;
 	senderName: string;
+	/** The sender's @username; null for guests. */
+	senderUsername: string | null;
+	senderIsAdmin: boolean;
 	recipientId: number | null;
 	recipientName: string | null;
 	kind: 'text' | 'image';
@@ -22,6 +25,8 @@ export interface Draft {
 	room: string | null;
 	senderId: number;
 	senderName: string;
+	senderUsername: string | null;
+	senderIsAdmin: boolean;
 	recipientId: number | null;
 	recipientName: string | null;
 	kind: 'text' | 'image';
@@ -49,6 +54,8 @@ interface Row {
 	room: string | null;
 	sender_id: number;
 	sender_name: string;
+	sender_username: string | null;
+	sender_is_admin: number | null;
 	recipient_id: number | null;
 	recipient_name: string | null;
 	kind: 'text' | 'image';
@@ -59,9 +66,14 @@ interface Row {
 
 const MAX_BATCH = 1000;
 
-/** Joins that give every row its room name and current display names. */
-const SELECT = `SELECT m.id, m.room_id, r.name AS room, m.sender_id,
-	COALESCE(su.name, m.sender_name) AS sender_name, m.recipient_id, ru.name AS recipient_name,
+/**
+ * Joins that give every row its room name, the sender's username and current role, and the
+ * recipient's current name. The sender's name is the one it had when sending: a rename does
+ * not relabel what was said under the old name (the @username says who it was).
+ */
+const SELECT = `SELECT m.id, m.room_id, r.name AS room, m.sender_id, m.sender_name,
+	su.username AS sender_username, su.role = 'admin' AS sender_is_admin,
+	m.recipient_id, ru.name AS recipient_name,
 	m.kind, m.body, m.client_id, m.created_at
 	FROM messages m
 	LEFT JOIN rooms r ON r.id = m.room_id
@@ -240,6 +252,8 @@ function fromRow(r: Row): StoredMessage {
 		room: r.room,
 		senderId: r.sender_id,
 		senderName: r.sender_name,
+		senderUsername: r.sender_username,
+		senderIsAdmin: r.sender_is_admin === 1,
 		recipientId: r.recipient_id,
 		recipientName: r.recipient_name,
 		kind: r.kind,
@@ -258,6 +272,8 @@ export function toWire(m: StoredMessage, viewerId?: number): WireMessage {
 		id: m.id,
 		from_id: m.senderId,
 		from_name: m.senderName,
+		...(m.senderUsername !== null ? { from_username: m.senderUsername } : {}),
+		...(m.senderIsAdmin ? { from_is_admin: true as const } : {}),
 		content: m.kind === 'image' ? { url: m.body } : m.body,
 		timestamp: m.createdAt,
 		...(m.clientId !== null ? { client_id: m.clientId } : {})

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { RoomSummary } from '$lib/protocol/events';
 import { ServiceError, notFound } from '../errors';
 import type { Actor, Bus } from '../realtime/bus';
@@ -131,38 +131,69 @@ export class RoomService {
 		this.announce('member_left', room, user, guests);
 	}
 
+	/** How many rooms an account created since `since` (Unix seconds), and the oldest's time. */
+	createdSince(userId: number, since: number): { count: number; oldest: number } {
+		const row = this.sqlite
+			.prepare(
+				'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM rooms WHERE created_by = ? AND created_at > ?'
+			)
+			.get(userId, Math.floor(since)) as { count: number; oldest: number | null };
+		return { count: row.count, oldest: row.oldest ?? 0 };
+	}
+
 	/**
-	 * Room summaries as the protocol shows them; unread counts only for accounts. `members`
-	 * counts stored (account) memberships plus `guests(room)`, whose memberships live in memory.
+	 * Room summaries as the protocol shows them, in ONE query: the rooms in `mine` (ids),
+	 * then at most `othersLimit` other rooms, the most recently active first, each group in
+	 * id order. Unread counts only for `userId` (an account) in its own rooms. `members`
+	 * counts stored (account) memberships plus `guests` (room id → online guests in it).
 	 */
 	summaries(
-		rooms: Room[],
+		mine: number[],
 		userId: number | null,
-		guests: (room: Room) => number = () => 0
-	): RoomSummary[] {
-		const members = this.sqlite
-			.prepare('SELECT COUNT(*) FROM room_members WHERE room_id = ?')
-			.pluck();
-		const last = this.sqlite.prepare('SELECT MAX(id) FROM messages WHERE room_id = ?').pluck();
-		const marker = this.sqlite
-			.prepare('SELECT last_read_id FROM read_markers WHERE user_id = ? AND scope = ?')
-			.pluck();
-		const unread = this.sqlite
-			.prepare(
-				`SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room_id = ? AND id > ? AND sender_id <> ? LIMIT ${UNREAD_CAP})`
-			)
-			.pluck();
-		return rooms.map((room) => {
-			const readUpTo =
-				userId === null ? null : ((marker.get(userId, `r:${room.id}`) as number | undefined) ?? 0);
-			return {
-				name: room.name,
-				topic: room.topic,
-				members: (members.get(room.id) as number) + guests(room),
-				unread: readUpTo === null ? 0 : (unread.get(room.id, readUpTo, userId) as number),
-				last_message_id: (last.get(room.id) as number | null) ?? null
-			};
-		});
+		guests: Map<number, number>,
+		othersLimit: number
+	): (RoomSummary & { joined: boolean })[] {
+		const rows = this.summaryQuery().all({
+			mine: JSON.stringify(mine),
+			user: userId,
+			others: othersLimit
+		}) as (RoomSummary & { id: number; joined: number })[];
+		return rows.map(({ id, joined, ...s }) => ({
+			...s,
+			members: s.members + (guests.get(id) ?? 0),
+			joined: joined === 1
+		}));
+	}
+
+	private summaryStatement: Statement | null = null;
+
+	private summaryQuery(): Statement {
+		// The ranking of other rooms by activity needs each room's newest message id: one
+		// index lookup per room (messages_room_id). Member and unread counts are computed for
+		// the rooms listed only.
+		return (this.summaryStatement ??= this.sqlite.prepare(
+			`WITH mine(id) AS (SELECT value FROM json_each(@mine)),
+			 ranked AS (
+			   SELECT r.id, r.name, r.topic, r.id IN mine AS joined,
+			     (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
+			   FROM rooms r),
+			 listed AS (
+			   SELECT * FROM ranked WHERE joined
+			   UNION ALL
+			   SELECT * FROM (SELECT * FROM ranked WHERE NOT joined
+			     ORDER BY last_message_id IS NULL, last_message_id DESC, id DESC LIMIT @others))
+			 SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
+			   (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
+			   CASE WHEN l.joined AND @user IS NOT NULL THEN
+			     (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
+			        WHERE m.room_id = l.id AND m.sender_id <> @user
+			          AND m.id > COALESCE((SELECT last_read_id FROM read_markers
+			                               WHERE user_id = @user AND scope = 'r:' || l.id), 0)
+			        LIMIT ${UNREAD_CAP}))
+			   ELSE 0 END AS unread
+			 FROM listed l
+			 ORDER BY l.joined DESC, l.id`
+		));
 	}
 
 	private addMember(roomId: number, userId: number): boolean {

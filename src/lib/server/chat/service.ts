@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
-import { TokenBucket } from '../realtime/rate-limit';
+import { KeyedBuckets } from '../realtime/rate-limit';
 import type { MessageStore, SubmitResult } from './messages';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
 
@@ -23,13 +23,15 @@ export interface Directory {
 }
 
 const MAX_URL_LENGTH = 2048;
+const DAY = 24 * 3600;
 
 /**
  * The write path of chat: validate → rate-limit → authorize → store (group commit) →
  * publish. Guests' room memberships live here in memory, accounts' in the database.
  */
 export class ChatService {
-	private readonly buckets = new Map<number, TokenBucket>();
+	/** Send buckets: per account, and per address for guests (see `admit`). */
+	private readonly buckets: KeyedBuckets<number | string>;
 	private readonly guestRooms = new Map<number, Set<number>>();
 	guard: SendGuard = { assertCanSend() {} };
 	/** Counts refusals by code (metrics). */
@@ -41,7 +43,9 @@ export class ChatService {
 		readonly rooms: RoomService,
 		private readonly presence: Presence,
 		private readonly directory: Directory
-	) {}
+	) {
+		this.buckets = new KeyedBuckets(config.rateLimitPerSec, config.rateLimitBurst);
+	}
 
 	// ---- membership -------------------------------------------------------------------
 
@@ -100,18 +104,19 @@ export class ChatService {
 		return room;
 	}
 
-	/** Guests in a room: every online guest is in general; others as they joined. */
-	guestMembers(room: Room): number {
-		if (room.name === DEFAULT_ROOM) return this.presence.guestsOnline();
-		let n = 0;
-		for (const rooms of this.guestRooms.values()) if (rooms.has(room.id)) n++;
-		return n;
+	/** Online guests per room id, counted in one pass (room lists ask for every room at once). */
+	guestCounts(): Map<number, number> {
+		const counts = new Map<number, number>();
+		const general = this.rooms.require(DEFAULT_ROOM);
+		counts.set(general.id, this.presence.guestsOnline());
+		for (const rooms of this.guestRooms.values())
+			for (const id of rooms) if (id !== general.id) counts.set(id, (counts.get(id) ?? 0) + 1);
+		return counts;
 	}
 
 	/** A guest left for good (its connection closed). */
 	forgetGuest(id: number): void {
 		this.guestRooms.delete(id);
-		this.buckets.delete(id);
 	}
 
 	// ---- sending ----------------------------------------------------------------------
@@ -137,6 +142,8 @@ export class ChatService {
 				room: room.name,
 				senderId: who.id,
 				senderName: who.name,
+				senderUsername: who.username,
+				senderIsAdmin: who.isAdmin,
 				recipientId: null,
 				recipientName: null,
 				kind: input.kind,
@@ -160,6 +167,8 @@ export class ChatService {
 				room: null,
 				senderId: who.id,
 				senderName: who.name,
+				senderUsername: who.username,
+				senderIsAdmin: who.isAdmin,
 				recipientId: recipient.id,
 				recipientName: recipient.name,
 				kind: 'text',
@@ -179,23 +188,44 @@ export class ChatService {
 		throw notFound('User not found or offline');
 	}
 
-	/** Mute check and rate limit, in that order (a muted user is told so, not throttled). */
+	/**
+	 * Mute check and rate limit, in that order (a muted user is told so, not throttled).
+	 * Accounts have one bucket across all their connections. Guests behind one address share
+	 * one, like one user: a guest is a new id per connection, so reconnecting must not buy a
+	 * fresh burst.
+	 */
 	private admit(who: Identity): void {
 		this.guard.assertCanSend(who.id);
-		let bucket = this.buckets.get(who.id);
-		if (!bucket) {
-			bucket = new TokenBucket(this.config.rateLimitPerSec, this.config.rateLimitBurst);
-			this.buckets.set(who.id, bucket);
-		}
+		const bucket = this.buckets.get(who.isGuest ? `guest@${who.address ?? who.id}` : who.id);
 		if (!bucket.take()) {
 			this.onRateLimited?.();
-			// A token refills in 1/rate seconds; say so in whole seconds.
-			const retryAfter = Math.max(1, Math.ceil(1 / this.config.rateLimitPerSec));
+			// Whole seconds for people (ceil), as the HTTP Retry-After header wants them.
+			const retryAfter = Math.max(1, Math.ceil(bucket.waitMs() / 1000));
 			throw new ServiceError('rate_limited', 'You are sending too fast; slow down', 429, {
 				retryAfterSeconds: retryAfter,
 				params: { retry_after: retryAfter }
 			});
 		}
+	}
+
+	/**
+	 * Creates a room for `who`: accounts only (a guest is anyone, any number of times), not
+	 * while muted (a topic is text everyone sees), and at most ROOMS_PER_USER_PER_DAY in any
+	 * 24 hours unless `who` is an admin. The creator then joins it.
+	 */
+	createRoom(who: Identity, name: string, topic: string | undefined): Room {
+		if (who.isGuest) throw forbidden('Guests cannot create rooms; log in first');
+		this.guard.assertCanSend(who.id);
+		if (!who.isAdmin) {
+			const quota = this.config.roomsPerUserPerDay;
+			const { count, oldest } = this.rooms.createdSince(who.id, Date.now() / 1000 - DAY);
+			if (count >= quota) {
+				throw new ServiceError('rate_limited', `You can create at most ${quota} rooms a day`, 429, {
+					retryAfterSeconds: Math.max(1, Math.ceil(oldest + DAY - Date.now() / 1000))
+				});
+			}
+		}
+		return this.rooms.create(name, topic, who, true);
 	}
 
 	private validateText(content: string): string {

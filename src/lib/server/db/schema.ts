@@ -24,10 +24,21 @@ export const users = sqliteTable(
 			.default('user'),
 		createdAt: integer('created_at').notNull().default(unixNow),
 		bannedAt: integer('banned_at'),
-		banReason: text('ban_reason')
+		banReason: text('ban_reason'),
+		/**
+		 * The confusable skeletons (identity/skeleton.ts) of the display name and the username,
+		 * so a rename that looks like someone else is found with an index. Filled in by
+		 * NameRegistry when missing (rows written before the column, or by the auth service).
+		 */
+		nameSkeleton: text('name_skeleton'),
+		usernameSkeleton: text('username_skeleton')
 	},
-	// Usernames are unique ignoring case: "Alice" and "alice" are one account.
-	(t) => [uniqueIndex('users_username_nocase').on(sql`${t.username} COLLATE NOCASE`)]
+	(t) => [
+		// Usernames are unique ignoring case: "Alice" and "alice" are one account.
+		uniqueIndex('users_username_nocase').on(sql`${t.username} COLLATE NOCASE`),
+		index('users_name_skeleton').on(t.nameSkeleton),
+		index('users_username_skeleton').on(t.usernameSkeleton)
+	]
 );
 
 export const sessions = sqliteTable(
@@ -43,13 +54,18 @@ export const sessions = sqliteTable(
 	(t) => [index('sessions_user').on(t.userId)]
 );
 
-export const rooms = sqliteTable('rooms', {
-	id: integer('id').primaryKey({ autoIncrement: true }),
-	name: text('name').notNull().unique(),
-	topic: text('topic').notNull().default(''),
-	createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
-	createdAt: integer('created_at').notNull().default(unixNow)
-});
+export const rooms = sqliteTable(
+	'rooms',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		name: text('name').notNull().unique(),
+		topic: text('topic').notNull().default(''),
+		createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: integer('created_at').notNull().default(unixNow)
+	},
+	// The room-creation quota counts a user's rooms of the last day.
+	(t) => [index('rooms_created_by').on(t.createdBy, t.createdAt)]
+);
 
 export const roomMembers = sqliteTable(
 	'room_members',
@@ -111,7 +127,9 @@ export const readMarkers = sqliteTable(
 	(t) => [
 		primaryKey({ columns: [t.userId, t.scope] }),
 		index('read_markers_room').on(t.roomId, t.lastReadId),
-		index('read_markers_peer').on(t.peerId, t.lastReadId)
+		index('read_markers_peer').on(t.peerId, t.lastReadId),
+		// get_receipts: who in a room or conversation has read at or past a message.
+		index('read_markers_scope').on(t.scope, t.lastReadId)
 	]
 );
 
@@ -138,6 +156,15 @@ export const auditLog = sqliteTable(
 	},
 	(t) => [index('audit_log_created').on(t.createdAt)]
 );
+
+/**
+ * Small named counters that must survive restarts and retention, e.g. `guest_id_high`: guest
+ * ids handed out so far, so that no guest id is ever given twice.
+ */
+export const meta = sqliteTable('meta', {
+	key: text('key').primaryKey(),
+	value: integer('value').notNull()
+});
 
 export type UserRow = typeof users.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { batchWrites } from './write-batch';
+import { FrameBudget } from './frame-budget';
 import type { ErrorCode, ErrorParams } from '$lib/protocol/errors';
 import { systemEvent } from '$lib/protocol/events';
 
@@ -12,6 +13,8 @@ export interface Identity {
 	isAdmin: boolean;
 	isGuest: boolean;
 	sessionId: string | null;
+	/** Guests: the client address, so guests behind one address share one send rate. */
+	address?: string;
 }
 
 export const CloseCode = {
@@ -61,13 +64,20 @@ export class Connection {
 	connectedAt = Math.floor(Date.now() / 1000);
 	alive = true;
 	authTimer: NodeJS.Timeout | null = null;
+	/** Counted as anonymous (guest or not logged in) in its address's limits. */
+	anonymous = true;
+	/** What this connection may still send (every frame type is charged, see frame-budget.ts). */
+	readonly budget: FrameBudget;
 
 	constructor(
 		readonly ws: WebSocket,
 		readonly remoteAddress: string,
 		private readonly maxBufferedBytes: number,
-		private readonly observer: ConnectionObserver = unobserved
-	) {}
+		private readonly observer: ConnectionObserver = unobserved,
+		budget: { perSecond: number; burst: number } = { perSecond: 1e9, burst: 1e9 }
+	) {
+		this.budget = new FrameBudget(budget.perSecond, budget.burst);
+	}
 
 	get isOpen(): boolean {
 		return this.ws.readyState === 1;
@@ -133,6 +143,7 @@ export class Connection {
 		this.send(JSON.stringify(event));
 	}
 
+	/** An `error` event; `params` adds the data its text holds (`retry_after`, `until`…). */
 	error(code: ErrorCode, message: string, params?: ErrorParams): void {
 		this.observer.errorSent(code);
 		this.sendEvent(systemEvent('error', { code, message, ...params }));

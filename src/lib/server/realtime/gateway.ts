@@ -1,43 +1,44 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { clientMessageSchemas, isClientMessageType } from '$lib/protocol/client';
 import { systemEvent } from '$lib/protocol/events';
 import type { App } from '../app';
 import { readCookie, SESSION_COOKIE, type SessionUser } from '../auth/sessions';
-import { DEFAULT_ROOM } from '../chat/rooms';
+import { GuestIds } from '../chat/guest-ids';
 import { ServiceError } from '../errors';
+import { AddressLimits } from './address-limits';
 import { CloseCode, Connection, type Identity } from './connection';
-import { handlers } from './handlers';
-import { roomHistoryEvent } from './history';
+import { dispatchFrame, frameBytes, refuseFrame } from './frames';
 import { clientAddress } from './address';
 import { isTrustedOrigin } from './origin';
+import { runConnectionSequence } from './welcome';
+
+export { GUEST_ID_BASE } from '../chat/guest-ids';
 
 const WS_PATHS = new Set(['/ws', '/']);
-/** Frames held per connection while its `auth` is checked (argon2 takes tens of ms). */
-const MAX_HELD_FRAMES = 64;
-const INVALID_NAME = 'Invalid name (1-20 characters required)';
 /**
- * How long live events are held back after the connection sequence while the client may
- * still send `resume` (see Connection.hold): long enough for a reconnecting client's first
- * frame, short enough that a client that never resumes barely notices.
+ * Bytes held per connection while its `auth` is checked (argon2 takes tens of ms): enough
+ * for a tool's first few messages, and at least one frame of the largest size allowed.
  */
-const RESUME_WINDOW_MS = 150;
-/** Guest ids start here and never collide with account ids. */
-export const GUEST_ID_BASE = 1_000_000_000;
+const MAX_HELD_BYTES = 64 * 1024;
 
 /**
  * The WebSocket side of the one HTTP server: decides on each upgrade (path, capacity,
- * Origin, session, ban) before upgrading, then parses, validates and dispatches frames.
+ * per-address caps, Origin, session, ban) before upgrading, then hands frames to frames.ts.
  */
 export class Gateway {
 	private readonly wss: WebSocketServer;
 	private readonly heartbeat: NodeJS.Timeout;
-	private nextGuestId: number;
+	private readonly guestIds: GuestIds;
+	private readonly limits: AddressLimits;
+	private readonly maxHeldBytes: number;
 	private guestCounter = 0;
 	private closing = false;
 	/** Connections whose `auth` is being checked, with the frames that arrived meanwhile. */
-	private readonly authPending = new WeakMap<Connection, [RawData, boolean][]>();
+	private readonly authPending = new WeakMap<
+		Connection,
+		{ frames: [RawData, boolean][]; bytes: number }
+	>();
 	private onAllClosed: (() => void) | null = null;
 
 	constructor(private readonly app: App) {
@@ -47,11 +48,9 @@ export class Gateway {
 			perMessageDeflate: false,
 			clientTracking: false
 		});
-		const maxGuest = app.sqlite
-			.prepare('SELECT COALESCE(MAX(sender_id), 0) FROM messages WHERE sender_id >= ?')
-			.pluck()
-			.get(GUEST_ID_BASE) as number;
-		this.nextGuestId = Math.max(GUEST_ID_BASE, maxGuest + 1);
+		this.guestIds = new GuestIds(app.sqlite);
+		this.limits = new AddressLimits(app.config);
+		this.maxHeldBytes = Math.max(MAX_HELD_BYTES, app.config.maxFrameBytes);
 		this.heartbeat = setInterval(() => this.beat(), app.config.heartbeatMs);
 		this.heartbeat.unref();
 		app.auth.onSessionEnd(({ sessionId, userId }) => {
@@ -81,6 +80,7 @@ export class Gateway {
 			this.app.metrics.refused('server_full');
 			return refuse(socket, 503, 'Server full');
 		}
+		const address = clientAddress(req, this.app.config.proxy);
 		let identity: Identity | null = null;
 		if (this.isTrustedOrigin(req)) {
 			const found = this.app.auth.sessions.validate(
@@ -94,8 +94,15 @@ export class Gateway {
 				identity = accountIdentity(found.user, found.session.id);
 			}
 		}
-		if (!identity && this.app.config.guests) identity = this.newGuest();
-		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, identity));
+		// Per-address caps, before any guest id is spent: an account's socket counts towards
+		// the connection cap only, so anonymous sockets from its address never lock it out.
+		const refusal = this.limits.refusal(address, !identity);
+		if (refusal) {
+			this.app.metrics.refused(refusal);
+			return refuse(socket, 503, 'Too many connections from this address');
+		}
+		if (!identity && this.app.config.guests) identity = this.newGuest(address);
+		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, address, identity));
 	}
 
 	/** See origin.ts: the Origin must be the app's own (scheme and host) or allowed. */
@@ -103,26 +110,33 @@ export class Gateway {
 		return isTrustedOrigin(req, this.app.config);
 	}
 
-	private newGuest(): Identity {
-		const id = this.nextGuestId++;
+	private newGuest(address: string): Identity {
+		const id = this.guestIds.take();
 		const name = `User${++this.guestCounter}`;
-		return { id, name, username: null, isAdmin: false, isGuest: true, sessionId: null };
+		return { id, name, username: null, isAdmin: false, isGuest: true, sessionId: null, address };
 	}
 
-	private accept(ws: WebSocket, req: IncomingMessage, identity: Identity | null): void {
-		// Upgrades finish asynchronously, so several can pass the capacity check at once.
+	private accept(ws: WebSocket, address: string, identity: Identity | null): void {
+		// Upgrades finish asynchronously, so several can pass the capacity checks at once.
+		const anonymous = !identity || identity.isGuest;
 		if (this.app.hub.connectionCount >= this.app.config.maxConnections) {
 			this.app.metrics.refused('server_full');
 			ws.close(CloseCode.full, 'Server full');
 			return;
 		}
+		const refusal = this.limits.refusal(address, anonymous);
+		if (refusal) {
+			this.app.metrics.refused(refusal);
+			ws.close(CloseCode.full, 'Too many connections from this address');
+			return;
+		}
 		const { app } = this;
-		const conn = new Connection(
-			ws,
-			clientAddress(req, app.config.proxy),
-			app.config.maxBufferedBytes,
-			app.metrics
-		);
+		const conn = new Connection(ws, address, app.config.maxBufferedBytes, app.metrics, {
+			perSecond: app.config.frameBudgetPerSec,
+			burst: app.config.frameBudgetBurst
+		});
+		conn.anonymous = anonymous;
+		this.limits.opened(address, anonymous);
 		app.hub.add(conn);
 		app.log.debug({ conn: conn.id, address: conn.remoteAddress }, 'connection opened');
 		ws.on('pong', () => (conn.alive = true));
@@ -146,125 +160,50 @@ export class Gateway {
 
 	/** Identifies a connection and runs the connection sequence of PROTOCOL.md §4. */
 	admit(conn: Connection, identity: Identity): void {
-		const { app } = this;
 		if (conn.authTimer) clearTimeout(conn.authTimer);
 		conn.authTimer = null;
-		conn.identity = identity;
-		const first = app.hub.attach(conn);
-		const newcomer = app.chat.ensureDefaultMembership(identity);
-		for (const room of app.chat.roomsOf(identity)) app.hub.subscribe(conn, room.name);
-		// Everything committed after this point reaches the connection live; `resume` covers the rest.
-		conn.subscribedUpTo = app.chat.store.lastCommittedId;
-		app.log.debug({ conn: conn.id, user: identity.id }, 'connection admitted');
-
-		conn.sendEvent(
-			systemEvent('welcome', {
-				user_id: identity.id,
-				user_name: identity.name,
-				message: `Welcome, ${identity.name}!`,
-				is_admin: identity.isAdmin,
-				is_guest: identity.isGuest,
-				server_stats: {
-					users_online: app.hub.usersOnline,
-					uptime_seconds: app.uptimeSeconds(),
-					server_time: Math.floor(Date.now() / 1000)
-				},
-				rooms: app.roomSummaries(identity)
-			})
-		);
-		conn.sendEvent(systemEvent('users', app.hub.onlineUsers()));
-		const general = app.chat.rooms.require(DEFAULT_ROOM);
-		const page = app.chat.store.roomPage(general.id, undefined, 100);
-		conn.sendEvent(roomHistoryEvent(app, identity.id, DEFAULT_ROOM, page));
-		// A muted user learns it on every connection, so a reloaded page shows the countdown.
-		const mute = identity.isGuest ? undefined : app.moderation.muteOf(identity.id);
-		if (mute) conn.sendEvent(systemEvent('muted', { until: mute.until, reason: mute.reason }));
-		if (first) {
-			const join = {
-				type: 'join',
-				from_id: identity.id,
-				from_name: identity.name,
-				content: {
-					user_id: identity.id,
-					user_name: identity.name,
-					users_online: app.hub.usersOnline
-				},
-				timestamp: Math.floor(Date.now() / 1000)
-			};
-			app.hub.toAll(JSON.stringify(join), identity.id);
+		if (conn.anonymous && !identity.isGuest) {
+			this.limits.identified(conn.remoteAddress);
+			conn.anonymous = false;
 		}
-		conn.hold(RESUME_WINDOW_MS);
-		// A new account is a new member of general: counts everywhere follow (after the welcome).
-		if (newcomer) app.chat.announceNewcomer(identity);
+		runConnectionSequence(this.app, conn, identity);
 	}
 
 	private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
 		// Shutting down: the socket is closing and the database is about to close.
 		if (this.closing) return;
-		// Frames sent right behind `auth` are meant for the account: hold them until it answers.
+		// A connection out of budget is refused before its frame is even parsed.
+		const bytes = frameBytes(data);
+		const verdict = conn.budget.precheck(bytes);
+		if (!verdict.ok) return refuseFrame(this.app, conn, verdict);
+		// Frames sent right behind `auth` are meant for the account: hold them until it answers,
+		// up to a fixed number of bytes (the frames are only charged when they are handled).
 		const held = this.authPending.get(conn);
 		if (held) {
-			if (held.length < MAX_HELD_FRAMES) held.push([data, isBinary]);
-			else conn.error('rate_limited', 'Too many messages while logging in');
+			if (held.bytes + bytes > this.maxHeldBytes) {
+				this.app.metrics.disconnected('auth_backlog');
+				conn.close(CloseCode.policy, 'Too much data while logging in');
+				this.authPending.set(conn, { frames: [], bytes: 0 });
+				return;
+			}
+			held.frames.push([data, isBinary]);
+			held.bytes += bytes;
 			return;
 		}
 		const receivedAt = performance.now();
 		try {
-			this.dispatch(conn, data, isBinary, receivedAt);
+			dispatchFrame(
+				this.app,
+				conn,
+				data,
+				isBinary,
+				receivedAt,
+				(c, creds) => void this.authenticate(c, creds)
+			);
 		} finally {
 			// The client's first frame ends the resume window (a `resume` ends it itself).
 			conn.release();
 		}
-	}
-
-	private dispatch(conn: Connection, data: RawData, isBinary: boolean, receivedAt: number): void {
-		if (isBinary)
-			return conn.error('invalid_message', 'Binary frames are not supported; send JSON text');
-		let msg: unknown;
-		try {
-			msg = JSON.parse(data.toString());
-		} catch {
-			return conn.error('invalid_json', 'Invalid message format');
-		}
-		if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
-			return conn.error('invalid_json', 'Invalid message format');
-		}
-		const type = (msg as { type?: unknown }).type;
-		if (typeof type !== 'string') return conn.error('invalid_message', 'Missing message type');
-		if (!isClientMessageType(type))
-			return conn.error('unknown_type', `Unknown message type: ${type.slice(0, 64)}`);
-		const parsed = clientMessageSchemas[type].safeParse(msg);
-		if (!parsed.success) {
-			// A set_name without a usable name is the "bad set_name" of PROTOCOL.md §8.
-			if (type === 'set_name') return conn.error('invalid_name', INVALID_NAME);
-			const issue = parsed.error.issues[0];
-			const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-			return conn.error('invalid_message', `Invalid ${type}: ${where}${issue.message}`);
-		}
-		if (type === 'ping') return conn.sendEvent(systemEvent('pong'));
-		if (type === 'auth')
-			return void this.authenticate(conn, parsed.data as { username: string; password: string });
-		if (!conn.identity)
-			return conn.error(
-				'unauthorized',
-				'Log in first: send {"type":"auth","username":…,"password":…}'
-			);
-		const handler = handlers[type] as
-			((ctx: unknown, msg: unknown) => void | Promise<void>) | undefined;
-		if (!handler) return conn.error('unknown_type', `Unknown message type: ${type}`);
-		const ctx = { app: this.app, conn, who: conn.identity, receivedAt };
-		try {
-			const result = handler(ctx, parsed.data);
-			if (result) result.catch((err) => this.fail(conn, type, err));
-		} catch (err) {
-			this.fail(conn, type, err);
-		}
-	}
-
-	private fail(conn: Connection, type: string, err: unknown): void {
-		if (err instanceof ServiceError) return conn.error(err.code, err.message, err.details.params);
-		this.app.log.error({ conn: conn.id, type, err }, 'handler failed');
-		conn.error('invalid_message', 'The server could not process that message');
 	}
 
 	/** The `auth` message for command-line tools (PROTOCOL.md §2). */
@@ -274,7 +213,13 @@ export class Gateway {
 	): Promise<void> {
 		if (conn.identity && !conn.identity.isGuest)
 			return conn.error('invalid_message', 'Already authenticated');
-		this.authPending.set(conn, []);
+		// Each check holds a socket's frames and a password hash's worth of work: an address
+		// may have only a few in progress. The socket stays; it may try again.
+		if (!this.limits.beginAuth(conn.remoteAddress))
+			return conn.error('rate_limited', 'Too many logins in progress from this address', {
+				retry_after: 1
+			});
+		this.authPending.set(conn, { frames: [], bytes: 0 });
 		let ok = false;
 		try {
 			const user = await this.app.auth.authenticate(creds, conn.remoteAddress);
@@ -311,7 +256,8 @@ export class Gateway {
 			this.app.metrics.disconnected('auth_failed');
 			conn.close(CloseCode.policy, 'Authentication failed');
 		} finally {
-			const held = this.authPending.get(conn) ?? [];
+			this.limits.endAuth(conn.remoteAddress);
+			const held = this.authPending.get(conn)?.frames ?? [];
 			this.authPending.delete(conn);
 			if (ok) for (const [data, isBinary] of held) this.onFrame(conn, data, isBinary);
 		}
@@ -319,6 +265,7 @@ export class Gateway {
 
 	private onClose(conn: Connection, code: number): void {
 		if (conn.authTimer) clearTimeout(conn.authTimer);
+		this.limits.closed(conn.remoteAddress, conn.anonymous);
 		const wasLast = this.app.hub.remove(conn);
 		this.app.log.debug({ conn: conn.id, user: conn.identity?.id, code }, 'connection closed');
 		if (this.app.hub.connectionCount === 0) this.onAllClosed?.();

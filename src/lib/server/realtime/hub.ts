@@ -1,5 +1,5 @@
 import type { OnlineUser } from '$lib/protocol/events';
-import type { Connection } from './connection';
+import type { Connection, Identity } from './connection';
 
 interface Presence {
 	connections: Set<Connection>;
@@ -125,6 +125,14 @@ export class Hub {
 		}
 	}
 
+	/** One identity per online user. */
+	*onlineIdentities(): Iterable<Identity> {
+		for (const presence of this.users.values()) {
+			const identity = presence.connections.values().next().value?.identity;
+			if (identity) yield identity;
+		}
+	}
+
 	onlineUsers(): OnlineUser[] {
 		const list: OnlineUser[] = [];
 		for (const [id, presence] of this.users) {
@@ -132,6 +140,7 @@ export class Hub {
 			list.push({
 				id,
 				name: identity.name,
+				username: identity.username,
 				connected_at: presence.connectedAt,
 				is_admin: identity.isAdmin,
 				is_guest: identity.isGuest

@@ -2,8 +2,6 @@ import { systemEvent } from '$lib/protocol/events';
 import { ServiceError } from '../../errors';
 import type { HandlerMap } from './types';
 
-const CONTROL = /\p{Cc}/u;
-
 export const presenceHandlers: HandlerMap = {
 	ping({ conn }) {
 		conn.sendEvent(systemEvent('pong'));
@@ -17,11 +15,10 @@ export const presenceHandlers: HandlerMap = {
 		conn.sendEvent(systemEvent('stats', app.stats()));
 	},
 
+	/** A rename reaches everyone, so a muted user cannot; see identity/names.ts for the rules. */
 	set_name({ app, who }, msg) {
-		const name = typeof msg.name === 'string' ? msg.name.trim() : '';
-		if ([...name].length < 1 || [...name].length > 20 || CONTROL.test(name)) {
-			throw new ServiceError('invalid_name', 'Invalid name (1-20 characters required)');
-		}
+		const name = app.names.validate(who, msg.name);
+		app.moderation.assertCanSend(who.id);
 		const old = who.name;
 		app.renameUser(who.id, name);
 		const data = { old_name: old, new_name: name };

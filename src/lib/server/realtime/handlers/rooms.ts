@@ -30,7 +30,7 @@ export const roomHandlers: HandlerMap = {
 	},
 
 	create_room(ctx, msg) {
-		const room = ctx.app.chat.rooms.create(msg.name, msg.topic, ctx.who, !ctx.who.isGuest);
+		const room = ctx.app.chat.createRoom(ctx.who, msg.name, msg.topic);
 		joinAndAnswer(ctx, room);
 	},
 

@@ -1,0 +1,123 @@
+import type { RawData } from 'ws';
+import {
+	clientMessageSchemas,
+	isClientMessageType,
+	type ClientMessageType
+} from '$lib/protocol/client';
+import { systemEvent } from '$lib/protocol/events';
+import type { App } from '../app';
+import { ServiceError } from '../errors';
+import { CloseCode, type Connection } from './connection';
+import type { BudgetVerdict } from './frame-budget';
+import { handlers } from './handlers';
+
+const INVALID_NAME = 'Invalid name (1-20 characters required)';
+
+export type Authenticate = (
+	conn: Connection,
+	creds: { username: string; password: string }
+) => void;
+
+/** The size of a frame in bytes, whatever shape `ws` delivered it in. */
+export function frameBytes(data: RawData): number {
+	if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+	return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+/**
+ * Answers a frame the budget refused: one `rate_limited` error a second at most (with
+ * `retry_after` in seconds), and close 1008 for a connection that keeps flooding.
+ */
+export function refuseFrame(app: App, conn: Connection, verdict: BudgetVerdict): void {
+	if (verdict.ok) return;
+	if (verdict.close) {
+		app.metrics.disconnected('flood');
+		conn.close(CloseCode.policy, 'Too many messages');
+		return;
+	}
+	if (verdict.answer) {
+		conn.error('rate_limited', 'Too many messages; slow down', {
+			retry_after: Math.max(0.001, verdict.retryAfterMs / 1000)
+		});
+	}
+}
+
+/**
+ * Parses, charges, validates and dispatches one frame (PROTOCOL.md §5, §8). The frame's
+ * cost is taken from the connection's budget as soon as its type is known, before any
+ * handler runs; malformed frames pay the base price.
+ */
+export function dispatchFrame(
+	app: App,
+	conn: Connection,
+	data: RawData,
+	isBinary: boolean,
+	receivedAt: number,
+	authenticate: Authenticate
+): void {
+	const bytes = frameBytes(data);
+	const charge = (type: ClientMessageType | null): boolean => {
+		const verdict = conn.budget.charge(type, bytes);
+		if (!verdict.ok) refuseFrame(app, conn, verdict);
+		return verdict.ok;
+	};
+	if (isBinary) {
+		if (charge(null))
+			conn.error('invalid_message', 'Binary frames are not supported; send JSON text');
+		return;
+	}
+	let msg: unknown;
+	try {
+		msg = JSON.parse(data.toString());
+	} catch {
+		if (charge(null)) conn.error('invalid_json', 'Invalid message format');
+		return;
+	}
+	if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+		if (charge(null)) conn.error('invalid_json', 'Invalid message format');
+		return;
+	}
+	const type = (msg as { type?: unknown }).type;
+	const known = typeof type === 'string' && isClientMessageType(type) ? type : null;
+	if (!charge(known)) return;
+	if (typeof type !== 'string') return conn.error('invalid_message', 'Missing message type');
+	if (!known) return conn.error('unknown_type', `Unknown message type: ${type.slice(0, 64)}`);
+	const parsed = clientMessageSchemas[known].safeParse(msg);
+	if (!parsed.success) {
+		// A set_name without a usable name is the "bad set_name" of PROTOCOL.md §8.
+		if (known === 'set_name') return conn.error('invalid_name', INVALID_NAME);
+		const issue = parsed.error.issues[0];
+		const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+		return conn.error('invalid_message', `Invalid ${known}: ${where}${issue.message}`);
+	}
+	if (known === 'ping') return conn.sendEvent(systemEvent('pong'));
+	if (known === 'auth')
+		return authenticate(conn, parsed.data as { username: string; password: string });
+	if (!conn.identity)
+		return conn.error(
+			'unauthorized',
+			'Log in first: send {"type":"auth","username":…,"password":…}'
+		);
+	const handler = handlers[known] as
+		((ctx: unknown, msg: unknown) => void | Promise<void>) | undefined;
+	if (!handler) return conn.error('unknown_type', `Unknown message type: ${known}`);
+	const ctx = { app, conn, who: conn.identity, receivedAt };
+	try {
+		const result = handler(ctx, parsed.data);
+		if (result) result.catch((err) => fail(app, conn, known, err));
+	} catch (err) {
+		fail(app, conn, known, err);
+	}
+}
+
+function fail(app: App, conn: Connection, type: string, err: unknown): void {
+	if (err instanceof ServiceError) {
+		const retryAfter = err.details.retryAfterSeconds;
+		return conn.error(err.code, err.message, {
+			...(retryAfter !== undefined && { retry_after: retryAfter }),
+			...err.details.params
+		});
+	}
+	app.log.error({ conn: conn.id, type, err }, 'handler failed');
+	conn.error('invalid_message', 'The server could not process that message');
+}
