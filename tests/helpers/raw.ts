@@ -34,12 +34,15 @@ export async function rawClient(server: TestServer, opts: RawOptions = {}): Prom
 	return client;
 }
 
-/** Runs one write against the server's database file (WAL: the server sees it at once). */
-export function writeDb(server: TestServer, sql: string, ...params: unknown[]): void {
+/**
+ * Runs one write against the server's database file (WAL: the server sees it at once);
+ * returns how many rows it changed.
+ */
+export function writeDb(server: TestServer, sql: string, ...params: unknown[]): number {
 	const db = new Database(server.dbFile);
 	try {
 		db.pragma('busy_timeout = 5000');
-		db.prepare(sql).run(...params);
+		return db.prepare(sql).run(...params).changes;
 	} finally {
 		db.close();
 	}

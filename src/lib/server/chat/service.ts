@@ -104,6 +104,14 @@ export class ChatService {
 		return room;
 	}
 
+	/** Guests in one room: every online guest is in general; others as they joined. */
+	guestMembers(room: Room): number {
+		if (room.name === DEFAULT_ROOM) return this.presence.guestsOnline();
+		let n = 0;
+		for (const rooms of this.guestRooms.values()) if (rooms.has(room.id)) n++;
+		return n;
+	}
+
 	/** Online guests per room id, counted in one pass (room lists ask for every room at once). */
 	guestCounts(): Map<number, number> {
 		const counts = new Map<number, number>();
