@@ -47,8 +47,21 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
+					exclude: ['tests/integration/load-abuse.test.ts'],
 					environment: 'node',
 					testTimeout: 30_000,
+					hookTimeout: 60_000
+				}
+			},
+			{
+				// The load-and-abuse test measures latency: it runs on its own, after the others,
+				// so the other files' servers do not share the two cores with it.
+				extends: true,
+				test: {
+					name: 'abuse',
+					include: ['tests/integration/load-abuse.test.ts'],
+					environment: 'node',
+					testTimeout: 90_000,
 					hookTimeout: 60_000
 				}
 			}

@@ -164,10 +164,10 @@ async function authMemory(victim: string, until: number) {
 			}
 			opened++;
 			c.send({ type: 'auth', username: victim, password: 'not-the-password' });
-			while (c.closeCode === null && performance.now() < until) {
-				if (c.ws.bufferedAmount < 1024 * 1024) c.ws.send(big);
-				await tick();
-			}
+			// Eight frames (480 KB) are far past the 64 KiB the server may hold for a socket;
+			// more would only spend this process's CPU on masking what the server never reads.
+			for (let i = 0; i < 8 && c.closeCode === null; i++) c.ws.send(big);
+			while (c.closeCode === null && performance.now() < until) await tick(5);
 			c.ws.terminate();
 		}
 	};
@@ -220,6 +220,9 @@ async function passwordGuessing(victim: string, until: number) {
 			)
 		);
 		statuses.push(...wave);
+		// A wave every 100 ms (~400 logins/s): the load generator shares two cores with the
+		// server and the honest clients, so it must not become the bottleneck it measures.
+		await tick(100);
 	}
 	return { wrong: statuses.filter((s) => s === 401).length, total: statuses.length };
 }
