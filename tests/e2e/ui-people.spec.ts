@@ -130,7 +130,9 @@ test('admins: a badge from is_admin (not the name), a profile card with @usernam
 	const faker = await register(uniq('faker'));
 	const fakerPage = await chatAs(browser, faker.cookie);
 	await fakerPage.getByRole('button', { name: 'Profile and settings' }).click();
-	await fakerPage.getByLabel('Display name').fill('chief (admin)');
+	// "chief (admin)" itself is refused by the server now (names may not claim admin; see
+	// harden-identity.test.ts); a name that leans on the admin's is still allowed.
+	await fakerPage.getByLabel('Display name').fill('chief the boss');
 	await fakerPage.getByRole('button', { name: 'Save' }).click();
 	await fakerPage.getByLabel('Message').fill('trust me');
 	await fakerPage.getByLabel('Message').press('Enter');
@@ -146,13 +148,13 @@ test('admins: a badge from is_admin (not the name), a profile card with @usernam
 			name: 'Admin'
 		})
 	).toBeVisible();
-	await expect(online.getByRole('button', { name: 'Chat with chief (admin)' })).toBeVisible();
+	await expect(online.getByRole('button', { name: 'Chat with chief the boss' })).toBeVisible();
 	await expect(
-		online.getByRole('button', { name: 'Chat with chief (admin)' }).getByRole('img')
+		online.getByRole('button', { name: 'Chat with chief the boss' }).getByRole('img')
 	).toHaveCount(0);
 
 	// The name in the history opens the profile card: the @username tells them apart.
-	await log(viewer).getByRole('button', { name: 'Show profile of chief (admin)' }).first().click();
+	await log(viewer).getByRole('button', { name: 'Show profile of chief the boss' }).first().click();
 	const card = viewer.getByTestId('profile-card');
 	await expect(card).toContainText(`@faker`);
 	await expect(card).not.toContainText('@chief');
