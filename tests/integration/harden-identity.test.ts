@@ -172,6 +172,21 @@ describe('mutes, guests and names', () => {
 		expect(users.find((u) => u.id === author.user.id)!.username).toBe(author.user.username);
 		await author.client.close();
 	});
+
+	it('refuses to register a username that looks like an existing name (409 taken)', async () => {
+		// Sent without the ADDRESS_HEADER this server expects: such a request did not come
+		// through the proxy, so its socket address counts (adapter-node alone answered 500).
+		const real = uniq('olive');
+		await register(server, real);
+		const lookalike = real.replace('o', '0').replace('l', '1');
+		const res = await fetch(`${server.url}/api/auth/register`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: server.url },
+			body: JSON.stringify({ username: lookalike, password: 'password123' })
+		});
+		expect(res.status).toBe(409);
+		expect((await res.json()).error.code).toBe('taken');
+	});
 });
 
 describe('get_receipts', () => {

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Config } from './config';
+import { httpClientAddress } from './realtime/address';
 
 /**
  * Who may read /metrics (connection counts, traffic, memory: useful to an attacker sizing
@@ -25,7 +26,7 @@ export function metricsAccess(
 	}
 	if (config.metricsPublic) return 'ok';
 	if (FORWARDING_HEADERS.some((name) => headers.has(name))) return 'forbidden';
-	return isLoopback(event.getClientAddress()) ? 'ok' : 'forbidden';
+	return isLoopback(httpClientAddress(event)) ? 'ok' : 'forbidden';
 }
 
 const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];

@@ -3,6 +3,7 @@ import { getApp } from '../app';
 import { ServiceError } from '../errors';
 import { setSessionCookie } from './cookies';
 import { safeNext } from './redirect';
+import { httpClientAddress } from '../realtime/address';
 
 /**
  * The shared form action of /login and /register: works without JavaScript, keeps the
@@ -14,7 +15,7 @@ export async function credentialsAction(event: RequestEvent, kind: 'login' | 're
 	const password = String(form.get('password') ?? '');
 	const auth = getApp().auth;
 	try {
-		const result = await auth[kind]({ username, password }, event.getClientAddress());
+		const result = await auth[kind]({ username, password }, httpClientAddress(event));
 		setSessionCookie(
 			event.cookies,
 			result.token,

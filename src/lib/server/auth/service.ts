@@ -106,7 +106,8 @@ export class AuthService {
 	/** Creates an account: by an admin (`user`), or self-registration (see InsertPolicy). */
 	async createUser(input: unknown, policy: InsertPolicy = 'user'): Promise<SessionUser> {
 		const creds = this.parseCredentials(input);
-		if (this.findByUsername(creds.username)) throw taken();
+		if (this.findByUsername(creds.username) || this.accounts.looksTaken(creds.username))
+			throw taken();
 		const passwordHash = await this.argon2(() => hashPassword(creds.password));
 		const name = creds.username.slice(0, 20);
 		let row: ReturnType<AccountInserts['add']>;

@@ -31,3 +31,21 @@ export function requestHost(req: IncomingMessage, proxy: ProxySettings): string 
 	const forwarded = proxy.hostHeader ? req.headers[proxy.hostHeader] : undefined;
 	return (Array.isArray(forwarded) ? forwarded[0] : forwarded) || req.headers.host;
 }
+
+/**
+ * The client's address for an HTTP request, as `event.getClientAddress()` gives it — except
+ * that adapter-node throws (a 500) when ADDRESS_HEADER is set and a request comes without
+ * it. Such a request did not come through the proxy, so its own socket address is true: the
+ * same rule `clientAddress` applies to WebSocket upgrades.
+ */
+export function httpClientAddress(event: {
+	getClientAddress(): string;
+	platform?: unknown;
+}): string {
+	try {
+		return event.getClientAddress();
+	} catch {
+		const req = (event.platform as { req?: IncomingMessage } | undefined)?.req;
+		return req?.socket.remoteAddress ?? 'unknown';
+	}
+}

@@ -3,12 +3,13 @@ import { getApp } from '$lib/server/app';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { api, publicUser, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
+import { httpClientAddress } from '$lib/server/realtime/address';
 
 export const POST: RequestHandler = (event) =>
 	api(async () => {
 		const result = await getApp().auth.login(
 			await readJson(event.request),
-			event.getClientAddress()
+			httpClientAddress(event)
 		);
 		setSessionCookie(
 			event.cookies,
