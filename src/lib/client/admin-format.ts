@@ -43,14 +43,18 @@ export function dateTime(unix: number): string {
 	return dates({ dateStyle: 'medium', timeStyle: 'short' }).format(unix * 1000);
 }
 
-/** "3d 4h", "2h 5m", "4m 9s" (天/小时/分/秒 in Chinese). */
-export function uptime(s: number): string {
+/**
+ * Uptime as two figures with their units, "3d 4h", "2h 5m", "4m 9s" (天/小时/分/秒 in
+ * Chinese): separate so the card can set the units smaller and the figure fits one line.
+ */
+export function uptime(s: number): { value: string; unit: string }[] {
 	const d = Math.floor(s / 86400);
 	const h = Math.floor((s % 86400) / 3600);
 	const mm = Math.floor((s % 3600) / 60);
-	if (d) return m.admin_uptime_days({ d: num(d), h });
-	if (h) return m.admin_uptime_hours({ h, m: mm });
-	return m.admin_uptime_minutes({ m: mm, s: s % 60 });
+	const part = (value: number, unit: () => string) => ({ value: num(value), unit: unit() });
+	if (d) return [part(d, m.admin_unit_day), part(h, m.admin_unit_hour)];
+	if (h) return [part(h, m.admin_unit_hour), part(mm, m.admin_unit_minute)];
+	return [part(mm, m.admin_unit_minute), part(s % 60, m.admin_unit_second)];
 }
 
 /** A mute countdown: "4:59", "1:00:00"; whole days in words: "2d 03:04:05", "2 天 03:04:05". */
