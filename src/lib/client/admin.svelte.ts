@@ -5,6 +5,8 @@ import {
 	type AdminUser,
 	type AuditEntry
 } from '$lib/protocol/admin';
+import { m } from '$lib/paraglide/messages';
+import { apiErrorText, doneText, type ApiError } from './admin-format';
 
 /** Figures and the user list refresh this often even when no event says so. */
 const POLL_MS = 4000;
@@ -188,11 +190,11 @@ export class AdminPanel {
 				this.notice = { kind: 'error', text: await errorText(res) };
 				return false;
 			}
-			this.notice = { kind: 'ok', text: `${user.name} ${DONE[action]}.` };
+			this.notice = { kind: 'ok', text: doneText(action, user.name) };
 			await Promise.all([this.refreshUsers(), this.refreshStats(), this.loadAudit()]);
 			return true;
 		} catch {
-			this.notice = { kind: 'error', text: 'The server did not answer; try again.' };
+			this.notice = { kind: 'error', text: m.admin_no_answer() };
 			return false;
 		} finally {
 			this.busy = false;
@@ -212,9 +214,12 @@ export class AdminPanel {
 				return false;
 			}
 			const { user } = (await res.json()) as { user: { username: string } };
-			this.notice = { kind: 'ok', text: `Account ${user.username} created.` };
+			this.notice = { kind: 'ok', text: m.admin_account_created({ username: user.username }) };
 			await Promise.all([this.refreshUsers(), this.refreshStats(), this.loadAudit()]);
 			return true;
+		} catch {
+			this.notice = { kind: 'error', text: m.admin_no_answer() };
+			return false;
 		} finally {
 			this.busy = false;
 		}
@@ -235,21 +240,12 @@ export class AdminPanel {
 	}
 }
 
-const DONE: Record<AdminActionName, string> = {
-	kick: 'was kicked',
-	mute: 'is muted',
-	unmute: 'is no longer muted',
-	ban: 'is banned',
-	unban: 'is no longer banned',
-	promote: 'is now an admin',
-	demote: 'is no longer an admin'
-};
-
+/** The API's error body, rendered from its code in the user's language. */
 async function errorText(res: Response): Promise<string> {
 	try {
-		const body = (await res.json()) as { error?: { message?: string } };
-		return body.error?.message ?? `Failed (${res.status})`;
+		const body = (await res.json()) as { error?: ApiError };
+		return apiErrorText(body.error, res.status);
 	} catch {
-		return `Failed (${res.status})`;
+		return apiErrorText(undefined, res.status);
 	}
 }
