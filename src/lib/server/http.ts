@@ -24,7 +24,15 @@ export async function api(fn: () => Response | Promise<Response>): Promise<Respo
 			if (err.details.retryAfterSeconds !== undefined)
 				headers['Retry-After'] = String(err.details.retryAfterSeconds);
 			return json(
-				{ error: { code: err.code, message: err.message, ...err.details.params } },
+				{
+					error: {
+						code: err.code,
+						message: err.message,
+						// Which input was wrong, so a form can show the error beside that field.
+						...(err.details.field && { field: err.details.field }),
+						...err.details.params
+					}
+				},
 				{ status: err.status, headers }
 			);
 		}
