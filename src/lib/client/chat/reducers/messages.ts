@@ -1,0 +1,73 @@
+import type { WireMessage } from '$lib/protocol/events';
+import { fromWire, type Conversation } from '../../conversation.svelte';
+import type { ChatState, Reducers } from '../state';
+import type { Content } from '../types';
+import { addModeration } from './moderation';
+
+/** Messages, history pages and the answer to `resume`. */
+
+function seen(s: ChatState, messages: WireMessage[]): void {
+	for (const m of messages) if (m.id > s.lastSeenId) s.lastSeenId = m.id;
+}
+
+export function onHistory(s: ChatState, c: Content): void {
+	const conv =
+		c.with !== undefined ? s.direct(Number(c.with)) : s.room(String(c.room ?? 'general'));
+	const messages = Array.isArray(c.messages) ? (c.messages as WireMessage[]) : [];
+	const oldestBefore = conv.oldestId;
+	const wasLoaded = conv.loaded;
+	const added = conv.merge(messages.map((m) => fromWire(m, s.me.id)));
+	seen(s, messages);
+	const pageOldest = messages.length ? messages[0].id : null;
+	// has_more speaks about what lies before this page: it matters when the page is the oldest we hold.
+	if (oldestBefore === null || pageOldest === null || pageOldest <= oldestBefore)
+		conv.hasMore = Boolean(c.has_more);
+	conv.loadingOlder = false;
+	conv.loaded = true;
+	if (!wasLoaded && conv.unread && !conv.dividerBefore) s.placeDivider(conv);
+	// #general's pages bring the moderation notices that fall among their messages.
+	if (Array.isArray(c.notices)) for (const n of c.notices as Content[]) addModeration(s, conv, n);
+	if (conv.kind === 'dm' && !wasLoaded) {
+		// A DM peer's name is in the messages even when the peer is offline.
+		const theirs = added.find((m) => !m.own);
+		if (theirs) conv.name = theirs.fromName;
+	}
+}
+
+function onMessage(s: ChatState, m: WireMessage): void {
+	if (typeof m.id !== 'number') return;
+	let conv: Conversation;
+	if (m.type === 'private_message') conv = s.direct(m.from_id, m.from_name);
+	else if (m.type === 'private_message_sent') conv = s.direct(m.to_id ?? 0, m.to_name || undefined);
+	else conv = s.room(m.room ?? 'general');
+	const item = fromWire(m, s.me.id);
+	if (m.client_id && item.own) s.outbox.acknowledge(m.client_id);
+	const added = conv.merge([item]);
+	seen(s, [m]);
+	if (!added.length || item.own) return;
+	conv.setTyping({ id: m.from_id, name: m.from_name }, false);
+	if (!s.watching(conv)) {
+		if (!conv.unread && !conv.dividerBefore) conv.dividerBefore = item.id!;
+		conv.unread++;
+	}
+	s.opts.onIncoming?.(conv, item);
+}
+
+/** More than the server resends were missed: start every conversation again from its newest page. */
+function onTruncated(s: ChatState): void {
+	for (const conv of s.conversations.values()) conv.reset();
+	s.requestLatest(s.active);
+}
+
+const message: Reducers[string] = (s, _c, event) => onMessage(s, event as unknown as WireMessage);
+
+export const messageReducers: Reducers = {
+	history: (s, c) => onHistory(s, c),
+	message,
+	image: message,
+	private_message: message,
+	private_message_sent: message,
+	resumed: (s, c) => {
+		if (c.truncated) onTruncated(s);
+	}
+};

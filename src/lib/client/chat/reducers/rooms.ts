@@ -1,0 +1,110 @@
+import type { RoomSummary } from '$lib/protocol/events';
+import { roomKey, type Conversation } from '../../conversation.svelte';
+import type { ChatState, Reducers } from '../state';
+import type { Content } from '../types';
+import { onHistory } from './messages';
+import { reasonOf } from './moderation';
+
+/** Rooms and membership: the welcome, room summaries, creating, joining and leaving. */
+
+type Summary = RoomSummary & { joined?: boolean };
+
+function onWelcome(s: ChatState, c: Content): void {
+	s.me = {
+		id: Number(c.user_id),
+		name: String(c.user_name),
+		isAdmin: Boolean(c.is_admin)
+	};
+	if (c.muted && typeof c.muted === 'object') {
+		const m = c.muted as Content;
+		s.mute = { until: Number(m.until), reason: reasonOf(m) };
+	}
+	const summaries = Array.isArray(c.rooms) ? (c.rooms as Summary[]) : [];
+	onRooms(s, summaries);
+	if (!s.welcomed) {
+		// Everything committed after the welcome reaches us live; older messages come from history.
+		for (const r of summaries) s.lastSeenId = Math.max(s.lastSeenId, r.last_message_id ?? 0);
+	}
+	s.welcomed = true;
+}
+
+export function onRooms(s: ChatState, summaries: Summary[]): void {
+	const others: RoomSummary[] = [];
+	const joined = new Set<string>();
+	for (const r of summaries) {
+		if (r.joined === false) {
+			others.push(r);
+			continue;
+		}
+		joined.add(r.name);
+		const conv = s.room(r.name);
+		conv.topic = r.topic ?? '';
+		conv.members = r.members;
+		// The server's count is authoritative, except for the room being read right now.
+		conv.unread = s.watching(conv) ? 0 : r.unread;
+		if (conv.unread && !conv.dividerBefore && conv.loaded) s.placeDivider(conv);
+	}
+	for (const conv of s.rooms) if (!joined.has(conv.name) && summaries.length) s.drop(conv);
+	s.otherRooms = others;
+}
+
+function onRoomCreated(s: ChatState, c: Content, fromId?: number): void {
+	const name = String(c.name);
+	if (fromId === s.me.id || s.conversations.has(roomKey(name))) return;
+	if (s.otherRooms.some((r) => r.name === name)) return;
+	s.otherRooms = [
+		...s.otherRooms,
+		{ name, topic: String(c.topic ?? ''), members: 0, unread: 0, last_message_id: null }
+	];
+}
+
+function onRoomJoined(s: ChatState, c: Content): void {
+	const name = String(c.room);
+	const conv = s.room(name);
+	if (typeof c.topic === 'string') conv.topic = c.topic;
+	s.otherRooms = s.otherRooms.filter((r) => r.name !== name);
+	const history = (c.history ?? {}) as Content;
+	onHistory(s, { room: name, messages: history.messages, has_more: history.has_more });
+	if (!conv.members) conv.members = 1;
+	s.open(conv.key);
+}
+
+function onLeft(s: ChatState, name: string): void {
+	const conv = s.conversations.get(roomKey(name));
+	if (conv) s.drop(conv);
+	s.send({ type: 'get_rooms' });
+}
+
+function onMember(s: ChatState, c: Content, joined: boolean, timestamp: number): void {
+	const name = String(c.room);
+	const userId = Number(c.user_id);
+	// The server says how many members the room has now; older servers only that one came or went.
+	const count = (conv: Conversation) =>
+		typeof c.members === 'number' ? c.members : Math.max(0, conv.members + (joined ? 1 : -1));
+	if (userId === s.me.id) {
+		// This tab or another of ours joined or left: follow it.
+		if (joined) {
+			const conv = s.room(name);
+			conv.members = typeof c.members === 'number' ? c.members : conv.members;
+			s.otherRooms = s.otherRooms.filter((r) => r.name !== name);
+			if (!conv.loaded) s.requestLatest(conv);
+		} else onLeft(s, name);
+		return;
+	}
+	const conv = s.conversations.get(roomKey(name));
+	if (!conv) return;
+	conv.members = count(conv);
+	const who = String(c.user_name);
+	conv.notice(joined ? s.opts.texts.memberJoined(who) : s.opts.texts.memberLeft(who), timestamp);
+}
+
+export const roomReducers: Reducers = {
+	welcome: (s, c) => onWelcome(s, c),
+	rooms: (s, _c, event) =>
+		onRooms(s, Array.isArray(event.content) ? (event.content as RoomSummary[]) : []),
+	room_created: (s, c, event) => onRoomCreated(s, c, event.from_id),
+	room_joined: (s, c) => onRoomJoined(s, c),
+	room_left: (s, c) => onLeft(s, String(c.room)),
+	member_joined: (s, c, event) => onMember(s, c, true, event.timestamp),
+	member_left: (s, c, event) => onMember(s, c, false, event.timestamp)
+};

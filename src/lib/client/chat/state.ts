@@ -1,0 +1,55 @@
+import type { SvelteMap } from 'svelte/reactivity';
+import type { OnlineUser, RoomSummary, ServerEvent } from '$lib/protocol/events';
+import type { Conversation, ConvKey } from '../conversation.svelte';
+import type { OutboxQueue } from './outbox-queue';
+import type { ReceiptRequests } from './receipts';
+import type { RemoteTyping } from './typing';
+import type { ChatStoreOptions, Content, Me, Mute } from './types';
+
+/**
+ * What the event reducers (./reducers) read and change: the store's state and the few
+ * operations they share. `ChatStore` implements it; the reducers never import the store, so
+ * each family of events can be read (and tested) on its own.
+ */
+export interface ChatState {
+	me: Me;
+	readonly conversations: SvelteMap<ConvKey, Conversation>;
+	otherRooms: RoomSummary[];
+	online: OnlineUser[];
+	activeKey: ConvKey;
+	mute: Mute | null;
+	composerError: string | null;
+	/** Newest message id seen on any conversation: where `resume` continues from. */
+	lastSeenId: number;
+	/** A welcome was handled on this page (later ones are reconnects). */
+	welcomed: boolean;
+
+	readonly opts: ChatStoreOptions;
+	readonly outbox: OutboxQueue;
+	readonly remoteTyping: RemoteTyping;
+	readonly receipts: ReceiptRequests;
+	readonly active: Conversation;
+	readonly rooms: Conversation[];
+
+	now(): number;
+	send(message: object): boolean;
+	/** The room's conversation, created if needed. */
+	room(name: string): Conversation;
+	/** The DM conversation with a peer, created if needed (and renamed if `name` is newer). */
+	direct(peerId: number, name?: string): Conversation;
+	/** Forgets a conversation (never #general); the view falls back to #general. */
+	drop(conv: Conversation): void;
+	open(key: ConvKey): void;
+	/** Is the user reading this conversation (asked of the page, which knows focus and scroll)? */
+	watching(conv: Conversation): boolean;
+	/** Puts the "new messages" divider before the first unread message. */
+	placeDivider(conv: Conversation): void;
+	/** Asks for the conversation's newest page. */
+	requestLatest(conv: Conversation): void;
+}
+
+/**
+ * One family's reducers, by event type. `content` is the event's content as an object (`{}`
+ * when it has none); events whose content is a list read it from `event.content`.
+ */
+export type Reducers = Record<string, (s: ChatState, content: Content, event: ServerEvent) => void>;

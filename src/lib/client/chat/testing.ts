@@ -1,0 +1,96 @@
+import type { ServerEvent } from '$lib/protocol/events';
+import { ChatStore } from '../chat.svelte';
+import type { KeyValue, OutboxRecord } from '../outbox';
+import { OutboxStorage } from '../outbox';
+import type { Reducers } from './state';
+
+/**
+ * For the specs beside the reducers: a real ChatStore (the state the reducers work on) with
+ * a recording transport and hand-fired timers, and a way to apply one family's reducer alone.
+ * Only tests import this file.
+ */
+export function harness(
+	opts: { watching?: boolean; online?: boolean; stored?: OutboxRecord[] } = {}
+) {
+	const sent: Record<string, unknown>[] = [];
+	const navigated: string[] = [];
+	const incoming: number[] = [];
+	const clock = {
+		now: 1_764_100_000_000,
+		timers: [] as { id: number; at: number; fn: () => void }[]
+	};
+	let seq = 0;
+	let ids = 0;
+	let online = opts.online ?? true;
+	const data = new Map<string, string>();
+	const kv: KeyValue = {
+		getItem: (k) => data.get(k) ?? null,
+		setItem: (k, v) => void data.set(k, v),
+		removeItem: (k) => void data.delete(k)
+	};
+	const storage = new OutboxStorage(kv, 1);
+	for (const r of opts.stored ?? []) storage.add(r);
+	const store = new ChatStore({
+		me: { id: 1, name: 'alice', isAdmin: false },
+		transport: {
+			send: (m) => {
+				if (online) sent.push(m as Record<string, unknown>);
+				return online;
+			}
+		},
+		texts: {
+			memberJoined: (n) => `${n} joined`,
+			memberLeft: (n) => `${n} left`,
+			moderation: (c) => `moderation:${String(c.action)}`,
+			error: (c) => `error:${String(c.code)}`
+		},
+		navigate: (url) => navigated.push(url),
+		isWatching: () => opts.watching ?? false,
+		onIncoming: (_conv, item) => incoming.push(item.id ?? 0),
+		newClientId: () => `c${++ids}`,
+		outboxStorage: storage,
+		now: () => clock.now,
+		setTimer: (fn, ms) => {
+			const id = ++seq;
+			clock.timers.push({ id, at: clock.now + ms, fn });
+			return id;
+		},
+		clearTimer: (id) => {
+			clock.timers = clock.timers.filter((t) => t.id !== id);
+		}
+	});
+	/** Applies an event through one family's reducers only, as the store's dispatcher would. */
+	const apply = (family: Reducers, type: string, content?: unknown, extra: object = {}) => {
+		const event: ServerEvent = { type, timestamp: 1764100000, content, ...extra };
+		const reducer = family[type];
+		if (!reducer) throw new Error(`no reducer for ${type} in this family`);
+		reducer(store, (content ?? {}) as Record<string, unknown>, event);
+	};
+	const advance = (ms: number) => {
+		clock.now += ms;
+		for (const t of [...clock.timers].sort((a, b) => a.at - b.at)) {
+			if (t.at <= clock.now) {
+				clock.timers = clock.timers.filter((x) => x.id !== t.id);
+				t.fn();
+			}
+		}
+	};
+	const setOnline = (on: boolean) => {
+		online = on;
+	};
+	return { store, sent, navigated, incoming, storage, apply, advance, setOnline, clock };
+}
+
+/** A room message as the server sends it. */
+export function wire(id: number, from: number, content: string, extra: object = {}) {
+	return {
+		type: 'message',
+		id,
+		room: 'general',
+		from_id: from,
+		from_name: from === 1 ? 'alice' : `user${from}`,
+		content,
+		timestamp: 1764100000,
+		...extra
+	};
+}
