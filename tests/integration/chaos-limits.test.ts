@@ -30,7 +30,9 @@ async function chatPair(server: TestServer, prefix: string) {
 describe('half-open connections', () => {
 	let server: TestServer;
 	beforeAll(async () => {
-		server = await startServer({ HEARTBEAT_MS: '150' });
+		// Short enough for a quick test, long enough that the healthy pair's pongs come back in
+		// time while the whole suite shares two cores (at 150 ms one of them was cut off once).
+		server = await startServer({ HEARTBEAT_MS: '600' });
 	});
 	afterAll(() => server?.dispose());
 
