@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { startServer, type TestServer } from '../helpers/server';
+import { registerOn } from './ui-helpers';
 
 /**
  * The admin panel in 简体中文 (issue 16 item 7): a browser that prefers Chinese gets every
@@ -34,16 +35,7 @@ test.afterAll(async () => {
 	await server?.dispose();
 });
 
-async function register(username: string) {
-	const res = await fetch(`${server.url}/api/auth/register`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ username, password: 'password123' })
-	});
-	expect(res.status).toBe(201);
-	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('session='))!;
-	return { cookie: cookie.split(';')[0], user: (await res.json()).user as { id: number } };
-}
+const register = (username: string) => registerOn(server, username);
 
 /** A page whose browser prefers Chinese (no language cookie), logged in with `cookie`. */
 async function chinesePage(browser: Browser, cookie: string): Promise<Page> {

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { startServer, type TestServer } from '../helpers/server';
+import { registerOn } from './ui-helpers';
 
 /**
  * The admin panel end to end. This file starts its own server so that its first account
@@ -23,16 +24,7 @@ test.afterAll(async () => {
 	await server?.dispose();
 });
 
-async function register(username: string) {
-	const res = await fetch(`${server.url}/api/auth/register`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ username, password: 'password123' })
-	});
-	expect(res.status).toBe(201);
-	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('session='))!;
-	return { cookie: cookie.split(';')[0], user: (await res.json()).user as { id: number } };
-}
+const register = (username: string) => registerOn(server, username);
 
 /** A browser page logged in with a session cookie. */
 async function pageAs(browser: Browser, cookie: string): Promise<Page> {

@@ -46,3 +46,16 @@ export function conversation(page: Page, name: string) {
 export function history(page: Page) {
 	return page.getByRole('log', { name: 'Chat history' });
 }
+
+/** Registers an account on a test server of the spec's own over the API; its session cookie. */
+export async function registerOn(server: { url: string }, username: string) {
+	const res = await fetch(`${server.url}/api/auth/register`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ username, password })
+	});
+	expect(res.status).toBe(201);
+	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('session='))!;
+	const user = (await res.json()).user as { id: number; username: string };
+	return { cookie: cookie.split(';')[0], user, id: user.id };
+}

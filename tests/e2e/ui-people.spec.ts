@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { startServer, type TestServer } from '../helpers/server';
+import { registerOn } from './ui-helpers';
 
 /**
  * Issue 16 items 3, 6, 7 and 10 (and issue 10 item 7's UI) through the real UI. This file
@@ -26,16 +27,7 @@ test.afterAll(async () => {
 
 const uniq = (p: string) => `${p}${++seq}${Date.now().toString(36).slice(-3)}`;
 
-async function register(username: string) {
-	const res = await fetch(`${server.url}/api/auth/register`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ username, password: 'password123' })
-	});
-	expect(res.status).toBe(201);
-	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('session='))!;
-	return { cookie: cookie.split(';')[0], id: (await res.json()).user.id as number };
-}
+const register = (username: string) => registerOn(server, username);
 
 async function act(body: Record<string, unknown>) {
 	const res = await fetch(`${server.url}/api/admin/actions`, {

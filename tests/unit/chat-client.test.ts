@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatStore, parseUntil, TYPING_INTERVAL_MS } from '$lib/client/chat.svelte';
 import { backoffDelay, ChatSocket, type SocketLike } from '$lib/client/socket.svelte';
+import { ManualClock as Clock, wire } from '$lib/client/chat/testing';
 
 /** A socket the test drives by hand: it records what the client sends. */
 class FakeSocket implements SocketLike {
@@ -32,48 +33,12 @@ class FakeSocket implements SocketLike {
 	}
 }
 
-/** Timers the test fires by hand. */
-class Clock {
-	now = 1_764_100_000_000;
-	timers: { id: number; at: number; fn: () => void }[] = [];
-	private seq = 0;
-	set = (fn: () => void, ms: number) => {
-		const id = ++this.seq;
-		this.timers.push({ id, at: this.now + ms, fn });
-		return id;
-	};
-	clear = (id: unknown) => {
-		this.timers = this.timers.filter((t) => t.id !== id);
-	};
-	advance(ms: number) {
-		this.now += ms;
-		for (const t of [...this.timers].sort((a, b) => a.at - b.at)) {
-			if (t.at <= this.now) {
-				this.clear(t.id);
-				t.fn();
-			}
-		}
-	}
-}
-
 const ME = { id: 1, name: 'alice', isAdmin: false };
 const texts = {
 	memberJoined: (n: string) => `${n} joined`,
 	memberLeft: (n: string) => `${n} left`,
 	moderation: () => 'moderation'
 };
-
-function msg(id: number, from: number, content: string, extra: Record<string, unknown> = {}) {
-	return {
-		type: 'message',
-		id,
-		room: 'general',
-		from_id: from,
-		from_name: from === 1 ? 'alice' : `user${from}`,
-		content,
-		...extra
-	};
-}
 
 function setup(opts: { watching?: boolean } = {}) {
 	const clock = new Clock();
@@ -184,12 +149,16 @@ describe('ChatSocket', () => {
 describe('ChatStore', () => {
 	it('shows each message once, in id order, whatever way it arrives', () => {
 		const { store, current, welcome } = setup();
-		welcome([msg(5, 2, 'five'), msg(7, 2, 'seven')], 7);
-		current().emit(msg(7, 2, 'seven again'));
-		current().emit(msg(6, 3, 'six'));
+		welcome([wire(5, 2, 'five'), wire(7, 2, 'seven')], 7);
+		current().emit(wire(7, 2, 'seven again'));
+		current().emit(wire(6, 3, 'six'));
 		current().emit({
 			type: 'history',
-			content: { room: 'general', messages: [msg(4, 2, 'four'), msg(5, 2, 'five')], has_more: true }
+			content: {
+				room: 'general',
+				messages: [wire(4, 2, 'four'), wire(5, 2, 'five')],
+				has_more: true
+			}
 		});
 		expect(store.active.items.map((i) => i.id)).toEqual([4, 5, 6, 7]);
 		expect(store.active.hasMore).toBe(true);
@@ -198,8 +167,8 @@ describe('ChatStore', () => {
 
 	it('resumes after the last id seen and sends the outbox after reconnecting; the echo replaces the pending row', () => {
 		const { store, clock, current, welcome } = setup();
-		welcome([msg(10, 2, 'hi')], 10);
-		current().emit(msg(11, 2, 'live'));
+		welcome([wire(10, 2, 'hi')], 10);
+		current().emit(wire(11, 2, 'live'));
 		current().drop();
 		expect(store.sendText(store.active, 'written offline')).toBe(true);
 		const pending = store.active.items.at(-1)!;
@@ -207,7 +176,7 @@ describe('ChatStore', () => {
 		expect(store.outboxSize).toBe(1);
 
 		clock.advance(1000);
-		welcome([msg(10, 2, 'hi'), msg(11, 2, 'live'), msg(12, 3, 'meanwhile')], 12);
+		welcome([wire(10, 2, 'hi'), wire(11, 2, 'live'), wire(12, 3, 'meanwhile')], 12);
 		const sent = current().sent;
 		expect(sent[0]).toEqual({ type: 'resume', after_id: 11 });
 		expect(sent[1]).toMatchObject({
@@ -217,8 +186,8 @@ describe('ChatStore', () => {
 			client_id: 'c1'
 		});
 
-		current().emit(msg(12, 3, 'meanwhile'));
-		current().emit(msg(13, 1, 'written offline', { client_id: 'c1' }));
+		current().emit(wire(12, 3, 'meanwhile'));
+		current().emit(wire(13, 1, 'written offline', { client_id: 'c1' }));
 		current().emit({ type: 'resumed', content: { last_id: 13 } });
 		const items = store.active.items;
 		expect(items.map((i) => i.id)).toEqual([10, 11, 12, 13]);
@@ -230,7 +199,7 @@ describe('ChatStore', () => {
 
 	it('starts over from the newest page when the server could not resend everything', () => {
 		const { store, current, welcome } = setup();
-		welcome([msg(10, 2, 'old')], 10);
+		welcome([wire(10, 2, 'old')], 10);
 		current().drop();
 		store.handle({ type: 'resumed', timestamp: 0, content: { last_id: 5000, truncated: true } });
 		expect(store.active.items).toHaveLength(0);
@@ -240,8 +209,8 @@ describe('ChatStore', () => {
 	it('counts unread messages when not watching and reports reading', () => {
 		const { store, current, welcome } = setup();
 		welcome([], 0);
-		current().emit(msg(20, 2, 'a'));
-		current().emit(msg(21, 2, 'b'));
+		current().emit(wire(20, 2, 'a'));
+		current().emit(wire(21, 2, 'b'));
 		expect(store.active.unread).toBe(2);
 		expect(store.totalUnread).toBe(2);
 		expect(store.active.dividerBefore).toBe(20);
@@ -255,7 +224,7 @@ describe('ChatStore', () => {
 	it('does not count what the user is watching', () => {
 		const { store, current, welcome } = setup({ watching: true });
 		welcome([], 0);
-		current().emit(msg(20, 2, 'a'));
+		current().emit(wire(20, 2, 'a'));
 		expect(store.active.unread).toBe(0);
 	});
 
@@ -292,7 +261,7 @@ describe('ChatStore', () => {
 
 	it('knows who has seen a room message', () => {
 		const { store, current, welcome } = setup();
-		welcome([msg(40, 1, 'mine')], 40);
+		welcome([wire(40, 1, 'mine')], 40);
 		current().emit({
 			type: 'message_read',
 			content: { message_id: 40, room: 'general', read_by: 2, read_by_name: 'bob', read_at: 1 }
@@ -377,7 +346,7 @@ describe('ChatStore', () => {
 
 	it('joins rooms and pages older history with before', () => {
 		const { store, current, welcome } = setup();
-		welcome([msg(50, 2, 'x')], 50);
+		welcome([wire(50, 2, 'x')], 50);
 		store.joinRoom('random');
 		expect(current().sent.at(-1)).toEqual({ type: 'join_room', room: 'random' });
 		current().emit({
@@ -385,7 +354,7 @@ describe('ChatStore', () => {
 			content: {
 				room: 'random',
 				topic: 't',
-				history: { messages: [{ ...msg(45, 2, 'r'), room: 'random' }], has_more: true }
+				history: { messages: [{ ...wire(45, 2, 'r'), room: 'random' }], has_more: true }
 			}
 		});
 		expect(store.activeKey).toBe('r:random');

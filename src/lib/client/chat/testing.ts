@@ -4,6 +4,30 @@ import type { KeyValue, OutboxRecord } from '../outbox';
 import { OutboxStorage } from '../outbox';
 import type { Reducers } from './state';
 
+/** Timers a test fires by hand, with its own `now`. */
+export class ManualClock {
+	now = 1_764_100_000_000;
+	timers: { id: number; at: number; fn: () => void }[] = [];
+	private seq = 0;
+	set = (fn: () => void, ms: number) => {
+		const id = ++this.seq;
+		this.timers.push({ id, at: this.now + ms, fn });
+		return id;
+	};
+	clear = (id: unknown) => {
+		this.timers = this.timers.filter((t) => t.id !== id);
+	};
+	advance(ms: number) {
+		this.now += ms;
+		for (const t of [...this.timers].sort((a, b) => a.at - b.at)) {
+			if (t.at <= this.now) {
+				this.clear(t.id);
+				t.fn();
+			}
+		}
+	}
+}
+
 /**
  * For the specs beside the reducers: a real ChatStore (the state the reducers work on) with
  * a recording transport and hand-fired timers, and a way to apply one family's reducer alone.
@@ -15,11 +39,7 @@ export function harness(
 	const sent: Record<string, unknown>[] = [];
 	const navigated: string[] = [];
 	const incoming: number[] = [];
-	const clock = {
-		now: 1_764_100_000_000,
-		timers: [] as { id: number; at: number; fn: () => void }[]
-	};
-	let seq = 0;
+	const clock = new ManualClock();
 	let ids = 0;
 	let online = opts.online ?? true;
 	const data = new Map<string, string>();
@@ -50,14 +70,8 @@ export function harness(
 		newClientId: () => `c${++ids}`,
 		outboxStorage: storage,
 		now: () => clock.now,
-		setTimer: (fn, ms) => {
-			const id = ++seq;
-			clock.timers.push({ id, at: clock.now + ms, fn });
-			return id;
-		},
-		clearTimer: (id) => {
-			clock.timers = clock.timers.filter((t) => t.id !== id);
-		}
+		setTimer: clock.set,
+		clearTimer: clock.clear
 	});
 	/** Applies an event through one family's reducers only, as the store's dispatcher would. */
 	const apply = (family: Reducers, type: string, content?: unknown, extra: object = {}) => {
@@ -66,15 +80,7 @@ export function harness(
 		if (!reducer) throw new Error(`no reducer for ${type} in this family`);
 		reducer(store, (content ?? {}) as Record<string, unknown>, event);
 	};
-	const advance = (ms: number) => {
-		clock.now += ms;
-		for (const t of [...clock.timers].sort((a, b) => a.at - b.at)) {
-			if (t.at <= clock.now) {
-				clock.timers = clock.timers.filter((x) => x.id !== t.id);
-				t.fn();
-			}
-		}
-	};
+	const advance = (ms: number) => clock.advance(ms);
 	const setOnline = (on: boolean) => {
 		online = on;
 	};
