@@ -7,6 +7,7 @@ import { loadConfig } from '$lib/server/config';
 import { openDatabase, type Db } from '$lib/server/db/client';
 import { ModerationService, type ModerationDeps } from '$lib/server/moderation/service';
 import { Hub } from '$lib/server/realtime/hub';
+import { LocalBus } from '$lib/server/realtime/bus';
 
 /**
  * Mute expiry by the injected clock, against a real SQLite file: minutes and days pass
@@ -34,7 +35,7 @@ beforeAll(async () => {
 	const config = loadConfig({ DATABASE_URL: file });
 	db = openDatabase(file);
 	const auth = new AuthService(db, config);
-	deps = { auth, hub: new Hub(), disconnect: () => {} };
+	deps = { auth, presence: new Hub(), bus: new LocalBus() };
 	// The first account on the empty database becomes the admin.
 	const boss = await auth.createUser({ username: 'boss', password: 'password123' }, 'open');
 	admin = { id: boss.id, name: boss.name, isGuest: false };

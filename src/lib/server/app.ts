@@ -1,28 +1,37 @@
 import type { Database } from 'better-sqlite3';
-import type { RoomSummary } from '$lib/protocol/events';
 import { AuthService } from './auth/service';
 import { SessionSweeper } from './auth/session-sweep';
+import { GuestIds } from './chat/guest-ids';
 import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
 import { ReceiptService } from './chat/receipts';
 import { RoomService } from './chat/rooms';
 import { ChatService } from './chat/service';
+import { TypingRelay } from './chat/typing';
 import { loadConfig, type Config } from './config';
 import { openDatabase, type Db } from './db/client';
 import { NameRegistry } from './identity/names';
+import { Renames } from './identity/rename';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics';
+import { noticesForPage } from './moderation/notices';
 import { ModerationService } from './moderation/service';
 import { LocalBus, type Bus } from './realtime/bus';
-import type { Identity } from './realtime/connection';
-import { connectFanout } from './realtime/fanout';
+import { CloseCode } from './realtime/connection';
+import { Fanout } from './realtime/fanout';
 import { Gateway } from './realtime/gateway';
+import { HistoryPages } from './realtime/history';
 import { Hub } from './realtime/hub';
+import { PresenceAnnouncer } from './realtime/presence';
+import { ServerStats } from './stats';
 
 /**
- * Everything one server process holds: configuration, the database, the services and
- * the realtime hub. There is exactly one per process (see getApp), shared by SvelteKit's
- * routes, the production entry (server.js) and the Vite dev plugin.
+ * The composition root: builds every part of one server process in dependency order and
+ * hands each one what it needs through its constructor. It holds no logic of its own; the
+ * routes, the production entry (server.js) and the Vite dev plugin read its parts.
+ *
+ * One road for every change (docs/architecture.md): a service commits, publishes a domain
+ * event on the bus, and the fan-out, the bus's only writer to sockets, delivers it.
  */
 export class App {
 	readonly log: Logger;
@@ -35,87 +44,96 @@ export class App {
 	readonly chat: ChatService;
 	readonly receipts: ReceiptService;
 	readonly moderation: ModerationService;
+	readonly stats: ServerStats;
 	readonly gateway: Gateway;
 	readonly retention: Retention;
 	readonly sessionSweeper: SessionSweeper;
-	readonly names: NameRegistry;
-	private readonly startedAt = Date.now();
 
 	constructor(readonly config: Config) {
+		const { bus, hub, metrics } = this;
 		this.log = createLogger(config.logLevel);
 		this.db = openDatabase(config.databaseUrl);
 		this.sqlite = this.db.$client;
+
 		this.auth = new AuthService(this.db, config);
-		const store = new MessageStore(this.sqlite, this.bus);
-		store.onCommit = (n, s) => this.metrics.committed(n, s);
+		// Sessions that end (logout, kick, ban lifted, password change) close their sockets.
+		this.auth.onSessionEnd(({ sessionId, userId }) => {
+			const close = { code: CloseCode.sessionEnded, reason: 'Session ended' };
+			if (sessionId) bus.publish({ kind: 'close', of: { sessionId }, ...close });
+			if (userId) bus.publish({ kind: 'close', of: { userId }, ...close });
+		});
+
+		const store = new MessageStore(this.sqlite, bus);
+		store.onCommit = (n, s) => metrics.committed(n, s);
 		store.onPublished = (received, committed, fannedOut) =>
-			this.metrics.sendLatency(received, committed, fannedOut);
-		const rooms = new RoomService(this.sqlite, this.bus);
-		this.chat = new ChatService(config, store, rooms, this.hub, this.auth);
-		this.chat.onRateLimited = () => this.metrics.rateLimitedSend();
+			metrics.sendLatency(received, committed, fannedOut);
+		const rooms = new RoomService(this.sqlite, bus);
+		this.chat = new ChatService(config, store, rooms, hub, this.auth, bus);
+		this.chat.onRateLimited = () => metrics.rateLimitedSend();
 		this.moderation = new ModerationService(this.sqlite, {
 			auth: this.auth,
-			hub: this.hub,
-			disconnect: (userId, event, code, reason) =>
-				this.gateway.disconnectUser(userId, event, code, reason),
+			presence: hub,
+			bus,
 			log: this.log
 		});
 		this.chat.guard = this.moderation;
-		this.names = new NameRegistry(this.sqlite, this.hub);
-		this.receipts = new ReceiptService(this.sqlite, this.chat, this.bus);
-		connectFanout(this.bus, this.hub, (n) => this.metrics.delivered(n));
-		this.bus.subscribe((e) => {
+		this.receipts = new ReceiptService(this.sqlite, this.chat, bus);
+		this.stats = new ServerStats(hub, store);
+
+		new Fanout(hub, (n) => metrics.delivered(n)).connect(bus);
+		bus.subscribe((e) => {
 			if (e.kind === 'message')
-				this.metrics.messageCommitted(e.message.room === null ? 'private' : e.message.kind);
+				metrics.messageCommitted(e.message.room === null ? 'private' : e.message.kind);
 		});
-		this.metrics.observe({
-			connections: () => this.hub.connectionCount,
-			usersOnline: () => this.hub.usersOnline,
+		metrics.observe({
+			connections: () => hub.connectionCount,
+			usersOnline: () => hub.usersOnline,
 			bufferedBytes: () => {
 				let sum = 0;
-				for (const conn of this.hub.connections) sum += conn.ws.bufferedAmount;
+				for (const conn of hub.connections) sum += conn.ws.bufferedAmount;
 				return sum;
 			}
 		});
+
+		const history = new HistoryPages((page) => noticesForPage(this.sqlite, page));
+		const presence = new PresenceAnnouncer(bus, hub);
+		const services = {
+			chat: this.chat,
+			receipts: this.receipts,
+			moderation: this.moderation,
+			renames: new Renames(new NameRegistry(this.sqlite, hub), this.moderation, bus),
+			typing: new TypingRelay(this.chat, this.moderation, bus),
+			hub,
+			history,
+			stats: this.stats
+		};
+		this.gateway = new Gateway({
+			config,
+			log: this.log,
+			metrics,
+			hub,
+			auth: this.auth,
+			guestIds: new GuestIds(this.sqlite),
+			chat: this.chat,
+			presence,
+			services,
+			sequence: {
+				hub,
+				chat: this.chat,
+				history,
+				moderation: this.moderation,
+				presence,
+				stats: this.stats,
+				log: this.log
+			}
+		});
+
 		this.retention = new Retention(this.sqlite, config.retentionDays, this.log, (n) =>
-			this.metrics.retained(n)
+			metrics.retained(n)
 		);
-		this.gateway = new Gateway(this);
 		this.retention.start();
 		this.sessionSweeper = new SessionSweeper(this.auth.sessions, config.sessionSweepMs, this.log);
 		this.sessionSweeper.start();
-	}
-
-	uptimeSeconds(): number {
-		return Math.floor((Date.now() - this.startedAt) / 1000);
-	}
-
-	stats() {
-		return {
-			users_online: this.hub.usersOnline,
-			connections: this.hub.connectionCount,
-			uptime_seconds: this.uptimeSeconds(),
-			server_time: Math.floor(Date.now() / 1000),
-			total_messages: this.chat.store.lastCommittedId
-		};
-	}
-
-	/**
-	 * Room summaries for an identity: its rooms (unread only there, for accounts), then at
-	 * most ROOM_LIST_OTHERS other rooms, the most recently active. One query, so a long room
-	 * list costs one statement, and the welcome stays small however many rooms exist.
-	 */
-	roomSummaries(who: Identity | null): (RoomSummary & { joined: boolean })[] {
-		const mine = who ? this.chat.roomsOf(who).map((r) => r.id) : [];
-		const accountId = who && !who.isGuest ? who.id : null;
-		return this.chat.rooms.summaries(mine, accountId, this.chat.guestCounts(), ROOM_LIST_OTHERS);
-	}
-
-	/** Changes a display name everywhere: stored for accounts, on every live connection. */
-	renameUser(userId: number, name: string): void {
-		const online = this.hub.identityOf(userId);
-		if (!online?.isGuest) this.names.saveAccountName(userId, name);
-		for (const conn of this.hub.connectionsOf(userId)) conn.identity!.name = name;
 	}
 
 	/**
@@ -137,9 +155,6 @@ export class App {
 		this.log.info('database closed');
 	}
 }
-
-/** Rooms the user is not in that a room list shows (the most recently active). */
-export const ROOM_LIST_OTHERS = 100;
 
 const KEY = Symbol.for('chat-server.app');
 type Global = typeof globalThis & { [KEY]?: App };

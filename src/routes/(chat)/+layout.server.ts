@@ -16,7 +16,7 @@ export const load: LayoutServerLoad = (event) => {
 	return {
 		user: publicUser(locals.user),
 		directs: directSummaries(app.sqlite, locals.user.id),
-		rooms: app.roomSummaries(requireUser(event)),
+		rooms: app.chat.roomSummaries(requireUser(event)),
 		mute: app.moderation.muteOf(locals.user.id) ?? null,
 		maxMessageLength: app.config.maxMessageLength,
 		heartbeatMs: app.config.heartbeatMs

@@ -1,6 +1,8 @@
+import { systemEvent, type RoomSummary } from '$lib/protocol/events';
 import type { Config } from '../config';
 import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
+import type { Bus } from '../realtime/bus';
 import { KeyedBuckets } from '../realtime/rate-limit';
 import type { MessageStore, SubmitResult } from './messages';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
@@ -23,6 +25,8 @@ export interface Directory {
 }
 
 const MAX_URL_LENGTH = 2048;
+/** Rooms the user is not in that a room list shows (the most recently active). */
+export const ROOM_LIST_OTHERS = 100;
 const DAY = 24 * 3600;
 
 /**
@@ -42,7 +46,8 @@ export class ChatService {
 		readonly store: MessageStore,
 		readonly rooms: RoomService,
 		private readonly presence: Presence,
-		private readonly directory: Directory
+		private readonly directory: Directory,
+		private readonly bus: Bus
 	) {
 		this.buckets = new KeyedBuckets(config.rateLimitPerSec, config.rateLimitBurst);
 	}
@@ -95,13 +100,45 @@ export class ChatService {
 		this.rooms.announce('member_joined', general, who, this.guestMembers(general));
 	}
 
+	/** Leaves a room: the room hears `member_left`, then every tab of the user `room_left`. */
 	leave(who: Identity, roomName: string): Room {
 		const room = this.rooms.require(roomName);
 		if (!this.isMember(who, room)) throw forbidden(`You are not in ${room.name}`);
 		// A guest's membership goes first, so the announced count no longer includes it.
 		if (who.isGuest && room.name !== DEFAULT_ROOM) this.guestRooms.get(who.id)?.delete(room.id);
 		this.rooms.leave(room, who, !who.isGuest, this.guestMembers(room));
+		this.bus.publish({
+			kind: 'event',
+			to: { user: who.id },
+			event: systemEvent('room_left', { room: room.name })
+		});
 		return room;
+	}
+
+	/**
+	 * Room summaries for an identity: its rooms (unread only there, for accounts), then at
+	 * most ROOM_LIST_OTHERS other rooms, the most recently active. One query, so a long room
+	 * list costs one statement, and the welcome stays small however many rooms exist.
+	 */
+	roomSummaries(who: Identity | null): (RoomSummary & { joined: boolean })[] {
+		const mine = who ? this.roomsOf(who).map((r) => r.id) : [];
+		const accountId = who && !who.isGuest ? who.id : null;
+		return this.rooms.summaries(mine, accountId, this.guestCounts(), ROOM_LIST_OTHERS);
+	}
+
+	/** A room by name (general when none is given), or not_found. */
+	requireRoom(name: string | undefined): Room {
+		return this.rooms.require(name);
+	}
+
+	/** The newest `limit` messages of a room, for a join or a welcome (no membership check). */
+	latestPage(room: Room, limit: number) {
+		return this.store.roomPage(room.id, undefined, limit);
+	}
+
+	/** The highest message id committed so far (what a new subscription has seen). */
+	get lastCommittedId(): number {
+		return this.store.lastCommittedId;
 	}
 
 	/** Guests in one room: every online guest is in general; others as they joined. */

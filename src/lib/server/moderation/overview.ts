@@ -71,7 +71,7 @@ export function listUsers(app: App, q: string, limit = 200): AdminUser[] {
 }
 
 export function adminStats(app: App): AdminStats {
-	const base = app.stats();
+	const base = app.stats.snapshot();
 	const now = app.moderation.now();
 	const one = (sql: string, ...args: unknown[]) =>
 		app.sqlite

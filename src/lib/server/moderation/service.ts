@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { AdminActionInput, AuditAction, AuditEntry } from '$lib/protocol/admin';
 import { MAX_MUTE_SECONDS } from '$lib/protocol/client';
-import { systemEvent } from '$lib/protocol/events';
+import { systemEvent, type ServerEvent } from '$lib/protocol/events';
 import { formatDuration } from '$lib/format/duration';
 import type { AuthService } from '../auth/service';
 import type { SessionUser } from '../auth/sessions';
@@ -9,6 +9,7 @@ import { ServiceError, forbidden, notFound } from '../errors';
 import { noticeOf } from './notices';
 import type { Logger } from '../logger';
 import { CloseCode, type Identity } from '../realtime/connection';
+import type { Bus } from '../realtime/bus';
 import type { Hub } from '../realtime/hub';
 
 /** Who performs an action: a connection's identity or the HTTP session's user. */
@@ -17,9 +18,10 @@ export type Actor = Pick<Identity, 'id' | 'name' | 'isGuest'>;
 /** What moderation needs from the rest of the app (the App wires these in). */
 export interface ModerationDeps {
 	auth: Pick<AuthService, 'getUser' | 'endAllSessions' | 'createUser'>;
-	hub: Pick<Hub, 'identityOf' | 'connectionsOf' | 'toUser' | 'toAll'>;
-	/** Sends `event` to every connection of a user, then closes them (the gateway's disconnectUser). */
-	disconnect(userId: number, event: object, code: number, reason: string): void;
+	/** Who is online: guests exist only there, and an online name is the current one. */
+	presence: Pick<Hub, 'identityOf'>;
+	/** Where every effect on clients is published (the target's event, notices, closes). */
+	bus: Bus;
 	/** Operators see every action in the server log too. */
 	log?: Pick<Logger, 'info'>;
 }
@@ -113,7 +115,7 @@ export class ModerationService {
 	kick(actor: Actor, targetId: number, reason = ''): void {
 		const target = this.authorize(actor, targetId, 'kick');
 		reason = clean(reason);
-		this.deps.disconnect(
+		this.disconnect(
 			target.id,
 			systemEvent('kicked', { reason, by: actor.name }),
 			CloseCode.kicked,
@@ -148,10 +150,7 @@ export class ModerationService {
 				.run(target.id, until, reason, actor.id, this.now());
 		}
 		this.remember(target.id, { until, reason });
-		this.deps.hub.toUser(
-			target.id,
-			JSON.stringify(systemEvent('muted', { until, reason, by: actor.name }))
-		);
+		this.toUser(target.id, systemEvent('muted', { until, reason, by: actor.name }));
 		// Stamped `until - duration` (this second, rounded up like `until`), so the audit log
 		// gives back the length that was asked for: history notices say "for 5 minutes".
 		this.record(actor, 'mute', target, reason, until, until - durationSeconds);
@@ -172,7 +171,7 @@ export class ModerationService {
 		this.sqlite
 			.prepare('UPDATE users SET banned_at = ?, ban_reason = ? WHERE id = ?')
 			.run(this.now(), reason || null, target.id);
-		this.deps.disconnect(
+		this.disconnect(
 			target.id,
 			systemEvent('banned', { reason, by: actor.name }),
 			CloseCode.policy,
@@ -297,7 +296,7 @@ export class ModerationService {
 	}
 
 	private findTarget(id: number): Target {
-		const online = this.deps.hub.identityOf(id);
+		const online = this.deps.presence.identityOf(id);
 		if (online?.isGuest) return { id, name: online.name, isGuest: true, account: undefined };
 		const account = this.deps.auth.getUser(id);
 		if (!account) throw notFound('User not found');
@@ -309,8 +308,7 @@ export class ModerationService {
 	private setRole(userId: number, role: 'user' | 'admin'): void {
 		this.sqlite.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, userId);
 		// Open connections carry the role too (welcome, users list, is_admin checks).
-		for (const conn of this.deps.hub.connectionsOf(userId))
-			conn.identity!.isAdmin = role === 'admin';
+		this.deps.bus.publish({ kind: 'identity', userId, isAdmin: role === 'admin' });
 	}
 
 	/** Ends a mute (by an admin or because it ran out) and tells the user. */
@@ -318,7 +316,7 @@ export class ModerationService {
 		const had = this.muteOf(userId);
 		this.sqlite.prepare('DELETE FROM mutes WHERE user_id = ?').run(userId);
 		this.remember(userId, null);
-		if (had) this.deps.hub.toUser(userId, JSON.stringify(systemEvent('unmuted', content)));
+		if (had) this.toUser(userId, systemEvent('unmuted', content));
 	}
 
 	/** Writes the audit entry and tells everyone else online (the target got its own event). */
@@ -334,10 +332,11 @@ export class ModerationService {
 		const notice = noticeOf({ id, action, actor, target, reason, until, at });
 		// The target already got kicked/muted/unmuted/banned; for the rest it hears the notice too.
 		const targetHasOwnEvent = ['kick', 'mute', 'unmute', 'ban'].includes(action);
-		this.deps.hub.toAll(
-			JSON.stringify({ ...systemEvent('moderation', notice), room: 'general' }),
-			targetHasOwnEvent ? target.id : undefined
-		);
+		this.deps.bus.publish({
+			kind: 'event',
+			to: { everyone: true, except: targetHasOwnEvent ? target.id : undefined },
+			event: { ...systemEvent('moderation', notice), room: 'general' }
+		});
 	}
 
 	/** Appends to the audit log; returns the entry's id. */
@@ -387,10 +386,17 @@ export class ModerationService {
 		this.sqlite
 			.prepare('DELETE FROM mutes WHERE user_id = ? AND until <= ?')
 			.run(userId, mute.until);
-		this.deps.hub.toUser(
-			userId,
-			JSON.stringify(systemEvent('unmuted', { reason: 'Mute ended', by: 'System' }))
-		);
+		this.toUser(userId, systemEvent('unmuted', { reason: 'Mute ended', by: 'System' }));
+	}
+
+	private toUser(userId: number, event: ServerEvent): void {
+		this.deps.bus.publish({ kind: 'event', to: { user: userId }, event });
+	}
+
+	/** Sends `event` to every connection of a user, then closes them (kick, ban). */
+	private disconnect(userId: number, event: ServerEvent, code: number, reason: string): void {
+		this.toUser(userId, event);
+		this.deps.bus.publish({ kind: 'close', of: { userId }, code, reason });
 	}
 
 	/** Stops the mute timers (tests that build a service of their own). */

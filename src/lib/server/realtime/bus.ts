@@ -1,16 +1,40 @@
+import type { ServerEvent } from '$lib/protocol/events';
 import type { StoredMessage } from '../chat/messages';
 
 /**
- * Committed events travel from services to the hub through this interface. The first
- * implementation is in-process; a Redis-backed one can replace it for several
- * processes without touching the services.
+ * The one road from a committed change to the clients: services publish domain events here,
+ * and fan-out (fanout.ts) is the only subscriber that writes to sockets. Every event is plain
+ * data (JSON-serializable: no sockets, no identities, no functions), because a bus that joins
+ * several processes (Redis) will carry exactly these objects.
+ *
+ * Order is the publisher's order: a sequence published together (an identity change and the
+ * event that announces it, a `kicked` notice and the close that follows) arrives together.
  */
 export type BusEvent =
+	/** A committed message: its room's subscribers, or both parties of a DM, each in its own form. */
 	| { kind: 'message'; message: StoredMessage }
+	/** A new room, announced to everyone online. */
 	| { kind: 'room_created'; room: { name: string; topic: string }; by: Actor }
-	/** `members`: the room's member count after the change, so clients need not keep tally. */
+	/**
+	 * A membership change: the user's connections (un)subscribe, then the room hears it.
+	 * `members`: the room's member count after the change, so clients need not keep tally.
+	 */
 	| { kind: 'member_joined' | 'member_left'; room: string; user: Actor; members: number }
-	| { kind: 'message_read'; authorId: number; payload: Record<string, unknown> };
+	/** A read marker moved past someone's message: its author hears it. */
+	| { kind: 'message_read'; authorId: number; payload: Record<string, unknown> }
+	/** A ready event for an audience (presence, typing, moderation, renames…). */
+	| { kind: 'event'; to: Audience; event: ServerEvent }
+	/** What live connections remember of a user changed (a rename, a role). */
+	| { kind: 'identity'; userId: number; name?: string; isAdmin?: boolean }
+	/** Close the connections of a user or of one session (kick, ban, logout, password change). */
+	| { kind: 'close'; of: { userId: number } | { sessionId: string }; code: number; reason: string };
+
+/** Who receives an `event`: subscribers of a room, a user's connections, some users, everyone. */
+export type Audience =
+	| { room: string; except?: number }
+	| { user: number }
+	| { users: number[] }
+	| { everyone: true; except?: number };
 
 export interface Actor {
 	id: number;
@@ -22,6 +46,10 @@ export interface Bus {
 	subscribe(listener: (event: BusEvent) => void): () => void;
 }
 
+/**
+ * The in-process bus of a single server: publish calls every listener synchronously, so an
+ * event is on its recipients' sockets (or in their write batch) when publish returns.
+ */
 export class LocalBus implements Bus {
 	private readonly listeners = new Set<(event: BusEvent) => void>();
 

@@ -1,46 +1,32 @@
 import { systemEvent } from '$lib/protocol/events';
-import { toWire } from '../chat/messages';
-import type { Bus } from './bus';
+import { toWire, type StoredMessage } from '../chat/messages';
+import type { Audience, Bus, BusEvent } from './bus';
 import type { Hub } from './hub';
 
 /**
- * Turns committed bus events into wire events for the connections that should see them.
- * A room message is serialized once and the same string goes to every subscriber.
+ * The only code that writes to other clients' sockets: it turns each bus event into wire
+ * frames for the connections of this process that should see it, and applies the event's
+ * effect on them (subscriptions, identities, closes). Handlers write only direct replies to
+ * the connection that asked. A broadcast is serialized once and the same bytes go to every
+ * recipient; `ws` would otherwise encode the string again per socket.
+ *
+ * This switch answers "what does a client receive after X" for every kind of change.
  */
-export function connectFanout(
-	bus: Bus,
-	hub: Hub,
-	onDelivered?: (count: number) => void
-): () => void {
-	return bus.subscribe((event) => {
+export class Fanout {
+	constructor(
+		private readonly hub: Hub,
+		private readonly onDelivered?: (count: number) => void
+	) {}
+
+	/** Subscribes to `bus`; returns the unsubscribe function. */
+	connect(bus: Bus): () => void {
+		return bus.subscribe((event) => this.apply(event));
+	}
+
+	apply(event: BusEvent): void {
 		switch (event.kind) {
-			case 'message': {
-				const m = event.message;
-				if (m.room !== null) {
-					// Encoded once; every subscriber gets the same bytes.
-					const data = Buffer.from(JSON.stringify(toWire(m)));
-					let n = 0;
-					for (const conn of hub.roomConnections(m.room)) {
-						conn.sendMessage(data, m.id);
-						n++;
-					}
-					onDelivered?.(n);
-					return;
-				}
-				// A DM goes to every connection of both parties, each in its own form.
-				let n = 0;
-				const toParty = (userId: number) => {
-					const data = JSON.stringify(toWire(m, userId));
-					for (const conn of hub.connectionsOf(userId)) {
-						conn.sendMessage(data, m.id);
-						n++;
-					}
-				};
-				toParty(m.senderId);
-				if (m.recipientId !== null && m.recipientId !== m.senderId) toParty(m.recipientId);
-				onDelivered?.(n);
-				return;
-			}
+			case 'message':
+				return this.message(event.message);
 			case 'room_created': {
 				const data = {
 					room: event.room.name,
@@ -48,21 +34,18 @@ export function connectFanout(
 					topic: event.room.topic,
 					created_by: event.by.id
 				};
-				hub.toAll(
-					JSON.stringify({
-						...systemEvent('room_created', data),
-						from_id: event.by.id,
-						from_name: event.by.name
-					})
+				return this.deliver(
+					{ everyone: true },
+					{ ...systemEvent('room_created', data), from_id: event.by.id, from_name: event.by.name }
 				);
-				return;
 			}
 			case 'member_joined':
 			case 'member_left': {
-				// Memberships belong to the user, so every tab follows the change.
-				for (const conn of hub.connectionsOf(event.user.id)) {
-					if (event.kind === 'member_joined') hub.subscribe(conn, event.room);
-					else hub.unsubscribe(conn, event.room);
+				// Memberships belong to the user, so every tab follows the change (and, when it
+				// joined, hears its own member_joined like the rest of the room).
+				for (const conn of this.hub.connectionsOf(event.user.id)) {
+					if (event.kind === 'member_joined') this.hub.subscribe(conn, event.room);
+					else this.hub.unsubscribe(conn, event.room);
 				}
 				const data = {
 					room: event.room,
@@ -70,17 +53,73 @@ export function connectFanout(
 					user_name: event.user.name,
 					members: event.members
 				};
-				const payload = JSON.stringify({
-					...systemEvent(event.kind, data),
-					from_id: event.user.id,
-					from_name: event.user.name
-				});
-				hub.toRoom(event.room, payload);
-				return;
+				return this.deliver(
+					{ room: event.room },
+					{ ...systemEvent(event.kind, data), from_id: event.user.id, from_name: event.user.name }
+				);
 			}
 			case 'message_read':
-				hub.toUser(event.authorId, JSON.stringify(systemEvent('message_read', event.payload)));
+				return this.deliver({ user: event.authorId }, systemEvent('message_read', event.payload));
+			case 'event':
+				return this.deliver(event.to, event.event);
+			case 'identity':
+				for (const conn of this.hub.connectionsOf(event.userId)) {
+					if (event.name !== undefined) conn.identity!.name = event.name;
+					if (event.isAdmin !== undefined) conn.identity!.isAdmin = event.isAdmin;
+				}
 				return;
+			case 'close': {
+				const { of } = event;
+				// Copied first: a close takes the connection out of the hub's sets.
+				const targets =
+					'userId' in of
+						? [...this.hub.connectionsOf(of.userId)]
+						: [...this.hub.connections].filter((c) => c.identity?.sessionId === of.sessionId);
+				for (const conn of targets) conn.close(event.code, event.reason);
+				return;
+			}
 		}
-	});
+	}
+
+	/** A room message goes out encoded once; a DM to both parties, each in its own form. */
+	private message(m: StoredMessage): void {
+		if (m.room !== null) {
+			const data = Buffer.from(JSON.stringify(toWire(m)));
+			let n = 0;
+			for (const conn of this.hub.roomConnections(m.room)) {
+				conn.sendMessage(data, m.id);
+				n++;
+			}
+			this.onDelivered?.(n);
+			return;
+		}
+		let n = 0;
+		const toParty = (userId: number) => {
+			const data = JSON.stringify(toWire(m, userId));
+			for (const conn of this.hub.connectionsOf(userId)) {
+				conn.sendMessage(data, m.id);
+				n++;
+			}
+		};
+		toParty(m.senderId);
+		if (m.recipientId !== null && m.recipientId !== m.senderId) toParty(m.recipientId);
+		this.onDelivered?.(n);
+	}
+
+	/** Plain loops, not a generator: `join`/`leave` go to everyone online, per connect. */
+	private deliver(to: Audience, event: object): void {
+		const data = Buffer.from(JSON.stringify(event));
+		if ('room' in to) {
+			for (const conn of this.hub.roomConnections(to.room))
+				if (conn.identity?.id !== to.except) conn.send(data);
+		} else if ('user' in to) {
+			for (const conn of this.hub.connectionsOf(to.user)) conn.send(data);
+		} else if ('users' in to) {
+			for (const id of new Set(to.users))
+				for (const conn of this.hub.connectionsOf(id)) conn.send(data);
+		} else {
+			for (const conn of this.hub.identifiedConnections())
+				if (conn.identity!.id !== to.except) conn.send(data);
+		}
+	}
 }

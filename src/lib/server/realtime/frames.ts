@@ -5,11 +5,20 @@ import {
 	type ClientMessageType
 } from '$lib/protocol/client';
 import { systemEvent } from '$lib/protocol/events';
-import type { App } from '../app';
 import { ServiceError } from '../errors';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import { CloseCode, type Connection } from './connection';
 import type { BudgetVerdict } from './frame-budget';
 import { handlers } from './handlers';
+import type { HandlerServices } from './handlers/types';
+
+/** What frame handling needs: the handlers' services, and where refusals are counted and logged. */
+export interface FrameDeps {
+	services: HandlerServices;
+	metrics: Pick<Metrics, 'disconnected'>;
+	log: Pick<Logger, 'error'>;
+}
 
 const INVALID_NAME = 'Invalid name (1-20 characters required)';
 
@@ -28,10 +37,14 @@ export function frameBytes(data: RawData): number {
  * Answers a frame the budget refused: one `rate_limited` error a second at most (with
  * `retry_after` in seconds), and close 1008 for a connection that keeps flooding.
  */
-export function refuseFrame(app: App, conn: Connection, verdict: BudgetVerdict): void {
+export function refuseFrame(
+	deps: Pick<FrameDeps, 'metrics'>,
+	conn: Connection,
+	verdict: BudgetVerdict
+): void {
 	if (verdict.ok) return;
 	if (verdict.close) {
-		app.metrics.disconnected('flood');
+		deps.metrics.disconnected('flood');
 		conn.close(CloseCode.policy, 'Too many messages');
 		return;
 	}
@@ -48,7 +61,7 @@ export function refuseFrame(app: App, conn: Connection, verdict: BudgetVerdict):
  * handler runs; malformed frames pay the base price.
  */
 export function dispatchFrame(
-	app: App,
+	deps: FrameDeps,
 	conn: Connection,
 	data: RawData,
 	isBinary: boolean,
@@ -58,7 +71,7 @@ export function dispatchFrame(
 	const bytes = frameBytes(data);
 	const charge = (type: ClientMessageType | null): boolean => {
 		const verdict = conn.budget.charge(type, bytes);
-		if (!verdict.ok) refuseFrame(app, conn, verdict);
+		if (!verdict.ok) refuseFrame(deps, conn, verdict);
 		return verdict.ok;
 	};
 	if (isBinary) {
@@ -101,16 +114,16 @@ export function dispatchFrame(
 	const handler = handlers[known] as
 		((ctx: unknown, msg: unknown) => void | Promise<void>) | undefined;
 	if (!handler) return conn.error('unknown_type', `Unknown message type: ${known}`);
-	const ctx = { app, conn, who: conn.identity, receivedAt };
+	const ctx = { services: deps.services, conn, who: conn.identity, receivedAt };
 	try {
 		const result = handler(ctx, parsed.data);
-		if (result) result.catch((err) => fail(app, conn, known, err));
+		if (result) result.catch((err) => fail(deps, conn, known, err));
 	} catch (err) {
-		fail(app, conn, known, err);
+		fail(deps, conn, known, err);
 	}
 }
 
-function fail(app: App, conn: Connection, type: string, err: unknown): void {
+function fail(deps: FrameDeps, conn: Connection, type: string, err: unknown): void {
 	if (err instanceof ServiceError) {
 		const retryAfter = err.details.retryAfterSeconds;
 		return conn.error(err.code, err.message, {
@@ -118,6 +131,6 @@ function fail(app: App, conn: Connection, type: string, err: unknown): void {
 			...err.details.params
 		});
 	}
-	app.log.error({ conn: conn.id, type, err }, 'handler failed');
+	deps.log.error({ conn: conn.id, type, err }, 'handler failed');
 	conn.error('invalid_message', 'The server could not process that message');
 }

@@ -7,8 +7,8 @@ interface Presence {
 }
 
 /**
- * Who is connected and what they listen to: rooms → connections, users → connections.
- * Fan-out sends one pre-serialized string to every recipient.
+ * Who is connected to this process and what they listen to: rooms → connections, users →
+ * connections. A registry only: fan-out (fanout.ts) is what writes to the sockets it lists.
  */
 export class Hub {
 	readonly connections = new Set<Connection>();
@@ -101,28 +101,9 @@ export class Hub {
 		return this.rooms.get(room) ?? [];
 	}
 
-	toRoom(room: string, data: string | Buffer, exceptUserId?: number): void {
-		const set = this.rooms.get(room);
-		if (!set) return;
-		data = encodeOnce(data);
-		for (const conn of set) {
-			if (conn.identity?.id !== exceptUserId) conn.send(data);
-		}
-	}
-
-	toUser(userId: number, data: string | Buffer): void {
-		const presence = this.users.get(userId);
-		if (!presence) return;
-		for (const conn of presence.connections) conn.send(data);
-	}
-
-	/** To every identified connection, optionally skipping one user's. */
-	toAll(data: string | Buffer, exceptUserId?: number): void {
-		data = encodeOnce(data);
-		for (const [id, presence] of this.users) {
-			if (id === exceptUserId) continue;
-			for (const conn of presence.connections) conn.send(data);
-		}
+	/** Every identified connection (each online user's, guests included). */
+	*identifiedConnections(): Iterable<Connection> {
+		for (const presence of this.users.values()) yield* presence.connections;
 	}
 
 	/** One identity per online user. */
@@ -148,12 +129,4 @@ export class Hub {
 		}
 		return list;
 	}
-}
-
-/**
- * A broadcast's JSON as bytes, made once: `ws` would otherwise encode the same string
- * again for every recipient (join/leave go to every online user).
- */
-function encodeOnce(data: string | Buffer): Buffer {
-	return typeof data === 'string' ? Buffer.from(data) : data;
 }

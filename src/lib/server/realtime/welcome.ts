@@ -1,8 +1,12 @@
 import { systemEvent } from '$lib/protocol/events';
-import type { App } from '../app';
-import { DEFAULT_ROOM } from '../chat/rooms';
+import type { ChatService } from '../chat/service';
+import type { Logger } from '../logger';
+import type { ModerationService } from '../moderation/service';
+import type { ServerStats } from '../stats';
 import type { Connection, Identity } from './connection';
-import { roomHistoryEvent } from './history';
+import type { HistoryPages } from './history';
+import type { Hub } from './hub';
+import type { PresenceAnnouncer } from './presence';
 
 /**
  * How long live events are held back after the connection sequence while the client may
@@ -11,19 +15,44 @@ import { roomHistoryEvent } from './history';
  */
 const RESUME_WINDOW_MS = 150;
 
+/** What the connection sequence reads and announces through. */
+export interface ConnectionSequenceDeps {
+	hub: Pick<Hub, 'attach' | 'subscribe' | 'usersOnline' | 'onlineUsers'>;
+	chat: Pick<
+		ChatService,
+		| 'ensureDefaultMembership'
+		| 'roomsOf'
+		| 'lastCommittedId'
+		| 'roomSummaries'
+		| 'requireRoom'
+		| 'latestPage'
+		| 'announceNewcomer'
+	>;
+	history: Pick<HistoryPages, 'roomEvent'>;
+	moderation: Pick<ModerationService, 'muteOf'>;
+	presence: Pick<PresenceAnnouncer, 'cameOnline'>;
+	stats: Pick<ServerStats, 'uptimeSeconds'>;
+	log: Pick<Logger, 'debug'>;
+}
+
 /**
  * The connection sequence of PROTOCOL.md §4 for a connection that was just identified:
  * subscribe, `welcome`, `users`, `history` of general, a `muted` reminder, and `join` to
  * everyone else when this is the user's first connection.
  */
-export function runConnectionSequence(app: App, conn: Connection, identity: Identity): void {
+export function runConnectionSequence(
+	deps: ConnectionSequenceDeps,
+	conn: Connection,
+	identity: Identity
+): void {
+	const { hub, chat } = deps;
 	conn.identity = identity;
-	const first = app.hub.attach(conn);
-	const newcomer = app.chat.ensureDefaultMembership(identity);
-	for (const room of app.chat.roomsOf(identity)) app.hub.subscribe(conn, room.name);
+	const first = hub.attach(conn);
+	const newcomer = chat.ensureDefaultMembership(identity);
+	for (const room of chat.roomsOf(identity)) hub.subscribe(conn, room.name);
 	// Everything committed after this point reaches the connection live; `resume` covers the rest.
-	conn.subscribedUpTo = app.chat.store.lastCommittedId;
-	app.log.debug({ conn: conn.id, user: identity.id }, 'connection admitted');
+	conn.subscribedUpTo = chat.lastCommittedId;
+	deps.log.debug({ conn: conn.id, user: identity.id }, 'connection admitted');
 
 	conn.sendEvent(
 		systemEvent('welcome', {
@@ -34,35 +63,22 @@ export function runConnectionSequence(app: App, conn: Connection, identity: Iden
 			is_admin: identity.isAdmin,
 			is_guest: identity.isGuest,
 			server_stats: {
-				users_online: app.hub.usersOnline,
-				uptime_seconds: app.uptimeSeconds(),
+				users_online: hub.usersOnline,
+				uptime_seconds: deps.stats.uptimeSeconds(),
 				server_time: Math.floor(Date.now() / 1000)
 			},
-			rooms: app.roomSummaries(identity)
+			rooms: chat.roomSummaries(identity)
 		})
 	);
-	conn.sendEvent(systemEvent('users', app.hub.onlineUsers()));
-	const general = app.chat.rooms.require(DEFAULT_ROOM);
-	const page = app.chat.store.roomPage(general.id, undefined, 100);
-	conn.sendEvent(roomHistoryEvent(app, identity.id, DEFAULT_ROOM, page));
+	conn.sendEvent(systemEvent('users', hub.onlineUsers()));
+	const general = chat.requireRoom(undefined);
+	const page = chat.latestPage(general, 100);
+	conn.sendEvent(deps.history.roomEvent(identity.id, general.name, page));
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
-	const mute = identity.isGuest ? undefined : app.moderation.muteOf(identity.id);
+	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);
 	if (mute) conn.sendEvent(systemEvent('muted', { until: mute.until, reason: mute.reason }));
-	if (first) {
-		const join = {
-			type: 'join',
-			from_id: identity.id,
-			from_name: identity.name,
-			content: {
-				user_id: identity.id,
-				user_name: identity.name,
-				users_online: app.hub.usersOnline
-			},
-			timestamp: Math.floor(Date.now() / 1000)
-		};
-		app.hub.toAll(JSON.stringify(join), identity.id);
-	}
+	if (first) deps.presence.cameOnline(identity);
 	conn.hold(RESUME_WINDOW_MS);
 	// A new account is a new member of general: counts everywhere follow (after the welcome).
-	if (newcomer) app.chat.announceNewcomer(identity);
+	if (newcomer) chat.announceNewcomer(identity);
 }

@@ -4,4 +4,4 @@ import { api, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) =>
-	api(() => json(getApp().roomSummaries(requireUser(event))));
+	api(() => json(getApp().chat.roomSummaries(requireUser(event))));

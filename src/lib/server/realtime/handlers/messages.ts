@@ -1,7 +1,6 @@
 import { systemEvent } from '$lib/protocol/events';
 import { toWire, type SubmitResult } from '../../chat/messages';
 import { DEFAULT_ROOM } from '../../chat/rooms';
-import { roomHistoryEvent } from '../history';
 import type { HandlerContext, HandlerMap } from './types';
 
 /**
@@ -15,7 +14,7 @@ function answerDuplicate({ conn, who }: HandlerContext, result: SubmitResult) {
 
 export const messageHandlers: HandlerMap = {
 	async message(ctx, msg) {
-		const result = await ctx.app.chat.sendToRoom(ctx.who, {
+		const result = await ctx.services.chat.sendToRoom(ctx.who, {
 			room: msg.room,
 			content: msg.content,
 			kind: 'text',
@@ -26,7 +25,7 @@ export const messageHandlers: HandlerMap = {
 	},
 
 	async image(ctx, msg) {
-		const result = await ctx.app.chat.sendToRoom(ctx.who, {
+		const result = await ctx.services.chat.sendToRoom(ctx.who, {
 			room: msg.room,
 			content: msg.url,
 			kind: 'image',
@@ -37,7 +36,7 @@ export const messageHandlers: HandlerMap = {
 	},
 
 	async private_message(ctx, msg) {
-		const result = await ctx.app.chat.sendDirect(ctx.who, {
+		const result = await ctx.services.chat.sendDirect(ctx.who, {
 			toId: msg.to_id,
 			content: msg.content,
 			clientId: msg.client_id,
@@ -46,10 +45,10 @@ export const messageHandlers: HandlerMap = {
 		answerDuplicate(ctx, result);
 	},
 
-	get_history({ app, conn, who }, msg) {
+	get_history({ services, conn, who }, msg) {
 		const limit = msg.limit ?? 50;
 		if (msg.with !== undefined) {
-			const { page } = app.chat.dmHistory(who, msg.with, msg.before, limit);
+			const { page } = services.chat.dmHistory(who, msg.with, msg.before, limit);
 			conn.sendEvent(
 				systemEvent('history', {
 					with: msg.with,
@@ -59,8 +58,13 @@ export const messageHandlers: HandlerMap = {
 			);
 			return;
 		}
-		const { room, page } = app.chat.roomHistory(who, msg.room ?? DEFAULT_ROOM, msg.before, limit);
-		conn.sendEvent(roomHistoryEvent(app, who.id, room.name, page, msg.before));
+		const { room, page } = services.chat.roomHistory(
+			who,
+			msg.room ?? DEFAULT_ROOM,
+			msg.before,
+			limit
+		);
+		conn.sendEvent(services.history.roomEvent(who.id, room.name, page, msg.before));
 	},
 
 	/**
@@ -68,9 +72,9 @@ export const messageHandlers: HandlerMap = {
 	 * connection live. Live events held since the connection sequence go out right after the
 	 * missed ones, so the client sees one id-ordered stream, each id once, then `resumed`.
 	 */
-	resume({ app, conn, who }, msg) {
+	resume({ services, conn, who }, msg) {
 		const upTo = Math.max(conn.subscribedUpTo, msg.after_id);
-		const { messages, truncated } = app.chat.missed(who, msg.after_id, upTo);
+		const { messages, truncated } = services.chat.missed(who, msg.after_id, upTo);
 		conn.release(messages.map((m) => JSON.stringify(toWire(m, who.id))));
 		const lastMissed = messages.length ? messages[messages.length - 1].id : 0;
 		const lastId = Math.max(msg.after_id, lastMissed, conn.lastLiveId);

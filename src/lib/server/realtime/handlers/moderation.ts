@@ -6,23 +6,23 @@ import type { HandlerMap } from './types';
  * the admin's acknowledgement is the `moderation` notice it receives like everyone else.
  */
 export const moderationHandlers: HandlerMap = {
-	kick({ app, who }, msg) {
-		app.moderation.kick(who, msg.target_id, msg.reason);
+	kick({ services, who }, msg) {
+		services.moderation.kick(who, msg.target_id, msg.reason);
 	},
 
-	mute({ app, who }, msg) {
-		app.moderation.mute(who, msg.target_id, msg.duration_seconds, msg.reason);
+	mute({ services, who }, msg) {
+		services.moderation.mute(who, msg.target_id, msg.duration_seconds, msg.reason);
 	},
 
-	unmute({ app, who }, msg) {
-		app.moderation.unmute(who, msg.target_id);
+	unmute({ services, who }, msg) {
+		services.moderation.unmute(who, msg.target_id);
 	},
 
-	ban({ app, who }, msg) {
-		app.moderation.ban(who, msg.target_id, msg.reason);
+	ban({ services, who }, msg) {
+		services.moderation.ban(who, msg.target_id, msg.reason);
 	},
 
-	unban({ app, who }, msg) {
-		app.moderation.unban(who, msg.target_id, msg.reason);
+	unban({ services, who }, msg) {
+		services.moderation.unban(who, msg.target_id, msg.reason);
 	}
 };

@@ -11,9 +11,9 @@ const JOIN_HISTORY = 50;
  * stores the membership, which announces `member_joined` to the room (the joiner's other
  * tabs subscribe then too). All synchronous, so no message falls between page and live.
  */
-function joinAndAnswer({ app, conn, who }: HandlerContext, room: Room) {
-	app.hub.subscribe(conn, room.name);
-	const page = app.chat.store.roomPage(room.id, undefined, JOIN_HISTORY);
+function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room) {
+	services.hub.subscribe(conn, room.name);
+	const page = services.chat.latestPage(room, JOIN_HISTORY);
 	conn.sendEvent(
 		systemEvent('room_joined', {
 			room: room.name,
@@ -21,26 +21,25 @@ function joinAndAnswer({ app, conn, who }: HandlerContext, room: Room) {
 			history: { messages: page.messages.map((m) => toWire(m, who.id)), has_more: page.has_more }
 		})
 	);
-	app.chat.join(who, room.name);
+	services.chat.join(who, room.name);
 }
 
 export const roomHandlers: HandlerMap = {
-	get_rooms({ app, conn, who }) {
-		conn.sendEvent(systemEvent('rooms', app.roomSummaries(who)));
+	get_rooms({ services, conn, who }) {
+		conn.sendEvent(systemEvent('rooms', services.chat.roomSummaries(who)));
 	},
 
 	create_room(ctx, msg) {
-		const room = ctx.app.chat.createRoom(ctx.who, msg.name, msg.topic);
+		const room = ctx.services.chat.createRoom(ctx.who, msg.name, msg.topic);
 		joinAndAnswer(ctx, room);
 	},
 
 	join_room(ctx, msg) {
-		joinAndAnswer(ctx, ctx.app.chat.rooms.require(msg.room));
+		joinAndAnswer(ctx, ctx.services.chat.requireRoom(msg.room));
 	},
 
-	/** Membership belongs to the user: every tab of theirs gets `room_left`. */
-	leave_room({ app, who }, msg) {
-		const room = app.chat.leave(who, msg.room);
-		app.hub.toUser(who.id, JSON.stringify(systemEvent('room_left', { room: room.name })));
+	/** Membership belongs to the user: every tab of theirs gets `room_left` (the service publishes it). */
+	leave_room({ services, who }, msg) {
+		services.chat.leave(who, msg.room);
 	}
 };

@@ -1,9 +1,46 @@
 import type { ClientMessage, ClientMessageType } from '$lib/protocol/client';
-import type { App } from '../../app';
+import type { ReceiptService } from '../../chat/receipts';
+import type { ChatService } from '../../chat/service';
+import type { TypingRelay } from '../../chat/typing';
+import type { Renames } from '../../identity/rename';
+import type { ModerationService } from '../../moderation/service';
+import type { ServerStats } from '../../stats';
 import type { Connection, Identity } from '../connection';
+import type { HistoryPages } from '../history';
+import type { Hub } from '../hub';
+
+/**
+ * What socket handlers may use: the services' entry points and nothing else (no database,
+ * no App). Handlers adapt a frame to a service call and answer the requesting connection;
+ * anything another client must see, the service publishes on the bus.
+ */
+export interface HandlerServices {
+	chat: Pick<
+		ChatService,
+		| 'sendToRoom'
+		| 'sendDirect'
+		| 'roomHistory'
+		| 'dmHistory'
+		| 'missed'
+		| 'createRoom'
+		| 'join'
+		| 'leave'
+		| 'roomSummaries'
+		| 'requireRoom'
+		| 'latestPage'
+	>;
+	receipts: Pick<ReceiptService, 'markRead' | 'receipts'>;
+	moderation: Pick<ModerationService, 'kick' | 'mute' | 'unmute' | 'ban' | 'unban'>;
+	renames: Pick<Renames, 'rename'>;
+	typing: Pick<TypingRelay, 'typing'>;
+	/** The connection registry: a join subscribes the asking connection; `get_users` lists. */
+	hub: Pick<Hub, 'subscribe' | 'onlineUsers'>;
+	history: Pick<HistoryPages, 'roomEvent'>;
+	stats: Pick<ServerStats, 'snapshot'>;
+}
 
 export interface HandlerContext {
-	app: App;
+	services: HandlerServices;
 	conn: Connection;
 	/** The identity of an authenticated connection (handlers other than auth/ping only run then). */
 	who: Identity;
