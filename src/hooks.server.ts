@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
+import { getApp, initApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { paraglideMiddleware } from '$lib/paraglide/server';
@@ -11,9 +11,13 @@ function themeOf(value: string | undefined): string {
 	return value === 'light' || value === 'dark' ? value : '';
 }
 
-/** Opening the app at start-up runs migrations and registers the gateway for server.js. */
-export const init: ServerInit = () => {
-	getApp();
+/**
+ * Opening the app at start-up runs migrations, loads state and registers the gateway for
+ * server.js. adapter-node's handler awaits this (`await server.init(…)` at import), so the
+ * app is ready when server.js has imported the handler, before any request.
+ */
+export const init: ServerInit = async () => {
+	await initApp();
 };
 
 /** An incoming X-Request-Id is kept (a proxy's id ties its log to ours) if it looks like one. */
@@ -36,7 +40,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = requestId;
 
 	const token = event.cookies.get(SESSION_COOKIE);
-	const found = token ? app.auth.sessions.validate(token) : null;
+	const found = token ? await app.auth.sessions.validate(token) : null;
 	event.locals.user = found && !found.user.bannedAt ? found.user : null;
 	event.locals.sessionId = found?.session.id ?? null;
 	if (found)

@@ -58,7 +58,8 @@ export function refuseFrame(
 /**
  * Parses, charges, validates and dispatches one frame (PROTOCOL.md §5, §8). The frame's
  * cost is taken from the connection's budget as soon as its type is known, before any
- * handler runs; malformed frames pay the base price.
+ * handler runs; malformed frames pay the base price. Returns the handler's work when it is
+ * async (settled once it has answered; its errors are answered here, never rejected).
  */
 export function dispatchFrame(
 	deps: FrameDeps,
@@ -67,7 +68,7 @@ export function dispatchFrame(
 	isBinary: boolean,
 	receivedAt: number,
 	authenticate: Authenticate
-): void {
+): Promise<void> | void {
 	const bytes = frameBytes(data);
 	const charge = (type: ClientMessageType | null): boolean => {
 		const verdict = conn.budget.charge(type, bytes);
@@ -117,7 +118,7 @@ export function dispatchFrame(
 	const ctx = { services: deps.services, conn, who: conn.identity, receivedAt };
 	try {
 		const result = handler(ctx, parsed.data);
-		if (result) result.catch((err) => fail(deps, conn, known, err));
+		if (result) return result.catch((err) => fail(deps, conn, known, err));
 	} catch (err) {
 		fail(deps, conn, known, err);
 	}

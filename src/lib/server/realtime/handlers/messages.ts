@@ -45,10 +45,10 @@ export const messageHandlers: HandlerMap = {
 		answerDuplicate(ctx, result);
 	},
 
-	get_history({ services, conn, who }, msg) {
+	async get_history({ services, conn, who }, msg) {
 		const limit = msg.limit ?? 50;
 		if (msg.with !== undefined) {
-			const { page } = services.chat.dmHistory(who, msg.with, msg.before, limit);
+			const { page } = await services.chat.dmHistory(who, msg.with, msg.before, limit);
 			conn.sendEvent(
 				systemEvent('history', {
 					with: msg.with,
@@ -58,23 +58,24 @@ export const messageHandlers: HandlerMap = {
 			);
 			return;
 		}
-		const { room, page } = services.chat.roomHistory(
+		const { room, page } = await services.chat.roomHistory(
 			who,
 			msg.room ?? DEFAULT_ROOM,
 			msg.before,
 			limit
 		);
-		conn.sendEvent(services.history.roomEvent(who.id, room.name, page, msg.before));
+		conn.sendEvent(await services.history.roomEvent(who.id, room.name, page, msg.before));
 	},
 
 	/**
 	 * Everything committed up to `subscribedUpTo` the client missed; later messages reach the
 	 * connection live. Live events held since the connection sequence go out right after the
-	 * missed ones, so the client sees one id-ordered stream, each id once, then `resumed`.
+	 * missed ones, so the client sees one id-ordered stream, each id once, then `resumed`
+	 * (the gateway releases them only once this handler has run, see Gateway.onFrame).
 	 */
-	resume({ services, conn, who }, msg) {
+	async resume({ services, conn, who }, msg) {
 		const upTo = Math.max(conn.subscribedUpTo, msg.after_id);
-		const { messages, truncated } = services.chat.missed(who, msg.after_id, upTo);
+		const { messages, truncated } = await services.chat.missed(who, msg.after_id, upTo);
 		conn.release(messages.map((m) => JSON.stringify(toWire(m, who.id))));
 		const lastMissed = messages.length ? messages[messages.length - 1].id : 0;
 		const lastId = Math.max(msg.after_id, lastMissed, conn.lastLiveId);

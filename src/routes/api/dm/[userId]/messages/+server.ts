@@ -6,11 +6,11 @@ import { api, pageParams, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) =>
-	api(() => {
+	api(async () => {
 		const who = requireUser(event);
 		const peerId = Number(event.params.userId);
 		if (!Number.isSafeInteger(peerId) || peerId < 1) throw notFound('User not found');
 		const { before, limit } = pageParams(event.url);
-		const { page } = getApp().chat.dmHistory(who, peerId, before, limit);
+		const { page } = await getApp().chat.dmHistory(who, peerId, before, limit);
 		return json({ messages: page.messages.map((m) => toWire(m, who.id)), has_more: page.has_more });
 	});

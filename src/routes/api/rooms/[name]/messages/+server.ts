@@ -5,9 +5,9 @@ import { api, pageParams, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) =>
-	api(() => {
+	api(async () => {
 		const who = requireUser(event);
 		const { before, limit } = pageParams(event.url);
-		const { page } = getApp().chat.roomHistory(who, event.params.name, before, limit);
+		const { page } = await getApp().chat.roomHistory(who, event.params.name, before, limit);
 		return json({ messages: page.messages.map((m) => toWire(m, who.id)), has_more: page.has_more });
 	});

@@ -1,13 +1,12 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { DirectSummary } from '$lib/protocol/events';
+import type { DirectsRepository } from '../directs';
 
-/**
- * The direct conversations of an account, newest first. The protocol's welcome lists rooms
- * only; the page load adds these so the sidebar shows DMs before any of them is opened.
- */
-export function directSummaries(sqlite: Database, userId: number, limit = 50): DirectSummary[] {
-	return sqlite
-		.prepare(
+export class SqliteDirects implements DirectsRepository {
+	private readonly summariesStmt: Statement;
+
+	constructor(sqlite: Database) {
+		this.summariesStmt = sqlite.prepare(
 			`WITH convs AS (
 				SELECT CASE WHEN sender_id = @me THEN recipient_id ELSE sender_id END AS peer_id,
 				       MAX(id) AS last_message_id
@@ -30,6 +29,10 @@ export function directSummaries(sqlite: Database, userId: number, limit = 50): D
 			WHERE c.peer_id IS NOT NULL AND c.peer_id <> @me
 			ORDER BY c.last_message_id DESC
 			LIMIT @limit`
-		)
-		.all({ me: userId, limit }) as DirectSummary[];
+		);
+	}
+
+	async summaries(userId: number, limit: number): Promise<DirectSummary[]> {
+		return this.summariesStmt.all({ me: userId, limit }) as DirectSummary[];
+	}
 }
