@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, register, type Event, type TestClient } from '../helpers/client';
-import { FAST, MESSAGE_TYPES, prng, sendAck, uniq } from '../helpers/chat';
+import { FAST, MESSAGE_TYPES, prng, received, sendAck, uniq } from '../helpers/chat';
 import { startServer, type TestServer } from '../helpers/server';
 
 /**
@@ -196,7 +196,7 @@ describe('convergence under edits, deletes, reactions and reconnects', () => {
 			for (const r of [...replicas, witness]) {
 				const fence = await sendAck(r.client, { type: 'message', content: 'fence' });
 				for (const other of [...replicas, witness])
-					await other.client.next((e) => e.id === fence.id, 10_000).catch(() => undefined);
+					await received(other.client, (e) => e.id === fence.id);
 			}
 			witness.catchUp();
 			const expected = witness.snapshot(start);

@@ -32,6 +32,7 @@ describe('directSummaries', () => {
 				peer_username: 'carol',
 				last_message_id: 4,
 				unread: 0,
+				mentions: 0,
 				peer_read_id: 0
 			},
 			{
@@ -40,6 +41,7 @@ describe('directSummaries', () => {
 				peer_username: 'bob',
 				last_message_id: 3,
 				unread: 1,
+				mentions: 0,
 				peer_read_id: 2
 			}
 		]);

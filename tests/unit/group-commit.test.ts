@@ -37,7 +37,9 @@ const draft = (senderId: number, body: string, clientId: string | null = null): 
 	recipientName: null,
 	kind: 'text',
 	body,
-	clientId
+	clientId,
+	replyToId: null,
+	mentions: []
 });
 
 describe('MessageStore group commit', () => {

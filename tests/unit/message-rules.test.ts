@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerptOf, isOneEmoji, mentionCandidates } from '$lib/server/chat/message-rules';
+import { excerptOf, isOneEmoji, mentionCandidates } from '$lib/protocol/message-rules';
 
 describe('isOneEmoji', () => {
 	it('takes one emoji, modifiers and ZWJ sequences included', () => {

@@ -46,13 +46,34 @@ export const clientMessageSchemas = {
 	message: z.object({
 		content: z.string(),
 		room: roomName.optional(),
-		client_id: clientId.optional()
+		client_id: clientId.optional(),
+		reply_to: idSchema.optional()
 	}),
-	image: z.object({ url: z.string(), room: roomName.optional(), client_id: clientId.optional() }),
+	image: z.object({
+		url: z.string(),
+		room: roomName.optional(),
+		client_id: clientId.optional(),
+		reply_to: idSchema.optional()
+	}),
 	private_message: z.object({
 		to_id: idSchema,
 		content: z.string(),
-		client_id: clientId.optional()
+		client_id: clientId.optional(),
+		reply_to: idSchema.optional()
+	}),
+	// Version 2 (PROTOCOL.md §10): changes to sent messages, and threads.
+	edit_message: z.object({ message_id: idSchema, content: z.string() }),
+	delete_message: z.object({ message_id: idSchema }),
+	// The one-emoji rule has its own wording (message-rules.ts); only the type is checked here.
+	react: z.object({
+		message_id: idSchema,
+		emoji: z.string().max(64),
+		on: z.boolean().optional()
+	}),
+	get_thread: z.object({
+		message_id: idSchema,
+		before: idSchema.optional(),
+		limit: limitSchema.optional()
 	}),
 	// Any bad name, missing or not a string included, is `invalid_name` (checked by the handler).
 	set_name: z.object({ name: z.unknown().optional() }),
@@ -71,7 +92,11 @@ export const clientMessageSchemas = {
 		})
 		// Neither means the default room (as on connect); both is ambiguous.
 		.refine((m) => m.room === undefined || m.with === undefined, 'Give either room or with'),
-	resume: z.object({ after_id: cursorSchema }),
+	// `after_seq` is accepted for `after_id` (PROTOCOL.md §10: the cursor is a seq).
+	resume: z.union([
+		z.object({ after_id: cursorSchema }),
+		z.object({ after_seq: cursorSchema }).transform((m) => ({ after_id: m.after_seq }))
+	]),
 	typing: z.object({
 		is_typing: z.boolean(),
 		room: roomName.optional(),
@@ -98,3 +123,11 @@ export type ClientMessage<T extends ClientMessageType> = z.output<(typeof client
 export function isClientMessageType(type: string): type is ClientMessageType {
 	return Object.hasOwn(clientMessageSchemas, type);
 }
+
+/** HTTP bodies of PROTOCOL.md §10 (the same fields as the socket frames). */
+export const postMessageBody = z.object({
+	content: z.string(),
+	client_id: clientId.optional(),
+	reply_to: idSchema.optional()
+});
+export const editMessageBody = z.object({ content: z.string() });

@@ -7,6 +7,8 @@ export interface RoomSummary {
 	topic: string;
 	members: number;
 	unread: number;
+	/** Unread messages that mention the user (PROTOCOL.md §10), capped at 999. */
+	mentions?: number;
 	last_message_id: number | null;
 }
 
@@ -19,6 +21,8 @@ export interface DirectSummary {
 	last_message_id: number;
 	/** Messages from the peer past this user's read marker. */
 	unread: number;
+	/** Of those, the ones that mention the user. */
+	mentions?: number;
 	/** How far the peer has read this user's messages (for "Read" on sent DMs). */
 	peer_read_id: number;
 }
@@ -52,6 +56,26 @@ export interface WireMessage {
 	content: string | { url: string };
 	timestamp: number;
 	client_id?: string;
+	/** Version 2 (PROTOCOL.md §10): the message's place in the change log (= id). */
+	seq?: number;
+	edited_at?: number | null;
+	reactions?: { emoji: string; count: number; user_ids: number[] }[];
+	mentions?: number[];
+	reply_count?: number;
+	last_reply_at?: number;
+	reply_to?: WireReplyQuote;
+	/** Replies: the thread root's summary when this object was made (absolute values). */
+	thread?: WireThread;
+}
+
+export type WireReplyQuote =
+	| { id: number; from_id: number; from_name: string; excerpt: string }
+	| { id: number; deleted: true };
+
+export interface WireThread {
+	root_id: number;
+	reply_count: number;
+	last_reply_at?: number;
 }
 
 export interface HistoryPage {

@@ -5,6 +5,9 @@ import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
 import { ReceiptService } from './chat/receipts';
 import { RoomService } from './chat/rooms';
+import { MessageAccess } from './chat/access';
+import { MessageChanges } from './chat/changes';
+import { MessageReferences } from './chat/references';
 import { ChatService } from './chat/service';
 import { TypingRelay } from './chat/typing';
 import { loadConfig, type Config } from './config';
@@ -45,6 +48,7 @@ export class App {
 	readonly auth: AuthService;
 	readonly chat: ChatService;
 	readonly receipts: ReceiptService;
+	readonly changes: MessageChanges;
 	readonly moderation: ModerationService;
 	readonly stats: ServerStats;
 	readonly gateway: Gateway;
@@ -75,7 +79,12 @@ export class App {
 		store.onPublished = (received, committed, fannedOut) =>
 			metrics.sendLatency(received, committed, fannedOut);
 		this.rooms = new RoomService(storage.rooms, bus);
-		this.chat = new ChatService(config, store, this.rooms, hub, this.auth, bus);
+		const references = new MessageReferences({
+			message: (id) => store.get(id),
+			accountsNamed: (names) => storage.messages.accountsNamed(names),
+			isRoomMember: (userId, roomId) => this.rooms.isMember(userId, roomId)
+		});
+		this.chat = new ChatService(config, store, this.rooms, hub, this.auth, bus, references);
 		this.chat.onRateLimited = () => metrics.rateLimitedSend();
 		this.moderation = new ModerationService(storage, {
 			auth: this.auth,
@@ -84,7 +93,21 @@ export class App {
 			log: this.log
 		});
 		this.chat.guard = this.moderation;
-		this.receipts = new ReceiptService(storage.readMarkers, this.chat, bus);
+		const access = new MessageAccess({
+			message: (id) => store.get(id),
+			room: (id) => this.rooms.getById(id),
+			isMember: (who, room) => this.chat.isMember(who, room)
+		});
+		this.receipts = new ReceiptService(storage.readMarkers, access, bus);
+		this.changes = new MessageChanges(
+			store,
+			this.chat,
+			this.rooms,
+			access,
+			references,
+			this.moderation,
+			this.moderation
+		);
 		this.stats = new ServerStats(hub, store);
 
 		new Fanout(hub, (n) => metrics.delivered(n)).connect(bus);
@@ -109,6 +132,7 @@ export class App {
 		const services = {
 			chat: this.chat,
 			receipts: this.receipts,
+			changes: this.changes,
 			moderation: this.moderation,
 			renames: new Renames(this.names, this.moderation, bus),
 			typing: new TypingRelay(this.chat, this.moderation, bus),

@@ -1,10 +1,17 @@
-import type { WireMessage } from '$lib/protocol/events';
+import type { WireMessage, WireReplyQuote, WireThread } from '$lib/protocol/events';
 import type { Bus } from '../realtime/bus';
 import type {
+	ChangeOp,
+	ChangeRecord,
+	ChangeResult,
 	InsertResult,
 	MessageRecord,
 	MessagesRepository,
-	NewMessage
+	NewMessage,
+	ReplyQuote,
+	ThreadSummary,
+	WriteOp,
+	WriteResult
 } from '../storage/messages';
 
 /** A committed message as the services know it. */
@@ -15,19 +22,23 @@ export type Draft = NewMessage;
 export type SubmitResult = InsertResult;
 
 interface Pending {
-	/** The draft, or its promise while the sender's checks (membership…) are still running. */
-	draft: Draft | Promise<Draft>;
+	/**
+	 * A new message or a change, or its promise while the checks that read storage (membership,
+	 * the message's author…) are still running.
+	 */
+	op: WriteOp | Promise<WriteOp>;
 	/** performance.now() when the frame arrived, for the send-latency metrics. */
 	receivedAt: number;
-	resolve: (result: SubmitResult) => void;
+	resolve: (result: WriteResult) => void;
 	reject: (err: unknown) => void;
 }
 
 const MAX_BATCH = 1000;
 
 /**
- * Stores messages with group commit: drafts submitted in one event-loop turn are written
- * in one transaction on the next, then published in id order. A submit resolves only
+ * The writer of the message log, with group commit: new messages and changes (edits,
+ * deletions, reactions) submitted in one event-loop turn are written in one transaction on
+ * the next, each taking the next seq, then published in seq order. A submit resolves only
  * after its row is committed, so the echo that follows is a true acknowledgement.
  */
 export class MessageStore {
@@ -48,12 +59,15 @@ export class MessageStore {
 		private readonly now: () => number = () => Math.floor(Date.now() / 1000)
 	) {}
 
-	/** Loads the highest committed id (start-up). */
+	/** Loads the highest committed seq (start-up). */
 	async init(): Promise<void> {
-		this.lastId = await this.messages.maxId();
+		this.lastId = await this.messages.maxSeq();
 	}
 
-	/** The highest id committed so far (in memory: read synchronously right after subscribing). */
+	/**
+	 * The highest seq committed so far, of a message or a change (in memory: read
+	 * synchronously right after subscribing; `resume` replays up to it).
+	 */
 	get lastCommittedId(): number {
 		return this.lastId;
 	}
@@ -64,10 +78,21 @@ export class MessageStore {
 	 * among one sender's messages, is taken now, in the order the frames arrived.
 	 */
 	submit(draft: Draft | Promise<Draft>, receivedAt = performance.now()): Promise<SubmitResult> {
+		const op = draft instanceof Promise ? draft.then((d) => ({ create: d })) : { create: draft };
+		return this.enqueue(op, receivedAt) as Promise<SubmitResult>;
+	}
+
+	/** Queues a change to a message; resolves with the committed change or a refusal. */
+	change(op: ChangeOp | Promise<ChangeOp>, receivedAt = performance.now()): Promise<ChangeResult> {
+		const entry = op instanceof Promise ? op.then((c) => ({ change: c })) : { change: op };
+		return this.enqueue(entry, receivedAt) as Promise<ChangeResult>;
+	}
+
+	private enqueue(op: WriteOp | Promise<WriteOp>, receivedAt: number): Promise<WriteResult> {
 		// A failed check is answered at the flush; until then it is not an unhandled rejection.
-		if (draft instanceof Promise) draft.catch(() => {});
+		if (op instanceof Promise) op.catch(() => {});
 		return new Promise((resolve, reject) => {
-			this.queue.push({ draft, receivedAt, resolve, reject });
+			this.queue.push({ op, receivedAt, resolve, reject });
 			if (!this.scheduled) {
 				this.scheduled = true;
 				setImmediate(() => this.flush());
@@ -102,25 +127,25 @@ export class MessageStore {
 	private async commit(queued: Pending[]): Promise<void> {
 		// Drafts whose checks failed are answered with that error and leave the batch.
 		const batch: Pending[] = [];
-		const drafts: Draft[] = [];
+		const ops: WriteOp[] = [];
 		for (const p of queued) {
-			let draft = p.draft;
-			if (draft instanceof Promise) {
+			let op = p.op;
+			if (op instanceof Promise) {
 				try {
-					draft = await draft;
+					op = await op;
 				} catch (err) {
 					p.reject(err);
 					continue;
 				}
 			}
 			batch.push(p);
-			drafts.push(draft);
+			ops.push(op);
 		}
 		if (batch.length === 0) return;
 		const started = performance.now();
-		let results: SubmitResult[];
+		let results: WriteResult[];
 		try {
-			results = await this.messages.insertBatch(drafts, this.now());
+			results = await this.messages.writeBatch(ops, this.now());
 		} catch (err) {
 			for (const p of batch) p.reject(err);
 			return;
@@ -131,10 +156,13 @@ export class MessageStore {
 		this.onCommit?.(batch.length, (committedAt - started) / 1000);
 		for (let i = 0; i < batch.length; i++) {
 			const result = results[i];
-			if (!result.duplicate) {
+			if ('message' in result && !result.duplicate) {
 				this.lastId = result.message.id;
 				this.bus.publish({ kind: 'message', message: result.message });
 				this.onPublished?.(batch[i].receivedAt, committedAt, performance.now());
+			} else if ('change' in result) {
+				this.lastId = result.change.seq;
+				this.bus.publish({ kind: 'change', change: result.change });
 			}
 			batch[i].resolve(result);
 		}
@@ -150,35 +178,43 @@ export class MessageStore {
 		return this.messages.conversationPage(a, b, before, limit);
 	}
 
+	/** A thread's replies before `before`, oldest first. */
+	threadPage(rootId: number, before: number | undefined, limit: number) {
+		return this.messages.threadPage(rootId, before, limit);
+	}
+
 	/**
-	 * Messages a user may see with afterId < id <= upToId, in id order: those of the given
-	 * rooms and the user's DMs. Returns at most `limit`, the newest ones, and whether more were cut.
+	 * The log a user may see with afterSeq < seq <= upToSeq, in seq order (messages in their
+	 * current state, and changes). At most `limit`, the newest, and whether more were cut.
 	 */
-	visibleBetween(
-		userId: number,
-		roomIds: number[],
-		afterId: number,
-		upToId: number,
-		limit: number
-	) {
-		return this.messages.visibleBetween({ userId, roomIds, afterId, upToId, limit });
+	logBetween(userId: number, roomIds: number[], afterSeq: number, upToSeq: number, limit: number) {
+		return this.messages.logBetween({ userId, roomIds, afterSeq, upToSeq, limit });
 	}
 }
 
 /**
  * The wire form of a message for one viewer. Room messages look the same to everyone;
  * a DM is `private_message_sent` to its sender and `private_message` to everyone else.
+ * Version 2 fields (PROTOCOL.md §10) are always present, so a message object has one shape.
  */
 export function toWire(m: StoredMessage, viewerId?: number): WireMessage {
 	const base = {
 		id: m.id,
+		seq: m.id,
 		from_id: m.senderId,
 		from_name: m.senderName,
 		...(m.senderUsername !== null ? { from_username: m.senderUsername } : {}),
 		...(m.senderIsAdmin ? { from_is_admin: true as const } : {}),
 		content: m.kind === 'image' ? { url: m.body } : m.body,
 		timestamp: m.createdAt,
-		...(m.clientId !== null ? { client_id: m.clientId } : {})
+		...(m.clientId !== null ? { client_id: m.clientId } : {}),
+		edited_at: m.editedAt,
+		reactions: m.reactions.map((r) => ({ emoji: r.emoji, count: r.count, user_ids: r.userIds })),
+		mentions: m.mentions,
+		reply_count: m.replyCount,
+		...(m.lastReplyAt !== null && m.replyCount > 0 ? { last_reply_at: m.lastReplyAt } : {}),
+		...(m.replyTo && { reply_to: wireQuote(m.replyTo) }),
+		...(m.thread && { thread: wireThread(m.thread) })
 	};
 	if (m.room !== null) {
 		return { type: m.kind === 'image' ? 'image' : 'message', room: m.room, ...base };
@@ -189,5 +225,65 @@ export function toWire(m: StoredMessage, viewerId?: number): WireMessage {
 		to_id: m.recipientId ?? 0,
 		...(sent ? { to_name: m.recipientName ?? '' } : {}),
 		...base
+	};
+}
+
+function wireQuote(q: ReplyQuote): WireReplyQuote {
+	return 'deleted' in q
+		? { id: q.id, deleted: true }
+		: { id: q.id, from_id: q.fromId, from_name: q.fromName, excerpt: q.excerpt };
+}
+
+export function wireThread(t: ThreadSummary): WireThread {
+	return {
+		root_id: t.rootId,
+		reply_count: t.replyCount,
+		...(t.lastReplyAt !== null && { last_reply_at: t.lastReplyAt })
+	};
+}
+
+/**
+ * The event of a committed change for one viewer (PROTOCOL.md §10): `room`, or in a DM
+ * `with` = the other participant as this viewer sees it; `from_*` is who acted.
+ */
+export function changeEvent(c: ChangeRecord, viewerId: number) {
+	const where =
+		c.room !== null ? { room: c.room } : { with: viewerId === c.partyA ? c.partyB : c.partyA };
+	const content =
+		c.kind === 'edit'
+			? {
+					message_id: c.messageId,
+					...where,
+					content: c.body,
+					edited_at: c.createdAt,
+					mentions: c.mentions,
+					seq: c.seq
+				}
+			: c.kind === 'delete'
+				? {
+						message_id: c.messageId,
+						...where,
+						seq: c.seq,
+						...(c.thread && { thread: wireThread(c.thread) })
+					}
+				: {
+						message_id: c.messageId,
+						...where,
+						emoji: c.emoji,
+						user_id: c.actorId,
+						user_name: c.actorName,
+						on: c.on,
+						count: c.count,
+						seq: c.seq
+					};
+	const type =
+		c.kind === 'edit' ? 'message_edited' : c.kind === 'delete' ? 'message_deleted' : 'reaction';
+	return {
+		type,
+		from_id: c.actorId,
+		from_name: c.actorName,
+		content,
+		seq: c.seq,
+		timestamp: c.createdAt
 	};
 }

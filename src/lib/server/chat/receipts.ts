@@ -1,9 +1,8 @@
-import { forbidden, notFound } from '../errors';
 import type { Bus } from '../realtime/bus';
 import type { Identity } from '../realtime/connection';
 import type { ReadMarkersRepository, ReadScope, Receipt } from '../storage/read-markers';
 import type { StoredMessage } from './messages';
-import type { ChatService } from './service';
+import type { MessageAccess } from './access';
 
 export type { Receipt };
 
@@ -14,27 +13,14 @@ export type { Receipt };
 export class ReceiptService {
 	constructor(
 		private readonly markers: ReadMarkersRepository,
-		private readonly chat: Pick<ChatService, 'store' | 'rooms' | 'isMember'>,
+		private readonly access: Pick<MessageAccess, 'visible'>,
 		private readonly bus: Bus,
 		private readonly now: () => number = () => Math.floor(Date.now() / 1000)
 	) {}
 
-	/** The message, if `who` may see it; otherwise not_found / forbidden. */
-	async visibleMessage(who: Identity, messageId: number): Promise<StoredMessage> {
-		const message = await this.chat.store.get(messageId);
-		if (!message) throw notFound('Message not found');
-		if (message.roomId !== null) {
-			const room = this.chat.rooms.getById(message.roomId)!;
-			if (!(await this.chat.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
-		} else if (message.senderId !== who.id && message.recipientId !== who.id) {
-			throw notFound('Message not found');
-		}
-		return message;
-	}
-
 	/** Moves the reader's marker forward to `messageId` and tells the author. */
 	async markRead(who: Identity, messageId: number): Promise<void> {
-		const message = await this.visibleMessage(who, messageId);
+		const message = await this.access.visible(who, messageId);
 		if (who.isGuest) return; // guests have no stored markers
 		const readAt = this.now();
 		const moved = await this.markers.advance(who.id, scopeFor(message, who.id), messageId, readAt);
@@ -55,7 +41,7 @@ export class ReceiptService {
 
 	/** Who has read a message (markers at or past it), the author excluded. */
 	async receipts(who: Identity, messageId: number): Promise<Receipt[]> {
-		const message = await this.visibleMessage(who, messageId);
+		const message = await this.access.visible(who, messageId);
 		if (message.roomId !== null) {
 			return this.markers.roomReaders(message.roomId, messageId, message.senderId);
 		}

@@ -5,6 +5,7 @@ import type { Identity } from '../realtime/connection';
 import type { Bus } from '../realtime/bus';
 import { KeyedBuckets } from '../realtime/rate-limit';
 import type { Draft, MessageStore, SubmitResult } from './messages';
+import type { MessageReferences, Place } from './references';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
 
 /** What the chat service needs to know about who is online (the hub answers). */
@@ -25,6 +26,10 @@ export interface Directory {
 }
 
 const MAX_URL_LENGTH = 2048;
+/** A message's references when it has none. */
+const NO_REFERENCES: References = { replyToId: null, mentions: [] };
+
+type References = Pick<Draft, 'replyToId' | 'mentions'>;
 /** Rooms the user is not in that a room list shows (the most recently active). */
 export const ROOM_LIST_OTHERS = 100;
 const DAY = 24 * 3600;
@@ -47,7 +52,8 @@ export class ChatService {
 		readonly rooms: RoomService,
 		private readonly presence: Presence,
 		private readonly directory: Directory,
-		private readonly bus: Bus
+		private readonly bus: Bus,
+		private readonly refs: Pick<MessageReferences, 'replyParent' | 'mentions'>
 	) {
 		this.buckets = new KeyedBuckets(config.rateLimitPerSec, config.rateLimitBurst);
 	}
@@ -183,14 +189,16 @@ export class ChatService {
 			content: string;
 			kind: 'text' | 'image';
 			clientId?: string;
+			replyTo?: number;
 			receivedAt?: number;
 		}
 	): Promise<SubmitResult> {
 		const body =
 			input.kind === 'image' ? validateImageUrl(input.content) : this.validateText(input.content);
-		this.admit(who);
+		this.admitSend(who);
 		const room = this.rooms.require(input.room ?? DEFAULT_ROOM);
-		const build = (member: boolean): Draft => {
+		const place: Place = { roomId: room.id, everyone: room.name === DEFAULT_ROOM };
+		const build = (member: boolean, refs: References): Draft => {
 			if (!member) throw forbidden(`You are not in ${room.name}; join it first`);
 			return {
 				roomId: room.id,
@@ -203,23 +211,51 @@ export class ChatService {
 				recipientName: null,
 				kind: input.kind,
 				body,
-				clientId: input.clientId ?? null
+				clientId: input.clientId ?? null,
+				...refs
 			};
 		};
 		const known = this.memberInMemory(who, room);
+		const text = input.kind === 'text' ? body : '';
+		// The common message (member known, no reply, no @) is built at once; the rest in its
+		// place in the queue, membership first (a non-member learns nothing about the parent).
 		const draft =
-			known !== undefined ? build(known) : this.rooms.isMember(who.id, room.id).then(build);
+			known !== undefined && input.replyTo === undefined && !text.includes('@')
+				? build(known, NO_REFERENCES)
+				: (async () => {
+						const member = known ?? (await this.rooms.isMember(who.id, room.id));
+						if (!member) return build(false, NO_REFERENCES);
+						return build(true, await this.references(input.replyTo, text, place));
+					})();
 		return this.store.submit(draft, input.receivedAt);
+	}
+
+	/** The reply's parent and the @mentions of a message (references.ts). */
+	private async references(
+		replyTo: number | undefined,
+		text: string,
+		place: Place
+	): Promise<References> {
+		return {
+			replyToId: await this.refs.replyParent(replyTo, place),
+			mentions: text ? await this.refs.mentions(text, place) : []
+		};
 	}
 
 	/** Sends a DM; the recipient is looked up in its place in the write queue (see sendToRoom). */
 	async sendDirect(
 		who: Identity,
-		input: { toId: number; content: string; clientId?: string; receivedAt?: number }
+		input: {
+			toId: number;
+			content: string;
+			clientId?: string;
+			replyTo?: number;
+			receivedAt?: number;
+		}
 	): Promise<SubmitResult> {
 		const body = this.validateText(input.content);
-		this.admit(who);
-		const build = (recipient: { id: number; name: string }): Draft => ({
+		this.admitSend(who);
+		const build = (recipient: { id: number; name: string }, refs: References): Draft => ({
 			roomId: null,
 			room: null,
 			senderId: who.id,
@@ -230,12 +266,20 @@ export class ChatService {
 			recipientName: recipient.name,
 			kind: 'text',
 			body,
-			clientId: input.clientId ?? null
+			clientId: input.clientId ?? null,
+			...refs
 		});
 		const online = this.presence.identityOf(input.toId);
-		const draft = online
-			? build({ id: input.toId, name: online.name })
-			: this.resolveUser(input.toId).then(build);
+		const draft =
+			online && input.replyTo === undefined && !body.includes('@')
+				? build({ id: input.toId, name: online.name }, NO_REFERENCES)
+				: (async () => {
+						const recipient = online
+							? { id: input.toId, name: online.name }
+							: await this.resolveUser(input.toId);
+						const place: Place = { parties: [who.id, recipient.id] };
+						return build(recipient, await this.references(input.replyTo, body, place));
+					})();
 		return this.store.submit(draft, input.receivedAt);
 	}
 
@@ -254,7 +298,7 @@ export class ChatService {
 	 * one, like one user: a guest is a new id per connection, so reconnecting must not buy a
 	 * fresh burst.
 	 */
-	private admit(who: Identity): void {
+	admitSend(who: Identity): void {
 		this.guard.assertCanSend(who.id);
 		const bucket = this.buckets.get(who.isGuest ? `guest@${who.address ?? who.id}` : who.id);
 		if (!bucket.take()) {
@@ -288,7 +332,7 @@ export class ChatService {
 		return this.rooms.create(name, topic, who, true);
 	}
 
-	private validateText(content: string): string {
+	validateText(content: string): string {
 		if (content.trim() === '') throw new ServiceError('empty', 'Message is empty');
 		if (
 			content.length > this.config.maxMessageLength &&
@@ -323,12 +367,12 @@ export class ChatService {
 	}
 
 	/**
-	 * What a reconnecting client missed: visible messages with afterId < id <= upToId
-	 * (later ones reach the connection live), at most 1000, the newest.
+	 * What a reconnecting client missed: the log it may see with afterSeq < seq <= upToSeq
+	 * (later changes reach the connection live), at most 1000 entries, the newest.
 	 */
-	async missed(who: Identity, afterId: number, upToId: number) {
+	async missed(who: Identity, afterSeq: number, upToSeq: number) {
 		const roomIds = (await this.roomsOf(who)).map((r) => r.id);
-		return this.store.visibleBetween(who.id, roomIds, afterId, upToId, 1000);
+		return this.store.logBetween(who.id, roomIds, afterSeq, upToSeq, 1000);
 	}
 }
 

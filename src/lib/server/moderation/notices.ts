@@ -89,7 +89,8 @@ const PAST: Record<ModerationNotice['action'], string> = {
 	unban: 'unbanned',
 	promote: 'made an admin',
 	demote: 'no longer an admin',
-	create_user: 'created'
+	create_user: 'created',
+	delete_message: 'had a message deleted'
 };
 
 /** The notice in words, for clients that only print text: "bob was muted for 5 minutes by alice: spam". */

@@ -277,6 +277,14 @@ export class ModerationService {
 		return this.trail.page(opts);
 	}
 
+	/**
+	 * An admin deleted someone else's message (chat/changes.ts checked the rule): audited as
+	 * `delete_message` against the author. No notice: the message vanishing is the notice.
+	 */
+	async messageDeleted(actor: Actor, authorId: number): Promise<void> {
+		await this.trail.append(actor.id, 'delete_message', authorId, '', null, this.now());
+	}
+
 	/** Writes the audit entry and tells everyone else online (the target got its own event). */
 	private async record(
 		actor: Actor,

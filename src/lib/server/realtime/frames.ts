@@ -118,11 +118,18 @@ export function dispatchFrame(
 	const ctx = { services: deps.services, conn, who: conn.identity, receivedAt };
 	try {
 		const result = handler(ctx, parsed.data);
-		if (result) return result.catch((err) => fail(deps, conn, known, err));
+		if (!result) return;
+		const answered = result.catch((err) => fail(deps, conn, known, err));
+		// A send holds its place in the write queue from its first step, so the frames behind
+		// it need not wait for its commit (that would allow one send per commit per socket).
+		if (!QUEUED_AT_ONCE.has(known)) return answered;
 	} catch (err) {
 		fail(deps, conn, known, err);
 	}
 }
+
+/** Frames whose handler takes its place in the message log's write queue synchronously. */
+const QUEUED_AT_ONCE = new Set<ClientMessageType>(['message', 'image', 'private_message']);
 
 function fail(deps: FrameDeps, conn: Connection, type: string, err: unknown): void {
 	if (err instanceof ServiceError) {

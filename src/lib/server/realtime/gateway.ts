@@ -175,6 +175,36 @@ export class Gateway {
 		// Frames sent right behind `auth` wait for its answer (they are charged when handled).
 		if (this.authMessages.hold(conn, data, isBinary, bytes)) return;
 		const receivedAt = performance.now();
+		// One connection's frames are handled in the order they came: a frame whose handler
+		// reads storage finishes before the next one starts (a `read` then a `get_rooms`
+		// must see the read). Frames queue behind it; the frame budget bounds how many.
+		if (conn.inFlight) {
+			this.track(
+				conn,
+				conn.inFlight.then(() => this.handle(conn, data, isBinary, receivedAt))
+			);
+			return;
+		}
+		const handled = this.handle(conn, data, isBinary, receivedAt);
+		if (handled) this.track(conn, handled);
+	}
+
+	/** Remembers a connection's unfinished frame until it settles. */
+	private track(conn: Connection, handled: Promise<void>): void {
+		const settled = handled.catch(() => {});
+		conn.inFlight = settled;
+		void settled.then(() => {
+			if (conn.inFlight === settled) conn.inFlight = null;
+		});
+	}
+
+	private handle(
+		conn: Connection,
+		data: RawData,
+		isBinary: boolean,
+		receivedAt: number
+	): Promise<void> | void {
+		if (this.closing) return;
 		let handled: Promise<void> | void = undefined;
 		try {
 			handled = dispatchFrame(
@@ -192,6 +222,7 @@ export class Gateway {
 			if (handled && conn.holding) void handled.finally(() => conn.release());
 			else conn.release();
 		}
+		return handled;
 	}
 
 	private onClose(conn: Connection, code: number): void {

@@ -14,10 +14,111 @@ export interface MessageRecord {
 	body: string;
 	clientId: string | null;
 	createdAt: number;
+	/** Unix seconds of the last edit; null when never edited. */
+	editedAt: number | null;
+	/** Accounts the text names with @ that can see it (PROTOCOL.md §10). */
+	mentions: number[];
+	/** Emoji in order of first use, each with its count and first 50 user ids. */
+	reactions: ReactionSummary[];
+	/** A reply: its parent as quoted ({id, deleted} once the parent is gone); null otherwise. */
+	replyTo: ReplyQuote | null;
+	/** A reply: its thread's root and the root's summary now. */
+	thread: ThreadSummary | null;
+	/** A root: its replies (not deleted), and the newest one's time. */
+	replyCount: number;
+	lastReplyAt: number | null;
 }
 
-/** A message to store: a record without its id and time. */
-export type NewMessage = Omit<MessageRecord, 'id' | 'createdAt'>;
+export interface ReactionSummary {
+	emoji: string;
+	count: number;
+	userIds: number[];
+}
+
+export type ReplyQuote =
+	{ id: number; fromId: number; fromName: string; excerpt: string } | { id: number; deleted: true };
+
+export interface ThreadSummary {
+	rootId: number;
+	replyCount: number;
+	lastReplyAt: number | null;
+}
+
+/** A message to store: what the sender gives, with the reply's parent and mentions resolved. */
+export interface NewMessage {
+	roomId: number | null;
+	room: string | null;
+	senderId: number;
+	senderName: string;
+	senderUsername: string | null;
+	senderIsAdmin: boolean;
+	recipientId: number | null;
+	recipientName: string | null;
+	kind: 'text' | 'image';
+	body: string;
+	clientId: string | null;
+	/** The parent (checked visible and in the same room or conversation), or null. */
+	replyToId: number | null;
+	mentions: number[];
+}
+
+/** Who acted on a message (the author, an admin, a reacting user). */
+export interface ChangeActor {
+	id: number;
+	name: string;
+}
+
+/** A change to an existing message, applied in the same ordered log as new messages. */
+export type ChangeOp =
+	| { kind: 'edit'; messageId: number; actor: ChangeActor; body: string; mentions: number[] }
+	| { kind: 'delete'; messageId: number; actor: ChangeActor }
+	| {
+			kind: 'reaction';
+			messageId: number;
+			actor: ChangeActor;
+			emoji: string;
+			on: boolean;
+			/** At most this many distinct emoji on one message. */
+			maxDistinct: number;
+	  };
+
+/** A committed change, with what its event needs (the message's place and its new state). */
+export interface ChangeRecord {
+	seq: number;
+	kind: 'edit' | 'delete' | 'reaction';
+	messageId: number;
+	roomId: number | null;
+	room: string | null;
+	/** DMs: the message's sender and recipient (who may see the change). */
+	partyA: number | null;
+	partyB: number | null;
+	actorId: number;
+	actorName: string;
+	createdAt: number;
+	/** edit: the text now (a replay reads the current text: the log keeps no text). */
+	body?: string;
+	mentions?: number[];
+	/** reaction */
+	emoji?: string;
+	on?: boolean;
+	/** reaction: the emoji's count on the message after this change. */
+	count?: number;
+	/** delete of a reply: its thread's summary after it. */
+	thread?: ThreadSummary | null;
+}
+
+/** Why a change was not made: gone (or never there), no change to make, or over a limit. */
+export type ChangeRefusal = 'not_found' | 'unchanged' | 'too_many';
+
+export type ChangeResult = { change: ChangeRecord } | { refused: ChangeRefusal };
+
+/** One entry of a write batch: a new message, or a change to one. */
+export type WriteOp = { create: NewMessage } | { change: ChangeOp };
+
+export type WriteResult = InsertResult | ChangeResult;
+
+/** What `resume` replays, in seq order: a message in its current state, or a change. */
+export type LogEntry = { message: MessageRecord } | { change: ChangeRecord };
 
 export interface InsertResult {
 	message: MessageRecord;
@@ -32,20 +133,42 @@ export interface MessagePage {
 }
 
 /**
- * The message log. Ids are one sequence across rooms and DMs, strictly increasing in
- * commit order (PROTOCOL.md §3): an implementation that cannot promise that for concurrent
- * writers must serialize `insertBatch` (the MessageStore already calls it one batch at a time).
+ * The message log (PROTOCOL.md §10). One sequence, `seq`, across rooms, DMs and every change
+ * (a message's id is the seq of its creation), strictly increasing in commit order: an
+ * implementation that cannot promise that for concurrent writers must serialize
+ * `writeBatch` (the MessageStore already calls it one batch at a time; see
+ * docs/architecture.md, "The change log").
  */
 export interface MessagesRepository {
-	/** The highest id committed (0 for none). */
-	maxId(): Promise<number>;
+	/** The highest seq committed (0 for none): of a message or of a change. */
+	maxSeq(): Promise<number>;
 	/**
-	 * Inserts a batch in ONE transaction (group commit), all stamped `createdAt`; a
-	 * (sender, client_id) seen before, in an earlier batch or earlier in this one, is not
-	 * inserted again and resolves to the original. Resolves only once committed.
+	 * Writes a batch in ONE transaction (group commit), all stamped `createdAt`, each entry
+	 * taking the next seq: a new message's id is its seq. A (sender, client_id) seen before,
+	 * in an earlier batch or earlier in this one, is not inserted again and resolves to the
+	 * original. A change to a message that is gone resolves to a refusal, not an error.
+	 * Resolves only once committed.
 	 */
-	insertBatch(drafts: readonly NewMessage[], createdAt: number): Promise<InsertResult[]>;
+	writeBatch(ops: readonly WriteOp[], createdAt: number): Promise<WriteResult[]>;
+	/** A message that exists and is not deleted. */
 	byId(id: number): Promise<MessageRecord | undefined>;
+	/**
+	 * The log a user may see with afterSeq < seq <= upToSeq, in seq order: messages created
+	 * there (current state; deleted ones left out) and changes (edits and reactions of
+	 * messages still there, deletions). At most `limit` log rows, the newest; `truncated`
+	 * when older ones were cut.
+	 */
+	logBetween(query: {
+		userId: number;
+		roomIds: number[];
+		afterSeq: number;
+		upToSeq: number;
+		limit: number;
+	}): Promise<{ entries: LogEntry[]; truncated: boolean }>;
+	/** A thread's replies (not deleted) before `before`, newest `limit`, oldest first. */
+	threadPage(rootId: number, before: number | undefined, limit: number): Promise<MessagePage>;
+	/** Which of these account ids exist with these usernames (lower-cased), for @mentions. */
+	accountsNamed(usernames: string[]): Promise<Map<string, number>>;
 	/** Newest `limit` messages of a room before `before`, oldest first. */
 	roomPage(roomId: number, before: number | undefined, limit: number): Promise<MessagePage>;
 	/** Newest `limit` messages between two users before `before`, oldest first. */
@@ -55,15 +178,4 @@ export interface MessagesRepository {
 		before: number | undefined,
 		limit: number
 	): Promise<MessagePage>;
-	/**
-	 * Messages a user may see with afterId < id <= upToId, in id order: those of the given
-	 * rooms and the user's DMs. At most `limit`, the newest ones, and whether more were cut.
-	 */
-	visibleBetween(query: {
-		userId: number;
-		roomIds: number[];
-		afterId: number;
-		upToId: number;
-		limit: number;
-	}): Promise<{ messages: MessageRecord[]; truncated: boolean }>;
 }

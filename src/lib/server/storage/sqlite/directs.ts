@@ -17,8 +17,11 @@ export class SqliteDirects implements DirectsRepository {
 			SELECT c.peer_id, COALESCE(u.name, m.sender_name) AS peer_name, u.username AS peer_username,
 			       c.last_message_id,
 			       (SELECT COUNT(*) FROM messages x
-			         WHERE x.recipient_id = @me AND x.sender_id = c.peer_id
+			         WHERE x.recipient_id = @me AND x.sender_id = c.peer_id AND x.deleted_at IS NULL
 			           AND x.id > COALESCE(mine.last_read_id, 0)) AS unread,
+			       (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+			         WHERE mn.user_id = @me AND mn.room_id IS NULL AND mn.sender_id = c.peer_id
+			           AND mn.message_id > COALESCE(mine.last_read_id, 0) LIMIT 999)) AS mentions,
 			       COALESCE(theirs.last_read_id, 0) AS peer_read_id
 			FROM convs c
 			JOIN messages m ON m.id = c.last_message_id

@@ -56,11 +56,18 @@ export class SqliteRooms implements RoomsRepository {
 			   (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
 			   CASE WHEN l.joined AND @user IS NOT NULL THEN
 			     (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
-			        WHERE m.room_id = l.id AND m.sender_id <> @user
+			        WHERE m.room_id = l.id AND m.sender_id <> @user AND m.deleted_at IS NULL
 			          AND m.id > COALESCE((SELECT last_read_id FROM read_markers
 			                               WHERE user_id = @user AND scope = 'r:' || l.id), 0)
 			        LIMIT @cap))
-			   ELSE 0 END AS unread
+			   ELSE 0 END AS unread,
+			   CASE WHEN l.joined AND @user IS NOT NULL THEN
+			     (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+			        WHERE mn.user_id = @user AND mn.room_id = l.id
+			          AND mn.message_id > COALESCE((SELECT last_read_id FROM read_markers
+			                               WHERE user_id = @user AND scope = 'r:' || l.id), 0)
+			        LIMIT @cap))
+			   ELSE 0 END AS mentions
 			 FROM listed l
 			 ORDER BY l.joined DESC, l.id`
 		);
