@@ -54,9 +54,6 @@ export interface ChatStoreOptions {
 	clearTimer?: (id: unknown) => void;
 }
 
-/** An event's `content` as the reducers read it: every field is checked before use. */
-export type Content = Record<string, unknown>;
-
 /** Timers, injected so that tests fire them by hand. */
 export interface Timers {
 	set(fn: () => void, ms: number): unknown;
