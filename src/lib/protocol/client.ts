@@ -34,7 +34,9 @@ const limitSchema = z.union([
 		.transform(Number)
 		.pipe(z.number().int().min(1).max(100))
 ]);
-const clientId = z.string().min(1).max(64);
+/** Names a send so that it is stored once and its echo or refusal is recognized. */
+export const clientIdSchema = z.string().min(1).max(64);
+const clientId = clientIdSchema;
 /** Why a moderation action was taken (shown to the target and kept in the audit log). */
 export const reasonSchema = z.string().max(500).optional();
 const reason = reasonSchema;
@@ -131,3 +133,12 @@ export const postMessageBody = z.object({
 	reply_to: idSchema.optional()
 });
 export const editMessageBody = z.object({ content: z.string() });
+
+/**
+ * The frame's `client_id` when it is one the schema accepts, whatever the rest of the frame
+ * is worth: an `error` answering the frame names it, so the client knows which send failed.
+ */
+export function clientIdOf(frame: object): string | undefined {
+	const parsed = clientIdSchema.safeParse((frame as { client_id?: unknown }).client_id);
+	return parsed.success ? parsed.data : undefined;
+}

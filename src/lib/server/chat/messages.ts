@@ -1,15 +1,11 @@
-import type { WireMessage, WireReplyQuote, WireThread } from '$lib/protocol/events';
 import type { Bus } from '../realtime/bus';
 import type {
 	ChangeOp,
-	ChangeRecord,
 	ChangeResult,
 	InsertResult,
 	MessageRecord,
 	MessagesRepository,
 	NewMessage,
-	ReplyQuote,
-	ThreadSummary,
 	WriteOp,
 	WriteResult
 } from '../storage/messages';
@@ -190,100 +186,4 @@ export class MessageStore {
 	logBetween(userId: number, roomIds: number[], afterSeq: number, upToSeq: number, limit: number) {
 		return this.messages.logBetween({ userId, roomIds, afterSeq, upToSeq, limit });
 	}
-}
-
-/**
- * The wire form of a message for one viewer. Room messages look the same to everyone;
- * a DM is `private_message_sent` to its sender and `private_message` to everyone else.
- * Version 2 fields (PROTOCOL.md §10) are always present, so a message object has one shape.
- */
-export function toWire(m: StoredMessage, viewerId?: number): WireMessage {
-	const base = {
-		id: m.id,
-		seq: m.id,
-		from_id: m.senderId,
-		from_name: m.senderName,
-		...(m.senderUsername !== null ? { from_username: m.senderUsername } : {}),
-		...(m.senderIsAdmin ? { from_is_admin: true as const } : {}),
-		content: m.kind === 'image' ? { url: m.body } : m.body,
-		timestamp: m.createdAt,
-		...(m.clientId !== null ? { client_id: m.clientId } : {}),
-		edited_at: m.editedAt,
-		reactions: m.reactions.map((r) => ({ emoji: r.emoji, count: r.count, user_ids: r.userIds })),
-		mentions: m.mentions,
-		reply_count: m.replyCount,
-		...(m.lastReplyAt !== null && m.replyCount > 0 ? { last_reply_at: m.lastReplyAt } : {}),
-		...(m.replyTo && { reply_to: wireQuote(m.replyTo) }),
-		...(m.thread && { thread: wireThread(m.thread) })
-	};
-	if (m.room !== null) {
-		return { type: m.kind === 'image' ? 'image' : 'message', room: m.room, ...base };
-	}
-	const sent = viewerId === m.senderId;
-	return {
-		type: sent ? 'private_message_sent' : 'private_message',
-		to_id: m.recipientId ?? 0,
-		...(sent ? { to_name: m.recipientName ?? '' } : {}),
-		...base
-	};
-}
-
-function wireQuote(q: ReplyQuote): WireReplyQuote {
-	return 'deleted' in q
-		? { id: q.id, deleted: true }
-		: { id: q.id, from_id: q.fromId, from_name: q.fromName, excerpt: q.excerpt };
-}
-
-export function wireThread(t: ThreadSummary): WireThread {
-	return {
-		root_id: t.rootId,
-		reply_count: t.replyCount,
-		...(t.lastReplyAt !== null && { last_reply_at: t.lastReplyAt })
-	};
-}
-
-/**
- * The event of a committed change for one viewer (PROTOCOL.md §10): `room`, or in a DM
- * `with` = the other participant as this viewer sees it; `from_*` is who acted.
- */
-export function changeEvent(c: ChangeRecord, viewerId: number) {
-	const where =
-		c.room !== null ? { room: c.room } : { with: viewerId === c.partyA ? c.partyB : c.partyA };
-	const content =
-		c.kind === 'edit'
-			? {
-					message_id: c.messageId,
-					...where,
-					content: c.body,
-					edited_at: c.createdAt,
-					mentions: c.mentions,
-					seq: c.seq
-				}
-			: c.kind === 'delete'
-				? {
-						message_id: c.messageId,
-						...where,
-						seq: c.seq,
-						...(c.thread && { thread: wireThread(c.thread) })
-					}
-				: {
-						message_id: c.messageId,
-						...where,
-						emoji: c.emoji,
-						user_id: c.actorId,
-						user_name: c.actorName,
-						on: c.on,
-						count: c.count,
-						seq: c.seq
-					};
-	const type =
-		c.kind === 'edit' ? 'message_edited' : c.kind === 'delete' ? 'message_deleted' : 'reaction';
-	return {
-		type,
-		from_id: c.actorId,
-		from_name: c.actorName,
-		content,
-		seq: c.seq,
-		timestamp: c.createdAt
-	};
 }

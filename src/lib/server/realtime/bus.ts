@@ -1,6 +1,5 @@
 import type { ServerEvent } from '$lib/protocol/events';
-import type { StoredMessage } from '../chat/messages';
-import type { ChangeRecord } from '../storage/messages';
+import type { ChangeRecord, MessageRecord as StoredMessage } from '$lib/protocol/wire';
 
 /**
  * The one road from a committed change to the clients: services publish domain events here,

@@ -1,5 +1,6 @@
 import { systemEvent } from '$lib/protocol/events';
-import { changeEvent, toWire, type StoredMessage } from '../chat/messages';
+import { changeEvent, toWire } from '$lib/protocol/wire';
+import type { StoredMessage } from '../chat/messages';
 import type { ChangeRecord } from '../storage/messages';
 import type { Audience, Bus, BusEvent } from './bus';
 import type { Hub } from './hub';

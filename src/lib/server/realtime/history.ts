@@ -1,6 +1,7 @@
 import type { HistoryPage } from '$lib/protocol/events';
 import { systemEvent } from '$lib/protocol/events';
-import { toWire, type StoredMessage } from '../chat/messages';
+import { toWire } from '$lib/protocol/wire';
+import type { StoredMessage } from '../chat/messages';
 import { DEFAULT_ROOM } from '../chat/rooms';
 
 /** Where a page of #general finds its moderation notices (moderation/notices.ts). */

@@ -1,48 +1,13 @@
-/** A committed message with what the joins give it (room name, sender's username and role). */
-export interface MessageRecord {
-	id: number;
-	roomId: number | null;
-	room: string | null;
-	senderId: number;
-	senderName: string;
-	/** The sender's @username; null for guests. */
-	senderUsername: string | null;
-	senderIsAdmin: boolean;
-	recipientId: number | null;
-	recipientName: string | null;
-	kind: 'text' | 'image';
-	body: string;
-	clientId: string | null;
-	createdAt: number;
-	/** Unix seconds of the last edit; null when never edited. */
-	editedAt: number | null;
-	/** Accounts the text names with @ that can see it (PROTOCOL.md §10). */
-	mentions: number[];
-	/** Emoji in order of first use, each with its count and first 50 user ids. */
-	reactions: ReactionSummary[];
-	/** A reply: its parent as quoted ({id, deleted} once the parent is gone); null otherwise. */
-	replyTo: ReplyQuote | null;
-	/** A reply: its thread's root and the root's summary now. */
-	thread: ThreadSummary | null;
-	/** A root: its replies (not deleted), and the newest one's time. */
-	replyCount: number;
-	lastReplyAt: number | null;
-}
+import type { ChangeRecord, MessageRecord } from '$lib/protocol/wire';
 
-export interface ReactionSummary {
-	emoji: string;
-	count: number;
-	userIds: number[];
-}
-
-export type ReplyQuote =
-	{ id: number; fromId: number; fromName: string; excerpt: string } | { id: number; deleted: true };
-
-export interface ThreadSummary {
-	rootId: number;
-	replyCount: number;
-	lastReplyAt: number | null;
-}
+/** The records are the wire encoder's input (src/lib/protocol/wire.ts), so they live there. */
+export type {
+	ChangeRecord,
+	MessageRecord,
+	ReactionSummary,
+	ReplyQuote,
+	ThreadSummary
+} from '$lib/protocol/wire';
 
 /** A message to store: what the sender gives, with the reply's parent and mentions resolved. */
 export interface NewMessage {
@@ -81,31 +46,6 @@ export type ChangeOp =
 			/** At most this many distinct emoji on one message. */
 			maxDistinct: number;
 	  };
-
-/** A committed change, with what its event needs (the message's place and its new state). */
-export interface ChangeRecord {
-	seq: number;
-	kind: 'edit' | 'delete' | 'reaction';
-	messageId: number;
-	roomId: number | null;
-	room: string | null;
-	/** DMs: the message's sender and recipient (who may see the change). */
-	partyA: number | null;
-	partyB: number | null;
-	actorId: number;
-	actorName: string;
-	createdAt: number;
-	/** edit: the text now (a replay reads the current text: the log keeps no text). */
-	body?: string;
-	mentions?: number[];
-	/** reaction */
-	emoji?: string;
-	on?: boolean;
-	/** reaction: the emoji's count on the message after this change. */
-	count?: number;
-	/** delete of a reply: its thread's summary after it. */
-	thread?: ThreadSummary | null;
-}
 
 /** Why a change was not made: gone (or never there), no change to make, or over a limit. */
 export type ChangeRefusal = 'not_found' | 'unchanged' | 'too_many';

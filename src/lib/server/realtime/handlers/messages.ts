@@ -1,5 +1,6 @@
 import { systemEvent } from '$lib/protocol/events';
-import { changeEvent, toWire, type SubmitResult } from '../../chat/messages';
+import { changeEvent, toWire } from '$lib/protocol/wire';
+import type { SubmitResult } from '../../chat/messages';
 import { DEFAULT_ROOM } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
 

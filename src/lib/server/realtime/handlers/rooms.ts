@@ -1,5 +1,5 @@
 import { systemEvent } from '$lib/protocol/events';
-import { toWire } from '../../chat/messages';
+import { toWire } from '$lib/protocol/wire';
 import type { Room } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
 

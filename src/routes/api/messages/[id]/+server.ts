@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { editMessageBody } from '$lib/protocol/client';
 import { getApp } from '$lib/server/app';
-import { toWire } from '$lib/server/chat/messages';
+import { toWire } from '$lib/protocol/wire';
 import { ServiceError, notFound } from '$lib/server/errors';
 import { api, parseBody, readJson, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { postMessageBody } from '$lib/protocol/client';
 import { getApp } from '$lib/server/app';
-import { toWire } from '$lib/server/chat/messages';
+import { toWire } from '$lib/protocol/wire';
 import { notFound } from '$lib/server/errors';
 import { api, pageParams, parseBody, readJson, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
