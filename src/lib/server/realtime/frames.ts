@@ -56,10 +56,21 @@ export function refuseFrame(
 }
 
 /**
+ * Sends: their order is kept by the write queue (the message is queued before the
+ * handler's first await), so the connection's next frame need not wait for the commit.
+ */
+const ORDERED_BY_WRITE_QUEUE: ReadonlySet<ClientMessageType> = new Set([
+	'message',
+	'image',
+	'private_message'
+]);
+
+/**
  * Parses, charges, validates and dispatches one frame (PROTOCOL.md §5, §8). The frame's
  * cost is taken from the connection's budget as soon as its type is known, before any
- * handler runs; malformed frames pay the base price. Returns the handler's work when it is
- * async (settled once it has answered; its errors are answered here, never rejected).
+ * handler runs; malformed frames pay the base price. Returns the handler's work when the
+ * connection's next frame must wait for it (settled once it has answered; its errors are
+ * answered here, never rejected).
  */
 export function dispatchFrame(
 	deps: FrameDeps,
@@ -118,7 +129,9 @@ export function dispatchFrame(
 	const ctx = { services: deps.services, conn, who: conn.identity, receivedAt };
 	try {
 		const result = handler(ctx, parsed.data);
-		if (result) return result.catch((err) => fail(deps, conn, known, err));
+		if (!result) return;
+		const answered = result.catch((err) => fail(deps, conn, known, err));
+		if (!ORDERED_BY_WRITE_QUEUE.has(known)) return answered;
 	} catch (err) {
 		fail(deps, conn, known, err);
 	}

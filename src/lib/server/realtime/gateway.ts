@@ -11,6 +11,7 @@ import { AddressLimits } from './address-limits';
 import { AuthMessages } from './auth-message';
 import { CloseCode, Connection, type Identity } from './connection';
 import { dispatchFrame, frameBytes, refuseFrame, type FrameDeps } from './frames';
+import { FrameOrder } from './frame-order';
 import { Heartbeat } from './heartbeat';
 import type { Hub } from './hub';
 import type { PresenceAnnouncer } from './presence';
@@ -41,6 +42,8 @@ export class Gateway {
 	private readonly limits: AddressLimits;
 	private readonly policy: UpgradePolicy;
 	private readonly authMessages: AuthMessages;
+	/** Each connection's frames, handled in the order they arrived (frame-order.ts). */
+	private readonly frameOrder = new WeakMap<Connection, FrameOrder>();
 	private closing = false;
 	private onAllClosed: (() => void) | null = null;
 
@@ -175,6 +178,17 @@ export class Gateway {
 		// Frames sent right behind `auth` wait for its answer (they are charged when handled).
 		if (this.authMessages.hold(conn, data, isBinary, bytes)) return;
 		const receivedAt = performance.now();
+		let order = this.frameOrder.get(conn);
+		if (!order) this.frameOrder.set(conn, (order = new FrameOrder()));
+		order.run(() => this.dispatch(conn, data, isBinary, receivedAt));
+	}
+
+	private dispatch(
+		conn: Connection,
+		data: RawData,
+		isBinary: boolean,
+		receivedAt: number
+	): Promise<void> | void {
 		let handled: Promise<void> | void = undefined;
 		try {
 			handled = dispatchFrame(
@@ -192,6 +206,7 @@ export class Gateway {
 			if (handled && conn.holding) void handled.finally(() => conn.release());
 			else conn.release();
 		}
+		return handled;
 	}
 
 	private onClose(conn: Connection, code: number): void {
