@@ -42,6 +42,8 @@ export class ChatService {
 	/** Send buckets: per account, and per address for guests (see `admit`). */
 	private readonly buckets: KeyedBuckets<number | string>;
 	private readonly guestRooms = new Map<number, Set<number>>();
+	/** Each account's room creation in progress: one at a time, so the quota counts them all. */
+	private readonly creating = new Map<number, Promise<unknown>>();
 	guard: SendGuard = { assertCanSend() {} };
 	/** Counts refusals by code (metrics). */
 	onRateLimited: (() => void) | null = null;
@@ -317,7 +319,29 @@ export class ChatService {
 	 * while muted (a topic is text everyone sees), and at most ROOMS_PER_USER_PER_DAY in any
 	 * 24 hours unless `who` is an admin. The creator then joins it.
 	 */
-	async createRoom(who: Identity, name: string, topic: string | undefined): Promise<Room> {
+	createRoom(who: Identity, name: string, topic: string | undefined): Promise<Room> {
+		// The quota is read, then the room inserted: two creations of one account (two tabs)
+		// must not both read the count before either has inserted.
+		const previous = this.creating.get(who.id);
+		const create = () => this.createRoomNow(who, name, topic);
+		const created = previous ? previous.then(create) : create();
+		// Never rejects: the next creation waits for this one whatever its outcome.
+		const settled = created.then(
+			() => {},
+			() => {}
+		);
+		this.creating.set(who.id, settled);
+		void settled.then(() => {
+			if (this.creating.get(who.id) === settled) this.creating.delete(who.id);
+		});
+		return created;
+	}
+
+	private async createRoomNow(
+		who: Identity,
+		name: string,
+		topic: string | undefined
+	): Promise<Room> {
 		if (who.isGuest) throw forbidden('Guests cannot create rooms; log in first');
 		this.guard.assertCanSend(who.id);
 		if (!who.isAdmin) {

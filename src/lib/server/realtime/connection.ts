@@ -64,8 +64,6 @@ export class Connection {
 	connectedAt = Math.floor(Date.now() / 1000);
 	alive = true;
 	authTimer: NodeJS.Timeout | null = null;
-	/** The frame still being handled (frames are handled in order, see Gateway.onFrame). */
-	inFlight: Promise<void> | null = null;
 	/** Counted as anonymous (guest or not logged in) in its address's limits. */
 	anonymous = true;
 	/** What this connection may still send (every frame type is charged, see frame-budget.ts). */

@@ -64,12 +64,22 @@ export function refuseFrame(
 }
 
 /**
+ * Sends: their order is kept by the write queue (the message is queued before the
+ * handler's first await), so the connection's next frame need not wait for the commit.
+ */
+const ORDERED_BY_WRITE_QUEUE: ReadonlySet<ClientMessageType> = new Set([
+	'message',
+	'image',
+	'private_message'
+]);
+
+/**
  * Parses, charges, validates and dispatches one frame (PROTOCOL.md §5, §8). The frame's
  * cost is taken from the connection's budget as soon as its type is known, before any
  * handler runs; malformed frames pay the base price. Every error that answers a JSON object
  * with a usable `client_id` (one the schema accepts) carries it, even when the rest of the
  * frame is invalid, so the client knows which of its sends failed. Returns the handler's
- * work when the next frame must wait for it (settled once it has answered; its errors are
+ * work when the connection's next frame must wait for it (settled once it has answered; its errors are
  * answered here, never rejected).
  */
 export function dispatchFrame(
@@ -132,16 +142,11 @@ export function dispatchFrame(
 		const result = handler(ctx, parsed.data);
 		if (!result) return;
 		const answered = result.catch((err) => fail(deps, conn, known, err, answering));
-		// A send holds its place in the write queue from its first step, so the frames behind
-		// it need not wait for its commit (that would allow one send per commit per socket).
-		if (!QUEUED_AT_ONCE.has(known)) return answered;
+		if (!ORDERED_BY_WRITE_QUEUE.has(known)) return answered;
 	} catch (err) {
 		fail(deps, conn, known, err, answering);
 	}
 }
-
-/** Frames whose handler takes its place in the message log's write queue synchronously. */
-const QUEUED_AT_ONCE = new Set<ClientMessageType>(['message', 'image', 'private_message']);
 
 function fail(
 	deps: FrameDeps,

@@ -11,6 +11,7 @@ import { AddressLimits } from './address-limits';
 import { AuthMessages } from './auth-message';
 import { CloseCode, Connection, type Identity } from './connection';
 import { dispatchFrame, frameBytes, refuseFrame, type FrameDeps } from './frames';
+import { FrameOrder } from './frame-order';
 import { Heartbeat } from './heartbeat';
 import type { Hub } from './hub';
 import type { PresenceAnnouncer } from './presence';
@@ -41,6 +42,8 @@ export class Gateway {
 	private readonly limits: AddressLimits;
 	private readonly policy: UpgradePolicy;
 	private readonly authMessages: AuthMessages;
+	/** Each connection's frames, handled in the order they arrived (frame-order.ts). */
+	private readonly frameOrder = new WeakMap<Connection, FrameOrder>();
 	private closing = false;
 	private onAllClosed: (() => void) | null = null;
 
@@ -175,36 +178,17 @@ export class Gateway {
 		// Frames sent right behind `auth` wait for its answer (they are charged when handled).
 		if (this.authMessages.hold(conn, data, isBinary, bytes)) return;
 		const receivedAt = performance.now();
-		// One connection's frames are handled in the order they came: a frame whose handler
-		// reads storage finishes before the next one starts (a `read` then a `get_rooms`
-		// must see the read). Frames queue behind it; the frame budget bounds how many.
-		if (conn.inFlight) {
-			this.track(
-				conn,
-				conn.inFlight.then(() => this.handle(conn, data, isBinary, receivedAt))
-			);
-			return;
-		}
-		const handled = this.handle(conn, data, isBinary, receivedAt);
-		if (handled) this.track(conn, handled);
+		let order = this.frameOrder.get(conn);
+		if (!order) this.frameOrder.set(conn, (order = new FrameOrder()));
+		order.run(() => this.dispatch(conn, data, isBinary, receivedAt));
 	}
 
-	/** Remembers a connection's unfinished frame until it settles. */
-	private track(conn: Connection, handled: Promise<void>): void {
-		const settled = handled.catch(() => {});
-		conn.inFlight = settled;
-		void settled.then(() => {
-			if (conn.inFlight === settled) conn.inFlight = null;
-		});
-	}
-
-	private handle(
+	private dispatch(
 		conn: Connection,
 		data: RawData,
 		isBinary: boolean,
 		receivedAt: number
 	): Promise<void> | void {
-		if (this.closing) return;
 		let handled: Promise<void> | void = undefined;
 		try {
 			handled = dispatchFrame(
