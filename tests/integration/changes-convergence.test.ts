@@ -11,7 +11,7 @@ import { startServer, type TestServer } from '../helpers/server';
  */
 
 const SEED = Number(process.env.CONVERGENCE_SEED ?? 20261128);
-const OPS = 160;
+const OPS = 300;
 const EMOJI = ['👍', '🎉', '❤️', '👀'];
 
 let server: TestServer;
