@@ -1,13 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ModerationNotice } from './admin';
-import { events, systemEvent } from './event-builders';
+import type { WireMessage } from './payloads';
+import { events, nowSeconds, SYSTEM } from './event-builders';
+
+/**
+ * The envelope the server assembled by hand before the builders (the former `systemEvent`,
+ * kept here as the reference): System's envelope around `content`, in this key order.
+ */
+function systemEvent(type: string, content?: unknown) {
+	return { type, ...SYSTEM, content, timestamp: nowSeconds() };
+}
 
 /**
  * Each builder gives exactly the JSON the server assembled by hand before the builders
- * (systemEvent plus the fields it spread over it), so adopting them changes no byte a client sees.
+ * (systemEvent plus the fields it spread over it), so adopting them changes no byte a client
+ * sees: the same values and the same serialized bytes (key order included).
  */
-const same = (built: object, before: object) =>
+const same = (built: object, before: object) => {
 	expect(JSON.parse(JSON.stringify(built))).toStrictEqual(JSON.parse(JSON.stringify(before)));
+	expect(JSON.stringify(built)).toBe(JSON.stringify(before));
+};
 
 const alice = { from_id: 7, from_name: 'alice' };
 
@@ -82,6 +94,15 @@ describe('event builders', () => {
 			...systemEvent('moderation', notice),
 			room: 'general'
 		});
+	});
+
+	it('thread: the root, then a page of its replies', () => {
+		const root = { type: 'message', room: 'dev', id: 1 } as unknown as WireMessage;
+		const reply = { type: 'message', room: 'dev', id: 2 } as unknown as WireMessage;
+		same(
+			events.thread(root, { messages: [reply], has_more: true }),
+			systemEvent('thread', { root, messages: [reply], has_more: true })
+		);
 	});
 
 	it('error carries its parameters and the client_id; auth answers', () => {

@@ -1,9 +1,8 @@
 import type { ModerationNotice } from './admin';
-import type { OnlineUser, RoomListing } from './payloads';
+import type { HistoryPage, OnlineUser, RoomListing, WireMessage } from './payloads';
 import type {
 	AuthFailedContent,
 	AuthSuccessContent,
-	ContentOf,
 	EnvelopedEventType,
 	Envelope,
 	ErrorContent,
@@ -55,18 +54,6 @@ function envelope<T extends EnvelopedEventType, C>(
 	};
 }
 
-/**
- * Transitional, for the server code that still assembles its events this way: the envelope
- * for `type` around `content`, typed as that member of the union but with `content`
- * unchecked. New code uses `events.*`; this goes once nothing calls it.
- */
-export function systemEvent<T extends EnvelopedEventType>(
-	type: T,
-	content?: unknown
-): Envelope<T, ContentOf<T>> {
-	return { type, ...SYSTEM, content: content as ContentOf<T>, timestamp: nowSeconds() };
-}
-
 export const events = {
 	welcome: (content: WelcomeContent) => envelope('welcome', content),
 	users: (list: OnlineUser[]) => envelope('users', list),
@@ -104,6 +91,8 @@ export const events = {
 	messageRead: (content: MessageReadContent) => envelope('message_read', content),
 	receipts: (content: ReceiptsContent) => envelope('receipts', content),
 	resumed: (content: ResumedContent) => envelope('resumed', content),
+	/** A thread's root and a page of its replies (`{root, messages, has_more}`). */
+	thread: (root: WireMessage, page: HistoryPage) => envelope('thread', { root, ...page }),
 	stats: (content: StatsContent) => envelope('stats', content),
 
 	kicked: (content: SanctionContent) => envelope('kicked', content),

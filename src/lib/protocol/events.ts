@@ -5,4 +5,4 @@
  */
 export type * from './payloads';
 export type * from './server-events';
-export { SYSTEM, events, nowSeconds, systemEvent } from './event-builders';
+export { SYSTEM, events, nowSeconds } from './event-builders';

@@ -25,13 +25,14 @@ export class ReceiptService {
 		const readAt = this.now();
 		const moved = await this.markers.advance(who.id, scopeFor(message, who.id), messageId, readAt);
 		if (!moved || message.senderId === who.id) return;
+		// A DM's receipt names the reader as `with` (the author's peer), beside `room: null`.
+		const place = message.room !== null ? { room: message.room } : { room: null, with: who.id };
 		this.bus.publish({
 			kind: 'message_read',
 			authorId: message.senderId,
 			payload: {
 				message_id: message.id,
-				room: message.room,
-				...(message.room === null ? { with: who.id } : {}),
+				...place,
 				read_by: who.id,
 				read_by_name: who.name,
 				read_at: readAt

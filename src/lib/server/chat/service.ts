@@ -1,4 +1,4 @@
-import { systemEvent, type RoomSummary } from '$lib/protocol/events';
+import { events, type RoomSummary } from '$lib/protocol/events';
 import type { Config } from '../config';
 import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
@@ -114,7 +114,7 @@ export class ChatService {
 		this.bus.publish({
 			kind: 'event',
 			to: { user: who.id },
-			event: systemEvent('room_left', { room: room.name })
+			event: events.roomLeft(room.name)
 		});
 		return room;
 	}

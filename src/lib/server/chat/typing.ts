@@ -1,4 +1,4 @@
-import { systemEvent } from '$lib/protocol/events';
+import { events } from '$lib/protocol/events';
 import { forbidden } from '../errors';
 import type { Bus } from '../realtime/bus';
 import type { Identity } from '../realtime/connection';
@@ -21,14 +21,13 @@ export class TypingRelay {
 	): Promise<void> {
 		if (this.mutes.isMuted(who.id)) return;
 		const base = { user_id: who.id, user_name: who.name, is_typing: msg.is_typing };
-		const from = { from_id: who.id, from_name: who.name };
 		if (msg.to_id !== undefined) {
 			const peer = await this.chat.resolveUser(msg.to_id);
 			if (peer.id === who.id) return;
 			this.bus.publish({
 				kind: 'event',
 				to: { user: peer.id },
-				event: { ...systemEvent('typing', { ...base, with: who.id }), ...from }
+				event: events.typing({ ...base, with: who.id })
 			});
 			return;
 		}
@@ -37,7 +36,7 @@ export class TypingRelay {
 		this.bus.publish({
 			kind: 'event',
 			to: { room: room.name, except: who.id },
-			event: { ...systemEvent('typing', { ...base, room: room.name }), ...from }
+			event: events.typing({ ...base, room: room.name })
 		});
 	}
 }

@@ -1,4 +1,4 @@
-import { systemEvent } from '$lib/protocol/events';
+import { events } from '$lib/protocol/events';
 import type { Bus } from '../realtime/bus';
 import type { Identity } from '../realtime/connection';
 import type { NameRegistry } from './names';
@@ -22,17 +22,16 @@ export class Renames {
 		const old = who.name;
 		if (!who.isGuest) await this.names.saveAccountName(who.id, name);
 		this.bus.publish({ kind: 'identity', userId: who.id, name });
-		const data = { old_name: old, new_name: name };
-		const from = { from_id: who.id, from_name: name };
+		const names = { old_name: old, new_name: name };
 		this.bus.publish({
 			kind: 'event',
 			to: { user: who.id },
-			event: { ...systemEvent('name_changed', data), ...from }
+			event: events.nameChanged(who.id, names)
 		});
 		this.bus.publish({
 			kind: 'event',
 			to: { everyone: true, except: who.id },
-			event: { ...systemEvent('user_renamed', { user_id: who.id, ...data }), ...from }
+			event: events.userRenamed(who.id, names)
 		});
 	}
 }

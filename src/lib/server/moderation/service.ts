@@ -5,7 +5,7 @@ import type {
 	ModerationNotice
 } from '$lib/protocol/admin';
 import { MAX_MUTE_SECONDS } from '$lib/protocol/client';
-import { systemEvent, type ServerEvent } from '$lib/protocol/events';
+import { events, type ServerEvent } from '$lib/protocol/events';
 import type { AuthService } from '../auth/service';
 import type { SessionUser } from '../auth/sessions';
 import { ServiceError, forbidden } from '../errors';
@@ -15,6 +15,7 @@ import type { Bus } from '../realtime/bus';
 import type { Hub } from '../realtime/hub';
 import type { AuditRepository, MutesRepository } from '../storage/moderation';
 import type { UsersRepository } from '../storage/users';
+import { DEFAULT_ROOM } from '../chat/rooms';
 import { AuditTrail } from './audit';
 import { MuteBook, type Mute } from './mutes';
 import { noticeOf } from './notices';
@@ -71,7 +72,7 @@ function busDelivery(bus: Bus): ModerationDelivery {
 			bus.publish({
 				kind: 'event',
 				to: { everyone: true, except },
-				event: { ...systemEvent('moderation', notice), room: 'general' }
+				event: events.moderation(notice, DEFAULT_ROOM)
 			});
 		}
 	};
@@ -103,7 +104,7 @@ export class ModerationService {
 		this.trail = new AuditTrail(repos.audit, deps.log);
 		this.delivery = busDelivery(deps.bus);
 		this.mutes.onEnded = (userId) =>
-			this.delivery.toUser(userId, systemEvent('unmuted', { reason: 'Mute ended', by: 'System' }));
+			this.delivery.toUser(userId, events.unmuted({ reason: 'Mute ended', by: 'System' }));
 	}
 
 	/** Loads the mutes in force (start-up). */
@@ -144,7 +145,7 @@ export class ModerationService {
 		reason = clean(reason);
 		this.delivery.disconnect(
 			target.id,
-			systemEvent('kicked', { reason, by: actor.name }),
+			events.kicked({ reason, by: actor.name }),
 			CloseCode.kicked,
 			'Kicked'
 		);
@@ -177,7 +178,7 @@ export class ModerationService {
 			{ until, reason },
 			target.account ? { by: actor.id, at: this.now() } : null
 		);
-		this.delivery.toUser(target.id, systemEvent('muted', { until, reason, by: actor.name }));
+		this.delivery.toUser(target.id, events.muted({ until, reason, by: actor.name }));
 		// Stamped `until - duration` (this second, rounded up like `until`), so the audit log
 		// gives back the length that was asked for: history notices say "for 5 minutes".
 		await this.record(actor, 'mute', target, reason, until, until - durationSeconds);
@@ -188,7 +189,7 @@ export class ModerationService {
 		const target = await this.policy.authorize(actor, targetId, 'unmute');
 		reason = clean(reason);
 		const had = await this.mutes.lift(target.id);
-		if (had) this.delivery.toUser(target.id, systemEvent('unmuted', { reason, by: actor.name }));
+		if (had) this.delivery.toUser(target.id, events.unmuted({ reason, by: actor.name }));
 		await this.record(actor, 'unmute', target, reason, null);
 	}
 
@@ -199,7 +200,7 @@ export class ModerationService {
 		await this.repos.users.setBan(target.id, this.now(), reason || null);
 		this.delivery.disconnect(
 			target.id,
-			systemEvent('banned', { reason, by: actor.name }),
+			events.banned({ reason, by: actor.name }),
 			CloseCode.policy,
 			'Banned'
 		);

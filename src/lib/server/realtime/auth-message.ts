@@ -1,5 +1,5 @@
 import type { RawData } from 'ws';
-import { systemEvent } from '$lib/protocol/events';
+import { events } from '$lib/protocol/events';
 import type { AuthService } from '../auth/service';
 import { ServiceError } from '../errors';
 import type { Logger } from '../logger';
@@ -84,7 +84,7 @@ export class AuthMessages {
 			// A guest that logs in leaves as the guest and comes back as the account.
 			if (conn.identity) deps.forgetIdentity(conn);
 			conn.sendEvent(
-				systemEvent('auth_success', {
+				events.authSuccess({
 					user_id: user.id,
 					user_name: user.name,
 					username: user.username,
@@ -103,7 +103,7 @@ export class AuthMessages {
 				'auth refused'
 			);
 			conn.sendEvent(
-				systemEvent('auth_failed', {
+				events.authFailed({
 					reason,
 					message: reason,
 					code: known ? err.code : 'internal',

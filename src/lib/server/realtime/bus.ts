@@ -1,4 +1,4 @@
-import type { ServerEvent } from '$lib/protocol/events';
+import type { MessageReadContent, ServerEvent } from '$lib/protocol/events';
 import type { ChangeRecord, MessageRecord as StoredMessage } from '$lib/protocol/wire';
 
 /**
@@ -23,7 +23,7 @@ export type BusEvent =
 	 */
 	| { kind: 'member_joined' | 'member_left'; room: string; user: Actor; members: number }
 	/** A read marker moved past someone's message: its author hears it. */
-	| { kind: 'message_read'; authorId: number; payload: Record<string, unknown> }
+	| { kind: 'message_read'; authorId: number; payload: MessageReadContent }
 	/** A ready event for an audience (presence, typing, moderation, renames…). */
 	| { kind: 'event'; to: Audience; event: ServerEvent }
 	/** What live connections remember of a user changed (a rename, a role). */

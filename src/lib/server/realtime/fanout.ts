@@ -1,4 +1,4 @@
-import { systemEvent } from '$lib/protocol/events';
+import { events, type ServerEvent } from '$lib/protocol/events';
 import { changeEvent, toWire } from '$lib/protocol/wire';
 import type { StoredMessage } from '../chat/messages';
 import type { ChangeRecord } from '../storage/messages';
@@ -31,18 +31,8 @@ export class Fanout {
 				return this.message(event.message);
 			case 'change':
 				return this.change(event.change);
-			case 'room_created': {
-				const data = {
-					room: event.room.name,
-					name: event.room.name,
-					topic: event.room.topic,
-					created_by: event.by.id
-				};
-				return this.deliver(
-					{ everyone: true },
-					{ ...systemEvent('room_created', data), from_id: event.by.id, from_name: event.by.name }
-				);
-			}
+			case 'room_created':
+				return this.deliver({ everyone: true }, events.roomCreated(event.room, event.by));
 			case 'member_joined':
 			case 'member_left': {
 				// Memberships belong to the user, so every tab follows the change (and, when it
@@ -51,7 +41,7 @@ export class Fanout {
 					if (event.kind === 'member_joined') this.hub.subscribe(conn, event.room);
 					else this.hub.unsubscribe(conn, event.room);
 				}
-				const data = {
+				const member = {
 					room: event.room,
 					user_id: event.user.id,
 					user_name: event.user.name,
@@ -59,11 +49,11 @@ export class Fanout {
 				};
 				return this.deliver(
 					{ room: event.room },
-					{ ...systemEvent(event.kind, data), from_id: event.user.id, from_name: event.user.name }
+					event.kind === 'member_joined' ? events.memberJoined(member) : events.memberLeft(member)
 				);
 			}
 			case 'message_read':
-				return this.deliver({ user: event.authorId }, systemEvent('message_read', event.payload));
+				return this.deliver({ user: event.authorId }, events.messageRead(event.payload));
 			case 'event':
 				return this.deliver(event.to, event.event);
 			case 'identity':
@@ -125,7 +115,7 @@ export class Fanout {
 	}
 
 	/** Plain loops, not a generator: `join`/`leave` go to everyone online, per connect. */
-	private deliver(to: Audience, event: object): void {
+	private deliver(to: Audience, event: ServerEvent): void {
 		const data = Buffer.from(JSON.stringify(event));
 		if ('room' in to) {
 			for (const conn of this.hub.roomConnections(to.room))

@@ -1,6 +1,6 @@
-import type { HistoryPage } from '$lib/protocol/events';
-import { systemEvent } from '$lib/protocol/events';
-import { toWire } from '$lib/protocol/wire';
+import type { ModerationNotice } from '$lib/protocol/admin';
+import { events } from '$lib/protocol/events';
+import { historyPage } from '$lib/protocol/wire';
 import type { StoredMessage } from '../chat/messages';
 import { DEFAULT_ROOM } from '../chat/rooms';
 
@@ -9,7 +9,7 @@ export type NoticeSource = (page: {
 	oldestId: number | null;
 	hasMore: boolean;
 	before?: number;
-}) => Promise<unknown[]>;
+}) => Promise<ModerationNotice[]>;
 
 /**
  * The `history` event of a room page, for the welcome and for `get_history` alike.
@@ -34,12 +34,10 @@ export class HistoryPages {
 						before
 					})
 				: undefined;
-		const content: HistoryPage & { room: string; notices?: unknown[] } = {
+		return events.history({
 			room,
-			messages: page.messages.map((m) => toWire(m, viewerId)),
-			has_more: page.has_more,
+			...historyPage(page.messages, page.has_more, viewerId),
 			...(notices && { notices })
-		};
-		return systemEvent('history', content);
+		});
 	}
 }

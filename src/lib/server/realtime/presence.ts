@@ -1,4 +1,4 @@
-import { systemEvent } from '$lib/protocol/events';
+import { events } from '$lib/protocol/events';
 import type { Bus } from './bus';
 import type { Identity } from './connection';
 
@@ -17,7 +17,7 @@ export class PresenceAnnouncer {
 		this.bus.publish({
 			kind: 'event',
 			to: { everyone: true, except: who.id },
-			event: { ...systemEvent('join', content), from_id: who.id, from_name: who.name }
+			event: events.join(content)
 		});
 	}
 
@@ -26,7 +26,7 @@ export class PresenceAnnouncer {
 		this.bus.publish({
 			kind: 'event',
 			to: { everyone: true },
-			event: systemEvent('leave', content)
+			event: events.leave(content)
 		});
 	}
 }

@@ -1,4 +1,4 @@
-import { systemEvent } from '$lib/protocol/events';
+import { events, nowSeconds } from '$lib/protocol/events';
 import type { ChatService } from '../chat/service';
 import type { Logger } from '../logger';
 import type { ModerationService } from '../moderation/service';
@@ -67,7 +67,7 @@ export async function runConnectionSequence(
 		await chat.latestPage(general, 100)
 	);
 	conn.sendEvent(
-		systemEvent('welcome', {
+		events.welcome({
 			user_id: identity.id,
 			user_name: identity.name,
 			username: identity.username,
@@ -77,16 +77,16 @@ export async function runConnectionSequence(
 			server_stats: {
 				users_online: hub.usersOnline,
 				uptime_seconds: deps.stats.uptimeSeconds(),
-				server_time: Math.floor(Date.now() / 1000)
+				server_time: nowSeconds()
 			},
 			rooms: summaries
 		})
 	);
-	conn.sendEvent(systemEvent('users', hub.onlineUsers()));
+	conn.sendEvent(events.users(hub.onlineUsers()));
 	conn.sendEvent(history);
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
 	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);
-	if (mute) conn.sendEvent(systemEvent('muted', { until: mute.until, reason: mute.reason }));
+	if (mute) conn.sendEvent(events.muted({ until: mute.until, reason: mute.reason }));
 	if (first) deps.presence.cameOnline(identity);
 	conn.hold(RESUME_WINDOW_MS);
 	// A new account is a new member of general: counts everywhere follow (after the welcome).

@@ -1,5 +1,5 @@
-import { systemEvent } from '$lib/protocol/events';
-import { changeEvent, toWire } from '$lib/protocol/wire';
+import { events } from '$lib/protocol/events';
+import { changeEvent, historyPage, toWire } from '$lib/protocol/wire';
 import type { SubmitResult } from '../../chat/messages';
 import { DEFAULT_ROOM } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
@@ -70,11 +70,7 @@ export const messageHandlers: HandlerMap = {
 			msg.limit ?? 50
 		);
 		conn.sendEvent(
-			systemEvent('thread', {
-				root: toWire(root, who.id),
-				messages: page.messages.map((m) => toWire(m, who.id)),
-				has_more: page.has_more
-			})
+			events.thread(toWire(root, who.id), historyPage(page.messages, page.has_more, who.id))
 		);
 	},
 
@@ -83,10 +79,9 @@ export const messageHandlers: HandlerMap = {
 		if (msg.with !== undefined) {
 			const { page } = await services.chat.dmHistory(who, msg.with, msg.before, limit);
 			conn.sendEvent(
-				systemEvent('history', {
+				events.history({
 					with: msg.with,
-					messages: page.messages.map((m) => toWire(m, who.id)),
-					has_more: page.has_more
+					...historyPage(page.messages, page.has_more, who.id)
 				})
 			);
 			return;
@@ -119,7 +114,7 @@ export const messageHandlers: HandlerMap = {
 		const lastMissed = !last ? 0 : 'message' in last ? last.message.id : last.change.seq;
 		const lastId = Math.max(msg.after_id, lastMissed, conn.lastLiveId);
 		conn.sendEvent(
-			systemEvent('resumed', truncated ? { last_id: lastId, truncated: true } : { last_id: lastId })
+			events.resumed(truncated ? { last_id: lastId, truncated: true } : { last_id: lastId })
 		);
 	}
 };

@@ -1,17 +1,17 @@
-import { systemEvent } from '$lib/protocol/events';
+import { events } from '$lib/protocol/events';
 import type { HandlerMap } from './types';
 
 export const presenceHandlers: HandlerMap = {
 	ping({ conn }) {
-		conn.sendEvent(systemEvent('pong'));
+		conn.sendEvent(events.pong());
 	},
 
 	get_users({ services, conn }) {
-		conn.sendEvent(systemEvent('users', services.hub.onlineUsers()));
+		conn.sendEvent(events.users(services.hub.onlineUsers()));
 	},
 
 	get_stats({ services, conn }) {
-		conn.sendEvent(systemEvent('stats', services.stats.snapshot()));
+		conn.sendEvent(events.stats(services.stats.snapshot()));
 	},
 
 	/** The user's tabs hear `name_changed` and everyone else `user_renamed` (identity/rename.ts). */
@@ -29,6 +29,6 @@ export const presenceHandlers: HandlerMap = {
 
 	async get_receipts({ services, conn, who }, msg) {
 		const readBy = await services.receipts.receipts(who, msg.message_id);
-		conn.sendEvent(systemEvent('receipts', { message_id: msg.message_id, read_by: readBy }));
+		conn.sendEvent(events.receipts({ message_id: msg.message_id, read_by: readBy }));
 	}
 };

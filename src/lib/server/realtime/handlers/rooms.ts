@@ -1,5 +1,5 @@
-import { systemEvent } from '$lib/protocol/events';
-import { toWire } from '$lib/protocol/wire';
+import { events } from '$lib/protocol/events';
+import { historyPage } from '$lib/protocol/wire';
 import type { Room } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
 
@@ -19,10 +19,10 @@ async function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room
 	services.hub.subscribe(conn, room.name);
 	const page = await services.chat.latestPage(room, JOIN_HISTORY);
 	conn.sendEvent(
-		systemEvent('room_joined', {
+		events.roomJoined({
 			room: room.name,
 			topic: room.topic,
-			history: { messages: page.messages.map((m) => toWire(m, who.id)), has_more: page.has_more }
+			history: historyPage(page.messages, page.has_more, who.id)
 		})
 	);
 	await services.chat.join(who, room.name);
@@ -30,7 +30,7 @@ async function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room
 
 export const roomHandlers: HandlerMap = {
 	async get_rooms({ services, conn, who }) {
-		conn.sendEvent(systemEvent('rooms', await services.chat.roomSummaries(who)));
+		conn.sendEvent(events.rooms(await services.chat.roomSummaries(who)));
 	},
 
 	async create_room(ctx, msg) {

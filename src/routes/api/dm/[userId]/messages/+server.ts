@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { postMessageBody } from '$lib/protocol/client';
 import { getApp } from '$lib/server/app';
-import { toWire } from '$lib/protocol/wire';
+import { historyPage, toWire } from '$lib/protocol/wire';
 import { notFound } from '$lib/server/errors';
 import { api, pageParams, parseBody, readJson, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
@@ -18,7 +18,7 @@ export const GET: RequestHandler = (event) =>
 		const peerId = peerOf(event.params.userId);
 		const { before, limit } = pageParams(event.url);
 		const { page } = await getApp().chat.dmHistory(who, peerId, before, limit);
-		return json({ messages: page.messages.map((m) => toWire(m, who.id)), has_more: page.has_more });
+		return json(historyPage(page.messages, page.has_more, who.id));
 	});
 
 /** Sends a DM (PROTOCOL.md §10): 201 with the message object; 200 for a repeated client_id. */
