@@ -1,6 +1,7 @@
 import type { ServerEvent } from '$lib/protocol/events';
 import type { ChatState, Reducers } from '../state';
 import type { Content } from '../types';
+import { changeReducers } from './changes';
 import { errorReducers } from './errors';
 import { messageReducers } from './messages';
 import { moderationReducers } from './moderation';
@@ -12,6 +13,7 @@ import { typingReducers } from './typing';
 /** Every server event the browser understands, by type; one module per family. */
 const reducers: Reducers = {
 	...messageReducers,
+	...changeReducers,
 	...roomReducers,
 	...presenceReducers,
 	...typingReducers,
