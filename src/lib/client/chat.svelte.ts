@@ -166,7 +166,8 @@ export class ChatStore implements ChatState {
 	connected(reconnect: boolean): void {
 		if (reconnect) this.send({ type: 'resume', after_id: this.cursor });
 		// The open thread may have missed replies' changes older than the cursor's replay: ask again.
-		if (reconnect && this.thread) this.send({ type: 'get_thread', message_id: this.thread.askedId });
+		if (reconnect && this.thread)
+			this.send({ type: 'get_thread', message_id: this.thread.askedId });
 		this.outbox.resend((m) => this.send(m));
 		// Conversations opened before the socket was up (a reload of /r/<room> or /dm/<name>)
 		// still need their newest page; general's comes with the welcome.
@@ -295,11 +296,12 @@ export class ChatStore implements ChatState {
 		this.react(item.id, emoji, !(held && reactedBy(held, this.me.id)));
 	}
 
-	/** Opens the thread of `item` (a root, or any reply) in the side panel. */
-	openThread(conv: Conversation, item: ChatItem): void {
-		if (item.id === null) return;
-		this.thread = new ThreadView(conv.key, item.id, item);
-		this.send({ type: 'get_thread', message_id: item.id, limit: HISTORY_PAGE });
+	/** Opens the thread of a message (a root, or any reply; a row or an id) in the side panel. */
+	openThread(conv: Conversation, message: ChatItem | number): void {
+		const id = typeof message === 'number' ? message : message.id;
+		if (id === null) return;
+		this.thread = new ThreadView(conv.key, id, typeof message === 'number' ? undefined : message);
+		this.send({ type: 'get_thread', message_id: id, limit: HISTORY_PAGE });
 	}
 
 	loadOlderReplies(): void {

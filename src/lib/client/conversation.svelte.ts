@@ -241,7 +241,8 @@ export class Conversation {
 	byId(id: number): ChatItem | undefined {
 		if (!this.ids.has(id)) return undefined;
 		// Changes mostly touch recent messages: look from the newest.
-		for (let i = this.items.length - 1; i >= 0; i--) if (this.items[i].id === id) return this.items[i];
+		for (let i = this.items.length - 1; i >= 0; i--)
+			if (this.items[i].id === id) return this.items[i];
 		return undefined;
 	}
 

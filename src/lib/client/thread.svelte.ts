@@ -37,6 +37,7 @@ export class ThreadView {
 	/** A page of replies (the first, or an older one) in their current state. */
 	fill(root: ChatItem, page: ChatItem[], hasMore: boolean): void {
 		this.root = root;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a temporary, not state
 		const held = new Set(this.replies.map((r) => r.id));
 		const fresh = page.filter((r) => !held.has(r.id));
 		this.replies = [...fresh, ...this.replies].sort((a, b) => a.order - b.order);
@@ -53,6 +54,7 @@ export class ThreadView {
 		const rootId = this.rootId;
 		if (rootId === null) return this.replies;
 		const live = conversationRows.filter((x) => x.threadRoot === rootId);
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a temporary, not state
 		const byKey = new Map<string, ChatItem>();
 		for (const r of this.replies) byKey.set(r.key, r);
 		// The conversation's copy is the one live events keep current.

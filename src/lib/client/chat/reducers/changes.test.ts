@@ -44,7 +44,9 @@ describe('change reducers', () => {
 	it('a deletion removes the row, marks replies quoting it, and a late page cannot bring it back', () => {
 		const { store, apply, general } = withMessages();
 		apply(messageReducers, 'message', undefined, {
-			...wire(12, 2, 're', { reply_to: { id: 11, from_id: 1, from_name: 'alice', excerpt: 'hi bob' } }),
+			...wire(12, 2, 're', {
+				reply_to: { id: 11, from_id: 1, from_name: 'alice', excerpt: 'hi bob' }
+			}),
 			thread: { root_id: 11, reply_count: 1, last_reply_at: 1764100050 }
 		});
 		expect(general.byId(11)!.replyCount).toBe(1);
@@ -192,7 +194,9 @@ describe('change reducers', () => {
 		expect(thread.loading).toBe(false);
 		expect(thread.root?.replyCount).toBe(2);
 		apply(messageReducers, 'message', undefined, {
-			...wire(12, 1, 'live', { reply_to: { id: 10, from_id: 2, from_name: 'user2', excerpt: 'x' } }),
+			...wire(12, 1, 'live', {
+				reply_to: { id: 10, from_id: 2, from_name: 'user2', excerpt: 'x' }
+			}),
 			thread: { root_id: 10, reply_count: 3, last_reply_at: 1764100400 }
 		});
 		expect(thread.rows(general.items).map((x) => x.text)).toEqual(['old reply', 'newer', 'live']);

@@ -29,8 +29,8 @@ function conversationOf(s: ChatState, c: Content): Conversation | undefined {
 }
 
 /** The thread root's summary that a reply (or a reply's deletion) carries. */
-export function threadSummary(s: ChatState, conv: Conversation, m: { thread?: unknown }): void {
-	const t = m.thread as Content | undefined;
+export function threadSummary(s: ChatState, conv: Conversation, m: object): void {
+	const t = (m as { thread?: Content }).thread;
 	if (!t || typeof t.root_id !== 'number') return;
 	conv.patch(t.root_id, (root) => withThread(root, t));
 	if (s.thread?.convKey === conv.key) s.thread.patch(t.root_id, (root) => withThread(root, t));
@@ -73,7 +73,13 @@ function onThread(s: ChatState, c: Content): void {
 	const root = c.root as ChangingMessage | undefined;
 	if (!thread || !root || typeof root.id !== 'number') return;
 	const messages = Array.isArray(c.messages) ? (c.messages as ChangingMessage[]) : [];
-	if (!thread.answers(root.id, messages.map((m) => m.id))) return;
+	if (
+		!thread.answers(
+			root.id,
+			messages.map((m) => m.id)
+		)
+	)
+		return;
 	learnAuthors(s, [root, ...messages]);
 	thread.fill(
 		fromWire(root, s.me.id),
