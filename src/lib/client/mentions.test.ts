@@ -21,5 +21,6 @@ describe('mentions', () => {
 		expect(rankMentions(people, 'al', 8).map((c) => c.id)).toEqual([3, 1, 2]);
 		expect(rankMentions(people, 'al', 8, 3).map((c) => c.id)).toEqual([1, 2]);
 		expect(rankMentions(people, '', 2).map((c) => c.id)).toEqual([3, 1]);
+		expect(rankMentions([...people, { id: 5, name: 'A', username: 'al' }], 'al', 8)[0].id).toBe(5);
 	});
 });

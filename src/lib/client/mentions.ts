@@ -23,8 +23,8 @@ export function mentionAt(text: string, caret: number): { query: string; start: 
 }
 
 /**
- * Candidates matching `query`, once each: usernames and display names that start with it
- * first, then those that contain it; alphabetical within each.
+ * Candidates matching `query`, once each: the username typed in full first, then usernames and
+ * display names that start with it, then those that contain it; alphabetical within each.
  */
 export function rankMentions(
 	people: Iterable<MentionCandidate>,
@@ -41,11 +41,13 @@ export function rankMentions(
 		const username = c.username.toLowerCase();
 		const name = c.name.toLowerCase();
 		const rank =
-			username.startsWith(q) || name.startsWith(q)
+			username === q
 				? 0
-				: username.includes(q) || name.includes(q)
+				: username.startsWith(q) || name.startsWith(q)
 					? 1
-					: -1;
+					: username.includes(q) || name.includes(q)
+						? 2
+						: -1;
 		if (rank >= 0) scored.push({ c, rank });
 	}
 	return scored
