@@ -4,6 +4,9 @@ import { conversation, history, person, send, uniqueName } from './ui-helpers';
 // Messages that change (issue 11 item 8): edit, delete, react, reply in a thread, mention,
 // each seen live by a second browser context and again after its reload.
 
+// Two browsers, several changes and reloads per test: more than the default 30 s.
+test.slow();
+
 /** The row of the message whose own text (not a quote of it) contains `text`. */
 function row(page: Page, text: string) {
 	return history(page)
@@ -64,9 +67,13 @@ test('edit, react and delete: the other browser sees each change live and after 
 	// React from the picker; a chip shows the count, pressed for the one who reacted.
 	await act(bob.page, text, 'React');
 	const picker = bob.page.getByRole('dialog', { name: 'Emoji' });
+	await expect(picker.getByLabel('Search emoji')).toBeFocused();
 	await picker.getByLabel('Search emoji').fill('thumbs up');
-	await picker.getByLabel('Search emoji').press('Enter');
+	await picker.getByRole('button', { name: 'thumbs up', exact: true }).click();
 	await expect(picker).toBeHidden();
+	await expect(
+		row(bob.page, text).getByRole('button', { name: 'React', exact: true })
+	).toBeFocused();
 	const bobChip = row(bob.page, text).getByRole('button', { name: '👍' });
 	const aliceChip = row(alice.page, text).getByRole('button', { name: '👍' });
 	await expect(bobChip).toHaveText(/👍\s*1/);
@@ -187,6 +194,9 @@ test('@mention: the suggestion list picks a member; the mention is highlighted a
 	// Alice reads a direct chat, so #general's counts show in her sidebar.
 	await alice.page.getByRole('button', { name: `Chat with ${bob.name}` }).click();
 	await expect(alice.page.getByRole('heading', { level: 1 })).toHaveText(bob.name);
+	// (A DM with a message is in the page's own list, so a reload opens it at once.)
+	await send(alice.page, 'hello bob');
+	await expect(history(alice.page).getByText('hello bob')).toBeVisible();
 
 	const box = bob.page.getByLabel('Message');
 	await box.click();
