@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
+import { json, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { getApp, initApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { paraglideMiddleware } from '$lib/paraglide/server';
@@ -11,9 +11,13 @@ function themeOf(value: string | undefined): string {
 	return value === 'light' || value === 'dark' ? value : '';
 }
 
-/** Opening the app at start-up runs migrations and registers the gateway for server.js. */
-export const init: ServerInit = () => {
-	getApp();
+/**
+ * Opening the app at start-up runs migrations, loads state and registers the gateway for
+ * server.js. adapter-node's handler awaits this (`await server.init(…)` at import), so the
+ * app is ready when server.js has imported the handler, before any request.
+ */
+export const init: ServerInit = async () => {
+	await initApp();
 };
 
 /** An incoming X-Request-Id is kept (a proxy's id ties its log to ours) if it looks like one. */
@@ -28,6 +32,19 @@ const STRICT_CSP =
 
 const QUIET_PATHS = new Set(['/healthz', '/metrics']);
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A write to the API from another site's page: refused before the session is read. SameSite
+ * cookies and the JSON content type already stop browsers; this holds even for a browser
+ * that sends cookies cross-site. Requests without Origin (scripts, bots) are not browsers.
+ */
+function crossOriginWrite(request: Request, url: URL, allowed: string[]): boolean {
+	if (SAFE_METHODS.has(request.method) || !url.pathname.startsWith('/api/')) return false;
+	const origin = request.headers.get('origin');
+	return origin !== null && origin !== url.origin && !allowed.includes(origin);
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const app = getApp();
@@ -35,8 +52,16 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 	event.locals.requestId = requestId;
 
+	if (crossOriginWrite(event.request, event.url, app.config.allowedOrigins)) {
+		const refused = json(
+			{ error: { code: 'forbidden', message: 'Cross-origin request refused' } },
+			{ status: 403 }
+		);
+		setSecurityHeaders(refused.headers);
+		return refused;
+	}
 	const token = event.cookies.get(SESSION_COOKIE);
-	const found = token ? app.auth.sessions.validate(token) : null;
+	const found = token ? await app.auth.sessions.validate(token) : null;
 	event.locals.user = found && !found.user.bannedAt ? found.user : null;
 	event.locals.sessionId = found?.session.id ?? null;
 	if (found)

@@ -28,7 +28,8 @@ describe('get_rooms', () => {
 		const rooms = (await a.client.next('rooms')).content as Summary[];
 		const general = rooms.find((r) => r.name === 'general')!;
 		expect(Object.keys(general).sort()).toEqual(
-			['joined', 'last_message_id', 'members', 'name', 'topic', 'unread'].sort()
+			// `mentions`: version 2 (PROTOCOL.md §10).
+			['joined', 'last_message_id', 'members', 'mentions', 'name', 'topic', 'unread'].sort()
 		);
 		expect(general).toMatchObject({ joined: true, unread: 0 });
 		expect(general.last_message_id).toBeGreaterThanOrEqual(m.id);

@@ -125,12 +125,23 @@ describe('message Markdown', () => {
 		// earlier ×4 with a bound of 8 failed once in CI at 9.7 on linear code.
 		const small = [...links(4000), ...other(4000)];
 		const large = [...links(32000), ...other(32000)];
+		// Small and large runs alternate, so a busy stretch of the machine slows both alike.
+		const cpuMs = (input: string) => {
+			const t = process.cpuUsage();
+			parseMessage(input);
+			const used = process.cpuUsage(t);
+			return (used.user + used.system) / 1000;
+		};
 		for (let i = 0; i < small.length; i++) {
-			const t4 = bestOf5(small[i]);
-			const t32 = bestOf5(large[i]);
+			let t4 = Infinity;
+			let t32 = Infinity;
+			for (let round = 0; round < 5; round++) {
+				t4 = Math.min(t4, cpuMs(small[i]));
+				t32 = Math.min(t32, cpuMs(large[i]));
+			}
 			// Below a few ms the ratio is noise; quadratic input is far above it at 32,000.
 			if (t32 > 20) expect(t32 / t4, small[i].slice(0, 20)).toBeLessThan(24);
-			expect(t32, small[i].slice(0, 20)).toBeLessThan(1000);
+			expect(t32, small[i].slice(0, 20)).toBeLessThan(2500);
 		}
 	});
 });

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthService } from '$lib/server/auth/service';
 import { loadConfig } from '$lib/server/config';
-import { openDatabase, type Db } from '$lib/server/db/client';
 import { ModerationService, type ModerationDeps } from '$lib/server/moderation/service';
 import { Hub } from '$lib/server/realtime/hub';
 import { LocalBus } from '$lib/server/realtime/bus';
+import { openSqliteStorage, type SqliteStorage } from '$lib/server/storage/sqlite';
 
 /**
  * Mute expiry by the injected clock, against a real SQLite file: minutes and days pass
@@ -15,7 +15,7 @@ import { LocalBus } from '$lib/server/realtime/bus';
  */
 
 let dir: string;
-let db: Db;
+let storage: SqliteStorage;
 let deps: ModerationDeps;
 let admin: { id: number; name: string; isGuest: boolean };
 let userId: number;
@@ -23,9 +23,11 @@ let clockMs = Date.UTC(2030, 0, 1);
 const clock = () => clockMs;
 const services: ModerationService[] = [];
 
-function service() {
-	const s = new ModerationService(db.$client, deps, clock);
+/** A service over the same storage, loaded as at start-up (a restarted server). */
+async function service() {
+	const s = new ModerationService(storage, deps, clock);
 	services.push(s);
+	await s.init();
 	return s;
 }
 
@@ -33,8 +35,8 @@ beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), 'moderation-unit-'));
 	const file = join(dir, 'chat.db');
 	const config = loadConfig({ DATABASE_URL: file });
-	db = openDatabase(file);
-	const auth = new AuthService(db, config);
+	storage = await openSqliteStorage(file);
+	const auth = new AuthService(storage.users, storage.sessions, config);
 	deps = { auth, presence: new Hub(), bus: new LocalBus() };
 	// The first account on the empty database becomes the admin.
 	const boss = await auth.createUser({ username: 'boss', password: 'password123' }, 'open');
@@ -42,16 +44,16 @@ beforeAll(async () => {
 	userId = (await auth.createUser({ username: 'chatty', password: 'password123' })).id;
 });
 
-afterAll(() => {
+afterAll(async () => {
 	for (const s of services) s.dispose();
-	db?.$client.close();
+	await storage?.close();
 	rmSync(dir, { recursive: true, force: true });
 });
 
 describe('mute expiry with an injected clock', () => {
-	it('holds for the whole duration, says how long is left, then ends', () => {
-		const moderation = service();
-		const until = moderation.mute(admin, userId, 3600, 'flood');
+	it('holds for the whole duration, says how long is left, then ends', async () => {
+		const moderation = await service();
+		const until = await moderation.mute(admin, userId, 3600, 'flood');
 		expect(until).toBe(clockMs / 1000 + 3600);
 		expect(() => moderation.assertCanSend(userId)).toThrow(/muted for 1 hour .*: flood/);
 
@@ -64,23 +66,23 @@ describe('mute expiry with an injected clock', () => {
 		expect(() => moderation.assertCanSend(userId)).not.toThrow();
 	});
 
-	it('survives a restart, and a mute that ran out meanwhile is gone', () => {
-		const until = service().mute(admin, userId, 30 * 24 * 3600, 'month off');
+	it('survives a restart, and a mute that ran out meanwhile is gone', async () => {
+		const until = await (await service()).mute(admin, userId, 30 * 24 * 3600, 'month off');
 		clockMs += 29 * 24 * 3600_000;
-		const restarted = service();
+		const restarted = await service();
 		expect(restarted.muteOf(userId)).toEqual({ until, reason: 'month off' });
 
 		clockMs += 2 * 24 * 3600_000;
-		service();
-		const rows = db.$client.prepare('SELECT COUNT(*) FROM mutes').pluck().get();
+		await service();
+		const rows = storage.sqlite.prepare('SELECT COUNT(*) FROM mutes').pluck().get();
 		expect(rows).toBe(0);
 	});
 
-	it('writes each action to the audit log with the clock’s time', () => {
-		const moderation = service();
-		moderation.mute(admin, userId, 60);
-		moderation.unmute(admin, userId, 'served');
-		const [unmute, mute] = moderation.auditLog({ limit: 2 });
+	it('writes each action to the audit log with the clock’s time', async () => {
+		const moderation = await service();
+		await moderation.mute(admin, userId, 60);
+		await moderation.unmute(admin, userId, 'served');
+		const [unmute, mute] = await moderation.auditLog({ limit: 2 });
 		expect(unmute).toMatchObject({
 			action: 'unmute',
 			reason: 'served',

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/lib/server/db/client';
-import { users } from '../../src/lib/server/db/schema';
+import { openSqliteStorage } from '../../src/lib/server/storage/sqlite';
 import {
 	generateSessionToken,
 	readCookie,
@@ -11,16 +10,16 @@ import {
 
 const DAY = 24 * 60 * 60;
 
-function setup(days = 30) {
-	const db = openDatabase(':memory:');
-	const user = db
-		.insert(users)
-		.values({ username: 'alice', name: 'alice', passwordHash: 'x', role: 'user' })
-		.returning()
-		.get();
+async function setup(days = 30) {
+	const storage = await openSqliteStorage(':memory:');
+	const user = storage.sqlite
+		.prepare(
+			"INSERT INTO users (username, name, password_hash, role) VALUES ('alice', 'alice', 'x', 'user') RETURNING id"
+		)
+		.get() as { id: number };
 	let now = 1_700_000_000;
-	const store = new SessionStore(db, days, () => now);
-	return { db, user, store, advance: (s: number) => (now += s), now: () => now };
+	const store = new SessionStore(storage.sessions, days, () => now);
+	return { db: storage.sqlite, user, store, advance: (s: number) => (now += s), now: () => now };
 }
 
 describe('session tokens', () => {
@@ -30,66 +29,66 @@ describe('session tokens', () => {
 		expect(generateSessionToken()).not.toBe(a);
 	});
 
-	it('are stored only as their SHA-256, hex', () => {
+	it('are stored only as their SHA-256, hex', async () => {
 		const token = generateSessionToken();
 		const want = createHash('sha256').update(token).digest('hex');
 		expect(sessionIdFromToken(token)).toBe(want);
-		const { db, user, store } = setup();
-		const session = store.create(token, user.id);
+		const { db, user, store } = await setup();
+		const session = await store.create(token, user.id);
 		expect(session.id).toBe(want);
-		const rows = db.$client.prepare('SELECT id FROM sessions').all() as { id: string }[];
+		const rows = db.prepare('SELECT id FROM sessions').all() as { id: string }[];
 		expect(rows).toEqual([{ id: want }]);
 		expect(JSON.stringify(rows)).not.toContain(token);
 	});
 });
 
 describe('SessionStore', () => {
-	it('validates a token to its session and user', () => {
-		const { user, store, now } = setup();
+	it('validates a token to its session and user', async () => {
+		const { user, store, now } = await setup();
 		const token = generateSessionToken();
-		store.create(token, user.id);
-		const found = store.validate(token)!;
+		await store.create(token, user.id);
+		const found = (await store.validate(token))!;
 		expect(found.user).toMatchObject({ id: user.id, username: 'alice', isAdmin: false });
 		expect(found.session.expiresAt).toBe(now() + 30 * DAY);
-		expect(store.validate(generateSessionToken())).toBeNull();
-		expect(store.validate('')).toBeNull();
-		expect(store.validate('x'.repeat(65))).toBeNull();
+		expect(await store.validate(generateSessionToken())).toBeNull();
+		expect(await store.validate('')).toBeNull();
+		expect(await store.validate('x'.repeat(65))).toBeNull();
 	});
 
-	it('slides the expiry once past half its life, not before', () => {
-		const { user, store, advance, now } = setup(30);
+	it('slides the expiry once past half its life, not before', async () => {
+		const { user, store, advance, now } = await setup(30);
 		const token = generateSessionToken();
-		const created = store.create(token, user.id);
+		const created = await store.create(token, user.id);
 		advance(10 * DAY);
-		expect(store.validate(token)!.session.expiresAt).toBe(created.expiresAt);
+		expect((await store.validate(token))!.session.expiresAt).toBe(created.expiresAt);
 		advance(6 * DAY); // 16 days in: less than 15 left
-		const slid = store.validate(token)!.session.expiresAt;
+		const slid = (await store.validate(token))!.session.expiresAt;
 		expect(slid).toBe(now() + 30 * DAY);
 		// The new expiry is stored, not just returned.
 		advance(29 * DAY);
-		expect(store.exists(sessionIdFromToken(token))).toBe(true);
+		expect(await store.exists(sessionIdFromToken(token))).toBe(true);
 	});
 
-	it('expires a session at its end and deletes it', () => {
-		const { db, user, store, advance } = setup(1);
+	it('expires a session at its end and deletes it', async () => {
+		const { db, user, store, advance } = await setup(1);
 		const token = generateSessionToken();
-		const session = store.create(token, user.id);
+		const session = await store.create(token, user.id);
 		advance(DAY);
-		expect(store.exists(session.id)).toBe(false);
-		expect(store.validate(token)).toBeNull();
-		expect(db.$client.prepare('SELECT COUNT(*) FROM sessions').pluck().get()).toBe(0);
+		expect(await store.exists(session.id)).toBe(false);
+		expect(await store.validate(token)).toBeNull();
+		expect(db.prepare('SELECT COUNT(*) FROM sessions').pluck().get()).toBe(0);
 	});
 
-	it('invalidates one session or all of a user', () => {
-		const { user, store } = setup();
+	it('invalidates one session or all of a user', async () => {
+		const { user, store } = await setup();
 		const [a, b] = [generateSessionToken(), generateSessionToken()];
-		const sa = store.create(a, user.id);
-		const sb = store.create(b, user.id);
-		store.invalidate(sa.id);
-		expect(store.exists(sa.id)).toBe(false);
-		expect(store.exists(sb.id)).toBe(true);
-		store.invalidateAllForUser(user.id);
-		expect(store.validate(b)).toBeNull();
+		const sa = await store.create(a, user.id);
+		const sb = await store.create(b, user.id);
+		await store.invalidate(sa.id);
+		expect(await store.exists(sa.id)).toBe(false);
+		expect(await store.exists(sb.id)).toBe(true);
+		await store.invalidateAllForUser(user.id);
+		expect(await store.validate(b)).toBeNull();
 	});
 });
 

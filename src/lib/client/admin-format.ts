@@ -72,7 +72,8 @@ const ACTION_LABEL: Record<AuditEntry['action'], () => string> = {
 	unban: m.admin_action_unban,
 	promote: m.admin_action_promote,
 	demote: m.admin_action_demote,
-	create_user: m.admin_action_create_user
+	create_user: m.admin_action_create_user,
+	delete_message: m.admin_action_delete_message
 };
 
 /** An audit-log action's name; a newer server's unknown action shows as it is. */

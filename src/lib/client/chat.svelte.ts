@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { OnlineUser, RoomSummary, ServerEvent } from '$lib/protocol/events';
+import type { OnlineUser, ReceivedEvent, RoomSummary } from '$lib/protocol/events';
 import {
 	Conversation,
 	dmKey,
@@ -186,7 +186,7 @@ export class ChatStore implements ChatState {
 
 	// ── Events ─────────────────────────────────────────────────────────────────
 
-	handle(event: ServerEvent): void {
+	handle(event: ReceivedEvent): void {
 		reduce(this, event);
 	}
 

@@ -1,6 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { WireMessage } from '$lib/protocol/events';
-import type { ChangingMessage } from './chat/wire-changes';
+import type { WireMessage, WireReplyQuote } from '$lib/protocol/events';
 
 /** `r:<room>` for a room, `u:<peer id>` for a direct conversation. */
 export type ConvKey = `r:${string}` | `u:${number}`;
@@ -60,8 +59,7 @@ export function itemKey(fromId: number, id: number, clientId?: string): string {
 	return clientId ? `c:${fromId}:${clientId}` : `m:${id}`;
 }
 
-export function fromWire(wire: WireMessage, meId: number): ChatItem {
-	const m = wire as ChangingMessage;
+export function fromWire(m: WireMessage, meId: number): ChatItem {
 	const image = typeof m.content === 'object' && m.content !== null;
 	return {
 		...changingFields(m),
@@ -79,7 +77,7 @@ export function fromWire(wire: WireMessage, meId: number): ChatItem {
 }
 
 /** The §10 fields of a message object (absent on older servers' messages). */
-function changingFields(m: ChangingMessage): Partial<ChatItem> {
+function changingFields(m: WireMessage): Partial<ChatItem> {
 	const fields: Partial<ChatItem> = {};
 	if (m.from_username) fields.fromUsername = m.from_username;
 	if (m.edited_at) fields.editedAt = m.edited_at;
@@ -97,8 +95,8 @@ function changingFields(m: ChangingMessage): Partial<ChatItem> {
 	return fields;
 }
 
-export function quoteOf(r: NonNullable<ChangingMessage['reply_to']>): ReplyQuote {
-	return r.deleted
+export function quoteOf(r: WireReplyQuote): ReplyQuote {
+	return 'deleted' in r
 		? { id: r.id, deleted: true }
 		: {
 				id: r.id,

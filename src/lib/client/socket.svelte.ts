@@ -1,4 +1,4 @@
-import type { ServerEvent } from '$lib/protocol/events';
+import type { ReceivedEvent } from '$lib/protocol/events';
 import { Liveness } from './liveness';
 
 /** The part of the browser WebSocket this client uses; tests pass a fake. */
@@ -18,7 +18,7 @@ export interface ChatSocketOptions {
 	url: string;
 	create?: (url: string) => SocketLike;
 	/** Every parsed server event. */
-	onEvent: (event: ServerEvent) => void;
+	onEvent: (event: ReceivedEvent) => void;
 	/** The socket opened; `reconnect` is false only for the very first connection. */
 	onOpen?: (reconnect: boolean) => void;
 	/** The server closed for good (kicked, banned, session ended): no reconnect follows. */
@@ -195,7 +195,7 @@ export class ChatSocket {
 		ws.onmessage = (ev) => {
 			this.liveness.heard();
 			if (typeof ev.data !== 'string') return;
-			let event: ServerEvent;
+			let event: ReceivedEvent;
 			try {
 				event = JSON.parse(ev.data);
 			} catch {

@@ -34,7 +34,9 @@ const limitSchema = z.union([
 		.transform(Number)
 		.pipe(z.number().int().min(1).max(100))
 ]);
-const clientId = z.string().min(1).max(64);
+/** Names a send so that it is stored once and its echo or refusal is recognized. */
+export const clientIdSchema = z.string().min(1).max(64);
+const clientId = clientIdSchema;
 /** Why a moderation action was taken (shown to the target and kept in the audit log). */
 export const reasonSchema = z.string().max(500).optional();
 const reason = reasonSchema;
@@ -46,13 +48,34 @@ export const clientMessageSchemas = {
 	message: z.object({
 		content: z.string(),
 		room: roomName.optional(),
-		client_id: clientId.optional()
+		client_id: clientId.optional(),
+		reply_to: idSchema.optional()
 	}),
-	image: z.object({ url: z.string(), room: roomName.optional(), client_id: clientId.optional() }),
+	image: z.object({
+		url: z.string(),
+		room: roomName.optional(),
+		client_id: clientId.optional(),
+		reply_to: idSchema.optional()
+	}),
 	private_message: z.object({
 		to_id: idSchema,
 		content: z.string(),
-		client_id: clientId.optional()
+		client_id: clientId.optional(),
+		reply_to: idSchema.optional()
+	}),
+	// Version 2 (PROTOCOL.md §10): changes to sent messages, and threads.
+	edit_message: z.object({ message_id: idSchema, content: z.string() }),
+	delete_message: z.object({ message_id: idSchema }),
+	// The one-emoji rule has its own wording (message-rules.ts); only the type is checked here.
+	react: z.object({
+		message_id: idSchema,
+		emoji: z.string().max(64),
+		on: z.boolean().optional()
+	}),
+	get_thread: z.object({
+		message_id: idSchema,
+		before: idSchema.optional(),
+		limit: limitSchema.optional()
 	}),
 	// Any bad name, missing or not a string included, is `invalid_name` (checked by the handler).
 	set_name: z.object({ name: z.unknown().optional() }),
@@ -71,7 +94,11 @@ export const clientMessageSchemas = {
 		})
 		// Neither means the default room (as on connect); both is ambiguous.
 		.refine((m) => m.room === undefined || m.with === undefined, 'Give either room or with'),
-	resume: z.object({ after_id: cursorSchema }),
+	// `after_seq` is accepted for `after_id` (PROTOCOL.md §10: the cursor is a seq).
+	resume: z.union([
+		z.object({ after_id: cursorSchema }),
+		z.object({ after_seq: cursorSchema }).transform((m) => ({ after_id: m.after_seq }))
+	]),
 	typing: z.object({
 		is_typing: z.boolean(),
 		room: roomName.optional(),
@@ -97,4 +124,21 @@ export type ClientMessage<T extends ClientMessageType> = z.output<(typeof client
 
 export function isClientMessageType(type: string): type is ClientMessageType {
 	return Object.hasOwn(clientMessageSchemas, type);
+}
+
+/** HTTP bodies of PROTOCOL.md §10 (the same fields as the socket frames). */
+export const postMessageBody = z.object({
+	content: z.string(),
+	client_id: clientId.optional(),
+	reply_to: idSchema.optional()
+});
+export const editMessageBody = z.object({ content: z.string() });
+
+/**
+ * The frame's `client_id` when it is one the schema accepts, whatever the rest of the frame
+ * is worth: an `error` answering the frame names it, so the client knows which send failed.
+ */
+export function clientIdOf(frame: object): string | undefined {
+	const parsed = clientIdSchema.safeParse((frame as { client_id?: unknown }).client_id);
+	return parsed.success ? parsed.data : undefined;
 }

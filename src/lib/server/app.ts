@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import { AuthService } from './auth/service';
 import { SessionSweeper } from './auth/session-sweep';
 import { GuestIds } from './chat/guest-ids';
@@ -6,10 +5,12 @@ import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
 import { ReceiptService } from './chat/receipts';
 import { RoomService } from './chat/rooms';
+import { MessageAccess } from './chat/access';
+import { MessageChanges } from './chat/changes';
+import { MessageReferences } from './chat/references';
 import { ChatService } from './chat/service';
 import { TypingRelay } from './chat/typing';
 import { loadConfig, type Config } from './config';
-import { openDatabase, type Db } from './db/client';
 import { NameRegistry } from './identity/names';
 import { Renames } from './identity/rename';
 import { createLogger, type Logger } from './logger';
@@ -24,6 +25,8 @@ import { HistoryPages } from './realtime/history';
 import { Hub } from './realtime/hub';
 import { PresenceAnnouncer } from './realtime/presence';
 import { ServerStats } from './stats';
+import type { Storage } from './storage';
+import { openStorage } from './storage/open';
 
 /**
  * The composition root: builds every part of one server process in dependency order and
@@ -32,30 +35,38 @@ import { ServerStats } from './stats';
  *
  * One road for every change (docs/architecture.md): a service commits, publishes a domain
  * event on the bus, and the fan-out, the bus's only writer to sockets, delivers it.
+ *
+ * Built in two steps: the constructor wires (synchronously), `start()` loads what the
+ * services keep in memory from storage (rooms, mutes, the newest message id, the guest id
+ * mark) and starts the background jobs. Use `createApp`, which does both.
  */
 export class App {
 	readonly log: Logger;
-	readonly db: Db;
-	readonly sqlite: Database;
 	readonly bus: Bus = new LocalBus();
 	readonly hub = new Hub();
 	readonly metrics = new Metrics();
 	readonly auth: AuthService;
 	readonly chat: ChatService;
 	readonly receipts: ReceiptService;
+	readonly changes: MessageChanges;
 	readonly moderation: ModerationService;
 	readonly stats: ServerStats;
 	readonly gateway: Gateway;
 	readonly retention: Retention;
 	readonly sessionSweeper: SessionSweeper;
+	private readonly rooms: RoomService;
+	private readonly names: NameRegistry;
+	private readonly guestIds: GuestIds;
 
-	constructor(readonly config: Config) {
+	constructor(
+		readonly config: Config,
+		readonly storage: Storage,
+		log: Logger
+	) {
 		const { bus, hub, metrics } = this;
-		this.log = createLogger(config.logLevel);
-		this.db = openDatabase(config.databaseUrl);
-		this.sqlite = this.db.$client;
+		this.log = log;
 
-		this.auth = new AuthService(this.db, config);
+		this.auth = new AuthService(storage.users, storage.sessions, config);
 		// Sessions that end (logout, kick, ban lifted, password change) close their sockets.
 		this.auth.onSessionEnd(({ sessionId, userId }) => {
 			const close = { code: CloseCode.sessionEnded, reason: 'Session ended' };
@@ -63,21 +74,40 @@ export class App {
 			if (userId) bus.publish({ kind: 'close', of: { userId }, ...close });
 		});
 
-		const store = new MessageStore(this.sqlite, bus);
+		const store = new MessageStore(storage.messages, bus);
 		store.onCommit = (n, s) => metrics.committed(n, s);
 		store.onPublished = (received, committed, fannedOut) =>
 			metrics.sendLatency(received, committed, fannedOut);
-		const rooms = new RoomService(this.sqlite, bus);
-		this.chat = new ChatService(config, store, rooms, hub, this.auth, bus);
+		this.rooms = new RoomService(storage.rooms, bus);
+		const references = new MessageReferences({
+			message: (id) => store.get(id),
+			accountsNamed: (names) => storage.messages.accountsNamed(names),
+			isRoomMember: (userId, roomId) => this.rooms.isMember(userId, roomId)
+		});
+		this.chat = new ChatService(config, store, this.rooms, hub, this.auth, bus, references);
 		this.chat.onRateLimited = () => metrics.rateLimitedSend();
-		this.moderation = new ModerationService(this.sqlite, {
+		this.moderation = new ModerationService(storage, {
 			auth: this.auth,
 			presence: hub,
 			bus,
 			log: this.log
 		});
 		this.chat.guard = this.moderation;
-		this.receipts = new ReceiptService(this.sqlite, this.chat, bus);
+		const access = new MessageAccess({
+			message: (id) => store.get(id),
+			room: (id) => this.rooms.getById(id),
+			isMember: (who, room) => this.chat.isMember(who, room)
+		});
+		this.receipts = new ReceiptService(storage.readMarkers, access, bus);
+		this.changes = new MessageChanges(
+			store,
+			this.chat,
+			this.rooms,
+			access,
+			references,
+			this.moderation,
+			this.moderation
+		);
 		this.stats = new ServerStats(hub, store);
 
 		new Fanout(hub, (n) => metrics.delivered(n)).connect(bus);
@@ -95,13 +125,16 @@ export class App {
 			}
 		});
 
-		const history = new HistoryPages((page) => noticesForPage(this.sqlite, page));
+		const history = new HistoryPages((page) => noticesForPage(storage.audit, page));
+		this.names = new NameRegistry(storage.users, hub);
+		this.guestIds = new GuestIds(storage.meta);
 		const presence = new PresenceAnnouncer(bus, hub);
 		const services = {
 			chat: this.chat,
 			receipts: this.receipts,
+			changes: this.changes,
 			moderation: this.moderation,
-			renames: new Renames(new NameRegistry(this.sqlite, hub), this.moderation, bus),
+			renames: new Renames(this.names, this.moderation, bus),
 			typing: new TypingRelay(this.chat, this.moderation, bus),
 			hub,
 			history,
@@ -113,7 +146,7 @@ export class App {
 			metrics,
 			hub,
 			auth: this.auth,
-			guestIds: new GuestIds(this.sqlite),
+			guestIds: this.guestIds,
 			chat: this.chat,
 			presence,
 			services,
@@ -128,11 +161,22 @@ export class App {
 			}
 		});
 
-		this.retention = new Retention(this.sqlite, config.retentionDays, this.log, (n) =>
+		this.retention = new Retention(storage.maintenance, config.retentionDays, this.log, (n) =>
 			metrics.retained(n)
 		);
-		this.retention.start();
 		this.sessionSweeper = new SessionSweeper(this.auth.sessions, config.sessionSweepMs, this.log);
+	}
+
+	/** Loads the services' in-memory state from storage, then starts the background jobs. */
+	async start(): Promise<void> {
+		await Promise.all([
+			this.rooms.init(),
+			this.chat.store.init(),
+			this.moderation.init(),
+			this.names.init(),
+			this.guestIds.init()
+		]);
+		this.retention.start();
 		this.sessionSweeper.start();
 	}
 
@@ -151,17 +195,41 @@ export class App {
 		await this.closeSockets();
 		await this.chat.store.drain();
 		await this.retention.stop();
-		this.sqlite.close();
+		this.moderation.dispose();
+		await this.storage.close();
 		this.log.info('database closed');
 	}
 }
 
-const KEY = Symbol.for('chat-server.app');
-type Global = typeof globalThis & { [KEY]?: App };
+/** Opens the storage (migrations run then), wires the app and loads its state. */
+export async function createApp(config: Config): Promise<App> {
+	const log = createLogger(config.logLevel);
+	const app = new App(config, await openStorage(config.databaseUrl), log);
+	await app.start();
+	return app;
+}
 
-/** The process's one App, created on first use (migrations run then). */
-export function getApp(): App {
+/**
+ * server.js finds the ready app here right after importing the build's handler (whose
+ * top-level `await server.init()` runs hooks.server.ts's `init`, which awaits `initApp`).
+ */
+const KEY = Symbol.for('chat-server.app');
+/** The creation in progress, shared by every caller (the init hook, the dev plugin). */
+const STARTING = Symbol.for('chat-server.app-starting');
+type Global = typeof globalThis & { [KEY]?: App; [STARTING]?: Promise<App> };
+
+/**
+ * Creates the process's one App, once (later calls get the same one). Start-up is async
+ * because loading state goes through async repositories.
+ */
+export function initApp(): Promise<App> {
 	const g = globalThis as Global;
-	g[KEY] ??= new App(loadConfig());
-	return g[KEY];
+	return (g[STARTING] ??= createApp(loadConfig()).then((app) => (g[KEY] = app)));
+}
+
+/** The process's one App; `initApp()` must have resolved (the init hook sees to that). */
+export function getApp(): App {
+	const app = (globalThis as Global)[KEY];
+	if (!app) throw new Error('getApp() called before initApp() resolved (hooks.server.ts init)');
+	return app;
 }

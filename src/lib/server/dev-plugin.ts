@@ -16,9 +16,10 @@ export function realtimeDevPlugin(): Plugin {
 			const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 			if (path !== '/ws' && path !== '/') return;
 			const mod = (await load()) as {
-				getApp: () => { gateway: { handleUpgrade: UpgradeHandler } };
+				initApp: () => Promise<{ gateway: { handleUpgrade: UpgradeHandler } }>;
 			};
-			mod.getApp().gateway.handleUpgrade(req, socket, head);
+			// The first upgrade may come before any page request ran the init hook.
+			(await mod.initApp()).gateway.handleUpgrade(req, socket, head);
 		});
 	};
 	return {

@@ -63,9 +63,9 @@ export function requireUser(event: RequestEvent): Identity {
 }
 
 /** The logged-in admin: 401 when logged out, 403 for everyone else. */
-export function requireAdmin(event: RequestEvent): Identity {
+export async function requireAdmin(event: RequestEvent): Promise<Identity> {
 	const who = requireUser(event);
-	getApp().moderation.assertAdmin(who);
+	await getApp().moderation.assertAdmin(who);
 	return who;
 }
 

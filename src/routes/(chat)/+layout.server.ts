@@ -1,6 +1,5 @@
 import { redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { directSummaries } from '$lib/server/chat/directs';
 import { publicUser, requireUser } from '$lib/server/http';
 import type { LayoutServerLoad } from './$types';
 
@@ -9,14 +8,19 @@ import type { LayoutServerLoad } from './$types';
  * nor the params, so it runs once per page load: switching conversations fetches nothing.
  * The rooms are here so a reload of `/r/<room>` renders that room at once, before the socket.
  */
-export const load: LayoutServerLoad = (event) => {
+export const load: LayoutServerLoad = async (event) => {
 	const { locals } = event;
 	if (!locals.user) redirect(303, '/login');
 	const app = getApp();
+	const [directs, rooms] = await Promise.all([
+		// The protocol's welcome lists rooms only; these let the sidebar show DMs before any is opened.
+		app.storage.directs.summaries(locals.user.id, 50),
+		app.chat.roomSummaries(requireUser(event))
+	]);
 	return {
 		user: publicUser(locals.user),
-		directs: directSummaries(app.sqlite, locals.user.id),
-		rooms: app.chat.roomSummaries(requireUser(event)),
+		directs,
+		rooms,
 		mute: app.moderation.muteOf(locals.user.id) ?? null,
 		maxMessageLength: app.config.maxMessageLength,
 		heartbeatMs: app.config.heartbeatMs

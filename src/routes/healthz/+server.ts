@@ -2,9 +2,9 @@ import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = () => {
+export const GET: RequestHandler = async () => {
 	try {
-		getApp().sqlite.prepare('SELECT 1').get();
+		await getApp().storage.maintenance.ping();
 		return json({ status: 'ok' });
 	} catch {
 		return json({ status: 'unavailable' }, { status: 503 });

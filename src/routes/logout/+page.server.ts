@@ -6,8 +6,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
-	default: ({ locals, cookies }) => {
-		if (locals.sessionId) getApp().auth.logout(locals.sessionId);
+	default: async ({ locals, cookies }) => {
+		if (locals.sessionId) await getApp().auth.logout(locals.sessionId);
 		clearSessionCookie(cookies);
 		redirect(303, '/login');
 	}

@@ -1,5 +1,5 @@
+import type { MessageEditedContent, ReactionContent, WireThread } from '$lib/protocol/events';
 import type { ChatItem, Reaction } from '../conversation.svelte';
-import type { Content } from './types';
 
 /**
  * What each change of PROTOCOL.md §10 does to one message row, as pure functions: a row in, a
@@ -8,18 +8,20 @@ import type { Content } from './types';
  * twice — a live event and its replay after `resume` — leaves the same row.
  */
 
-export function edited(item: ChatItem, c: Content): ChatItem {
+// Contents come from the server unchecked: each field is read defensively.
+
+export function edited(item: ChatItem, c: MessageEditedContent): ChatItem {
 	if (typeof c.content !== 'string') return item;
 	return {
 		...item,
 		text: c.content,
 		editedAt: typeof c.edited_at === 'number' ? c.edited_at : (item.editedAt ?? null),
-		mentions: Array.isArray(c.mentions) ? (c.mentions as number[]) : item.mentions
+		mentions: Array.isArray(c.mentions) ? c.mentions : item.mentions
 	};
 }
 
 /** `count` is the emoji's count after the change: set it; the user joins or leaves its list. */
-export function reacted(item: ChatItem, c: Content): ChatItem {
+export function reacted(item: ChatItem, c: ReactionContent): ChatItem {
 	const emoji = String(c.emoji ?? '');
 	if (!emoji) return item;
 	const userId = Number(c.user_id);
@@ -40,7 +42,7 @@ export function reacted(item: ChatItem, c: Content): ChatItem {
 }
 
 /** A thread root's reply count and newest reply time, as the event says they are now. */
-export function withThread(item: ChatItem, t: Content): ChatItem {
+export function withThread(item: ChatItem, t: WireThread): ChatItem {
 	const replyCount = Number(t.reply_count ?? 0);
 	const lastReplyAt = typeof t.last_reply_at === 'number' ? t.last_reply_at : undefined;
 	if (item.replyCount === replyCount && item.lastReplyAt === lastReplyAt) return item;

@@ -79,7 +79,15 @@ export class OutboxQueue {
 		for (const entry of this.entries.values()) entry.inFlight = false;
 	}
 
-	/** The send the server is answering now: it answers in order, so the oldest in flight. */
+	/** The message with this client_id, while it waits (an error names the send it refuses). */
+	get(clientId: string): OutboxEntry | undefined {
+		return this.entries.get(clientId);
+	}
+
+	/**
+	 * The send an error without a client_id answers (servers before errors carried one): the
+	 * server answers in order, so the oldest in flight.
+	 */
 	oldestInFlight(): OutboxEntry | undefined {
 		return [...this.entries.values()].find((e) => e.inFlight);
 	}

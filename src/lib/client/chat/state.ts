@@ -1,12 +1,18 @@
 import type { SvelteMap } from 'svelte/reactivity';
-import type { OnlineUser, RoomSummary, ServerEvent } from '$lib/protocol/events';
+import type {
+	ContentOf,
+	EventOf,
+	OnlineUser,
+	RoomSummary,
+	ServerEventType
+} from '$lib/protocol/events';
 import type { Conversation, ConvKey } from '../conversation.svelte';
 import type { OutboxQueue } from './outbox-queue';
 import type { ThreadView } from '../thread.svelte';
 import type { KnownPeople } from './known-people';
 import type { ReceiptRequests } from './receipts';
 import type { RemoteTyping } from './typing';
-import type { ChatStoreOptions, Content, Me, Mute } from './types';
+import type { ChatStoreOptions, Me, Mute } from './types';
 
 /**
  * What the event reducers (./reducers) read and change: the store's state and the few
@@ -57,7 +63,16 @@ export interface ChatState {
 }
 
 /**
- * One family's reducers, by event type. `content` is the event's content as an object (`{}`
- * when it has none); events whose content is a list read it from `event.content`.
+ * What one event type does to the state: `content` is the event's content (`{}` when a
+ * malformed event has none), `event` the whole event, both typed as the union's member for
+ * the type. They come from the server unchecked, so reducers still read defensively where a
+ * server of another version may differ.
  */
-export type Reducers = Record<string, (s: ChatState, content: Content, event: ServerEvent) => void>;
+export type Reducer<T extends ServerEventType> = (
+	s: ChatState,
+	content: ContentOf<T>,
+	event: EventOf<T>
+) => void;
+
+/** One family's reducers, by event type. */
+export type Reducers = { [T in ServerEventType]?: Reducer<T> };

@@ -1,4 +1,4 @@
-import type { ServerEvent } from '$lib/protocol/events';
+import type { ReceivedEvent, ServerEvent } from '$lib/protocol/events';
 import { ChatStore } from '../chat.svelte';
 import type { KeyValue, OutboxRecord } from '../outbox';
 import { OutboxStorage } from '../outbox';
@@ -74,11 +74,18 @@ export function harness(
 		clearTimer: clock.clear
 	});
 	/** Applies an event through one family's reducers only, as the store's dispatcher would. */
-	const apply = (family: Reducers, type: string, content?: unknown, extra: object = {}) => {
-		const event: ServerEvent = { type, timestamp: 1764100000, content, ...extra };
-		const reducer = family[type];
+	const apply = (
+		family: Reducers,
+		type: ServerEvent['type'],
+		content?: unknown,
+		extra: object = {}
+	) => {
+		const event: ReceivedEvent = { type, timestamp: 1764100000, content, ...extra };
+		const reducer = family[type] as
+			((s: ChatStore, content: unknown, event: ReceivedEvent) => void) | undefined;
 		if (!reducer) throw new Error(`no reducer for ${type} in this family`);
-		reducer(store, (content ?? {}) as Record<string, unknown>, event);
+		// Specs pass only the fields a case needs, as a server of another version might.
+		reducer(store, content ?? {}, event);
 	};
 	const advance = (ms: number) => clock.advance(ms);
 	const setOnline = (on: boolean) => {

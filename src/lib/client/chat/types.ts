@@ -1,4 +1,5 @@
-import type { DirectSummary, RoomSummary } from '$lib/protocol/events';
+import type { ModerationNotice } from '$lib/protocol/admin';
+import type { DirectSummary, ErrorContent, RoomSummary } from '$lib/protocol/events';
 import type { Conversation, ChatItem } from '../conversation.svelte';
 import type { OutboxStorage } from '../outbox';
 
@@ -25,9 +26,10 @@ export interface Mute {
 export interface StoreTexts {
 	memberJoined(name: string): string;
 	memberLeft(name: string): string;
-	moderation(content: Record<string, unknown>): string;
+	/** A moderation notice (live or from history; older servers' may lack fields). */
+	moderation(notice: Partial<ModerationNotice>): string;
 	/** An `error` event's content, worded from its code and parameters (else its message). */
-	error?(content: Record<string, unknown>): string;
+	error?(content: Partial<ErrorContent>): string;
 }
 
 export interface ChatStoreOptions {
@@ -51,9 +53,6 @@ export interface ChatStoreOptions {
 	setTimer?: (fn: () => void, ms: number) => unknown;
 	clearTimer?: (id: unknown) => void;
 }
-
-/** An event's `content` as the reducers read it: every field is checked before use. */
-export type Content = Record<string, unknown>;
 
 /** Timers, injected so that tests fire them by hand. */
 export interface Timers {

@@ -1,14 +1,15 @@
-import { count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Config } from '../config';
-import type { Db } from '../db/client';
-import { users } from '../db/schema';
 import { ServiceError } from '../errors';
+import { skeleton } from '../identity/skeleton';
+import type { SessionsRepository } from '../storage/sessions';
+import type { InsertPolicy, UserRecord, UsersRepository } from '../storage/users';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { generateSessionToken, SessionStore, toSessionUser, type SessionUser } from './sessions';
 import { WindowCounter } from './throttle';
-import { AccountInserts, type InsertPolicy } from './users';
 import { QueueFullError, WorkQueue } from './work-queue';
+
+export type { InsertPolicy };
 
 export const usernameSchema = z
 	.string()
@@ -39,20 +40,19 @@ export class AuthService {
 	private readonly registrations: WindowCounter;
 	/** Every argon2 hash and verification waits here (ARGON2_CONCURRENCY, ARGON2_MAX_QUEUE). */
 	private readonly argon2Queue: WorkQueue;
-	private readonly accounts: AccountInserts;
 	private readonly sessionEndListeners = new Set<SessionEndListener>();
 
 	constructor(
-		private readonly db: Db,
+		private readonly users: UsersRepository,
+		sessions: SessionsRepository,
 		private readonly config: Config
 	) {
-		this.sessions = new SessionStore(db, config.sessionDays);
+		this.sessions = new SessionStore(sessions, config.sessionDays);
 		this.loginFailures = new WindowCounter(config.loginMaxFailures, FIFTEEN_MINUTES);
 		// An address trying many usernames is stopped too, with more slack for shared NATs.
 		this.addressFailures = new WindowCounter(config.loginMaxFailures * 4, FIFTEEN_MINUTES);
 		this.registrations = new WindowCounter(config.registerPerHour || Infinity, HOUR);
 		this.argon2Queue = new WorkQueue(config.argon2Concurrency, config.argon2MaxQueue);
-		this.accounts = new AccountInserts(db.$client);
 	}
 
 	onSessionEnd(listener: SessionEndListener): () => void {
@@ -75,8 +75,8 @@ export class AuthService {
 		return parsed.data;
 	}
 
-	userCount(): number {
-		return this.db.select({ n: count() }).from(users).get()?.n ?? 0;
+	userCount(): Promise<number> {
+		return this.users.count();
 	}
 
 	/**
@@ -88,14 +88,14 @@ export class AuthService {
 	async register(input: unknown, address: string): Promise<LoginResult> {
 		const creds = this.parseCredentials(input);
 		const closed = this.config.registration === 'closed';
-		if (closed && this.userCount() > 0) throw registrationClosed();
+		if (closed && (await this.userCount()) > 0) throw registrationClosed();
 		const refund = this.registrations.reserve(address);
 		if (!refund) {
 			const wait = this.registrations.retryAfterMs(address);
 			throw throttled(wait, 'Too many new accounts from this address; try again later');
 		}
 		try {
-			return this.startSession(await this.createUser(creds, closed ? 'first-only' : 'open'));
+			return await this.startSession(await this.createUser(creds, closed ? 'first-only' : 'open'));
 		} catch (err) {
 			// Given back only when the attempt was never made (server busy, or a fault of ours).
 			if (!(err instanceof ServiceError) || err.code === 'rate_limited') refund();
@@ -103,22 +103,35 @@ export class AuthService {
 		}
 	}
 
-	/** Creates an account: by an admin (`user`), or self-registration (see InsertPolicy). */
+	/**
+	 * Creates an account: by an admin (`user`), or self-registration (see InsertPolicy).
+	 * A username that is a look-alike of an account's username or display name ("a1ice"
+	 * next to "alice") is taken too: a new account starts with its username as its name, so
+	 * it would otherwise pass for someone else from its first message (issue 10, item 7).
+	 */
 	async createUser(input: unknown, policy: InsertPolicy = 'user'): Promise<SessionUser> {
 		const creds = this.parseCredentials(input);
-		if (this.findByUsername(creds.username) || this.accounts.looksTaken(creds.username))
+		const usernameSkeleton = skeleton(creds.username);
+		if (
+			(await this.findByUsername(creds.username)) ||
+			(await this.users.skeletonTaken(usernameSkeleton))
+		)
 			throw taken();
 		const passwordHash = await this.argon2(() => hashPassword(creds.password));
 		const name = creds.username.slice(0, 20);
-		let row: ReturnType<AccountInserts['add']>;
-		try {
-			row = this.accounts.add({ username: creds.username, name, passwordHash }, policy);
-		} catch (err) {
-			// Two registrations raced past the check above; the unique index decides.
-			if (String(err).includes('UNIQUE')) throw taken();
-			throw err;
-		}
-		if (!row) throw registrationClosed(); // another registration took the empty database
+		const row = await this.users.insert(
+			{
+				username: creds.username,
+				name,
+				passwordHash,
+				usernameSkeleton,
+				nameSkeleton: skeleton(name)
+			},
+			policy
+		);
+		// `taken`: two registrations raced past the check above and the unique index decided;
+		// `not_first`: another registration took the empty database.
+		if (!row.ok) throw row.reason === 'taken' ? taken() : registrationClosed();
 		return {
 			id: row.id,
 			username: creds.username,
@@ -154,11 +167,13 @@ export class AuthService {
 			throw throttled(wait, 'Too many failed logins; try again later');
 		}
 
-		let row: ReturnType<AuthService['findByUsername']>;
+		let row: UserRecord | undefined;
 		let ok: boolean;
 		try {
 			row =
-				username.length <= 32 && password.length <= 256 ? this.findByUsername(username) : undefined;
+				username.length <= 32 && password.length <= 256
+					? await this.findByUsername(username)
+					: undefined;
 			const hash = row?.passwordHash;
 			// Unknown usernames cost a verification too, so timing does not reveal them.
 			ok = await this.argon2(async () =>
@@ -210,33 +225,30 @@ export class AuthService {
 		}
 	}
 
-	logout(sessionId: string): void {
-		this.sessions.invalidate(sessionId);
+	async logout(sessionId: string): Promise<void> {
+		await this.sessions.invalidate(sessionId);
 		for (const listener of this.sessionEndListeners) listener({ sessionId });
 	}
 
 	/** Ends every session of a user (ban); their sockets are closed by the listeners. */
-	endAllSessions(userId: number): void {
-		this.sessions.invalidateAllForUser(userId);
+	async endAllSessions(userId: number): Promise<void> {
+		await this.sessions.invalidateAllForUser(userId);
 		for (const listener of this.sessionEndListeners) listener({ userId });
 	}
 
-	findByUsername(username: string) {
-		return this.db
-			.select()
-			.from(users)
-			.where(sql`${users.username} = ${username} COLLATE NOCASE`)
-			.get();
+	/** The account with this username, ignoring case. */
+	findByUsername(username: string): Promise<UserRecord | undefined> {
+		return this.users.byUsername(username);
 	}
 
-	getUser(id: number): SessionUser | undefined {
-		const row = this.db.select().from(users).where(eq(users.id, id)).get();
+	async getUser(id: number): Promise<SessionUser | undefined> {
+		const row = await this.users.byId(id);
 		return row ? toSessionUser(row) : undefined;
 	}
 
-	private startSession(user: SessionUser): LoginResult {
+	private async startSession(user: SessionUser): Promise<LoginResult> {
 		const token = generateSessionToken();
-		const session = this.sessions.create(token, user.id);
+		const session = await this.sessions.create(token, user.id);
 		return { user, token, expiresAt: session.expiresAt };
 	}
 }

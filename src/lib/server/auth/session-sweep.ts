@@ -31,7 +31,7 @@ export class SessionSweeper {
 	async sweep(): Promise<number> {
 		let total = 0;
 		while (!this.stopped) {
-			const n = this.sessions.purgeExpired(BATCH);
+			const n = await this.sessions.purgeExpired(BATCH);
 			total += n;
 			if (n < BATCH) break;
 			await new Promise((resolve) => setImmediate(resolve));

@@ -1,8 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq, inArray, lte } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { sessions, users, type UserRow } from '../db/schema';
+import type { SessionRecord, SessionsRepository } from '../storage/sessions';
+import type { UserRecord } from '../storage/users';
 
 /**
  * Sessions after the Lucia guide: the browser holds a random token, the database holds
@@ -12,11 +11,7 @@ import { sessions, users, type UserRow } from '../db/schema';
 export const SESSION_COOKIE = 'session';
 const DAY = 24 * 60 * 60;
 
-export interface Session {
-	id: string;
-	userId: number;
-	expiresAt: number;
-}
+export type Session = SessionRecord;
 
 export interface SessionUser {
 	id: number;
@@ -26,7 +21,7 @@ export interface SessionUser {
 	bannedAt: number | null;
 }
 
-export function toSessionUser(row: UserRow): SessionUser {
+export function toSessionUser(row: UserRecord): SessionUser {
 	return {
 		id: row.id,
 		username: row.username,
@@ -48,76 +43,58 @@ export function sessionIdFromToken(token: string): string {
 
 export class SessionStore {
 	constructor(
-		private readonly db: Db,
+		private readonly sessions: SessionsRepository,
 		private readonly lifetimeDays: number,
 		private readonly now: () => number = () => Math.floor(Date.now() / 1000)
 	) {}
 
-	create(token: string, userId: number): Session {
+	async create(token: string, userId: number): Promise<Session> {
 		const session = {
 			id: sessionIdFromToken(token),
 			userId,
 			expiresAt: this.now() + this.lifetimeDays * DAY
 		};
-		this.db.insert(sessions).values(session).run();
+		await this.sessions.insert(session);
 		return session;
 	}
 
 	/** Returns the session and its user, sliding the expiry when past half its life. */
-	validate(token: string): { session: Session; user: SessionUser } | null {
+	async validate(token: string): Promise<{ session: Session; user: SessionUser } | null> {
 		if (!token || token.length > 64) return null;
 		const id = sessionIdFromToken(token);
-		const row = this.db
-			.select({ session: sessions, user: users })
-			.from(sessions)
-			.innerJoin(users, eq(sessions.userId, users.id))
-			.where(eq(sessions.id, id))
-			.get();
+		const row = await this.sessions.withUser(id);
 		if (!row) return null;
 		const { session } = row;
 		const now = this.now();
 		if (now >= session.expiresAt) {
-			this.db.delete(sessions).where(eq(sessions.id, id)).run();
+			await this.sessions.delete(id);
 			return null;
 		}
 		const lifetime = this.lifetimeDays * DAY;
 		if (now >= session.expiresAt - lifetime / 2) {
 			session.expiresAt = now + lifetime;
-			this.db
-				.update(sessions)
-				.set({ expiresAt: session.expiresAt })
-				.where(eq(sessions.id, id))
-				.run();
+			await this.sessions.setExpiry(id, session.expiresAt);
 		}
 		return { session, user: toSessionUser(row.user) };
 	}
 
 	/** True while the session exists and has not expired (checked on each heartbeat). */
-	exists(sessionId: string): boolean {
-		const row = this.db
-			.select({ expiresAt: sessions.expiresAt })
-			.from(sessions)
-			.where(eq(sessions.id, sessionId))
-			.get();
-		return !!row && row.expiresAt > this.now();
+	async exists(sessionId: string): Promise<boolean> {
+		const expiresAt = await this.sessions.expiresAt(sessionId);
+		return expiresAt !== undefined && expiresAt > this.now();
 	}
 
-	invalidate(sessionId: string): void {
-		this.db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+	invalidate(sessionId: string): Promise<void> {
+		return this.sessions.delete(sessionId);
 	}
 
-	invalidateAllForUser(userId: number): void {
-		this.db.delete(sessions).where(eq(sessions.userId, userId)).run();
+	invalidateAllForUser(userId: number): Promise<void> {
+		return this.sessions.deleteAllOf(userId);
 	}
 
 	/** Deletes up to `limit` expired sessions; returns how many (see SessionSweeper). */
-	purgeExpired(limit: number): number {
-		const expired = this.db
-			.select({ id: sessions.id })
-			.from(sessions)
-			.where(lte(sessions.expiresAt, this.now()))
-			.limit(limit);
-		return this.db.delete(sessions).where(inArray(sessions.id, expired)).run().changes;
+	purgeExpired(limit: number): Promise<number> {
+		return this.sessions.purgeExpired(this.now(), limit);
 	}
 }
 

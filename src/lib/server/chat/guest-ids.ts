@@ -1,10 +1,9 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { MetaRepository } from '../storage/meta';
 
 /** Guest ids start here and never collide with account ids. */
 export const GUEST_ID_BASE = 1_000_000_000;
 /** Ids reserved per write of the high-water mark: one small write per this many guests. */
 const BLOCK = 1000;
-const KEY = 'guest_id_high';
 
 /**
  * Hands out guest ids that are never given twice, not across restarts, crashes or
@@ -14,36 +13,32 @@ const KEY = 'guest_id_high';
  * therefore can never be read by a later guest that happens to get the same id.
  */
 export class GuestIds {
-	private next: number;
-	private reservedUpTo: number;
-	private readonly save: Statement;
+	private next = GUEST_ID_BASE;
+	private reservedUpTo = GUEST_ID_BASE - 1;
+	/** The block being reserved; guests arriving meanwhile wait for it. */
+	private reserving: Promise<void> | null = null;
 
-	constructor(sqlite: Database) {
-		this.save = sqlite.prepare(
-			`INSERT INTO meta (key, value) VALUES ('${KEY}', ?)
-			 ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)`
-		);
-		const stored =
-			(sqlite.prepare(`SELECT value FROM meta WHERE key = '${KEY}'`).pluck().get() as
-				number | undefined) ?? 0;
-		// Databases from before the mark existed: stay above every guest id they mention.
-		const seen = sqlite
-			.prepare(
-				`SELECT MAX(COALESCE((SELECT MAX(sender_id) FROM messages WHERE sender_id >= @base), 0),
-				            COALESCE((SELECT MAX(recipient_id) FROM messages WHERE recipient_id >= @base), 0))`
-			)
-			.pluck()
-			.get({ base: GUEST_ID_BASE }) as number;
-		this.next = Math.max(GUEST_ID_BASE, stored + 1, seen + 1);
+	constructor(private readonly meta: MetaRepository) {}
+
+	/** Starts above every guest id reserved or seen before (start-up). */
+	async init(): Promise<void> {
+		const used = await this.meta.guestIdsUsedUpTo(GUEST_ID_BASE);
+		this.next = Math.max(GUEST_ID_BASE, used + 1);
 		this.reservedUpTo = this.next - 1;
 	}
 
 	/** A guest id never handed out before. */
-	take(): number {
-		if (this.next > this.reservedUpTo) {
-			this.reservedUpTo = this.next + BLOCK - 1;
-			this.save.run(this.reservedUpTo);
+	async take(): Promise<number> {
+		while (this.next > this.reservedUpTo) {
+			this.reserving ??= this.reserve().finally(() => (this.reserving = null));
+			await this.reserving;
 		}
 		return this.next++;
+	}
+
+	private async reserve(): Promise<void> {
+		const upTo = this.next + BLOCK - 1;
+		await this.meta.reserveGuestIds(upTo);
+		this.reservedUpTo = upTo;
 	}
 }

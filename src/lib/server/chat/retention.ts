@@ -1,5 +1,5 @@
-import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from '../logger';
+import type { MaintenanceRepository } from '../storage/maintenance';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_SECONDS = 24 * 60 * 60;
@@ -15,21 +15,14 @@ export class Retention {
 	private timer: NodeJS.Timeout | null = null;
 	private running: Promise<number> | null = null;
 	private stopped = false;
-	private readonly deleteBatch: Statement;
 
 	constructor(
-		sqlite: Database,
+		private readonly maintenance: MaintenanceRepository,
 		private readonly days: number,
 		private readonly log: Pick<Logger, 'info' | 'error'>,
 		private readonly onDeleted: (count: number) => void = () => {},
 		private readonly now: () => number = () => Math.floor(Date.now() / 1000)
-	) {
-		// messages_created (created_at) finds the oldest rows without a scan.
-		this.deleteBatch = sqlite.prepare(
-			`DELETE FROM messages WHERE id IN
-			 (SELECT id FROM messages WHERE created_at < ? ORDER BY created_at LIMIT ${RETENTION_BATCH})`
-		);
-	}
+	) {}
 
 	start(): void {
 		if (this.days <= 0) return;
@@ -57,7 +50,7 @@ export class Retention {
 		let total = 0;
 		try {
 			while (!this.stopped) {
-				const { changes } = this.deleteBatch.run(cutoff);
+				const changes = await this.maintenance.deleteMessagesBefore(cutoff, RETENTION_BATCH);
 				total += changes;
 				if (changes > 0) this.onDeleted(changes);
 				if (changes < RETENTION_BATCH) break;

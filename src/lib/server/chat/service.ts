@@ -4,7 +4,8 @@ import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
 import type { Bus } from '../realtime/bus';
 import { KeyedBuckets } from '../realtime/rate-limit';
-import type { MessageStore, SubmitResult } from './messages';
+import type { Draft, MessageStore, SubmitResult } from './messages';
+import type { MessageReferences, Place } from './references';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
 
 /** What the chat service needs to know about who is online (the hub answers). */
@@ -21,10 +22,14 @@ export interface SendGuard {
 
 /** Account lookups the chat service needs (DM recipients that are offline). */
 export interface Directory {
-	getUser(id: number): { id: number; name: string } | undefined;
+	getUser(id: number): Promise<{ id: number; name: string } | undefined>;
 }
 
 const MAX_URL_LENGTH = 2048;
+/** A message's references when it has none. */
+const NO_REFERENCES: References = { replyToId: null, mentions: [] };
+
+type References = Pick<Draft, 'replyToId' | 'mentions'>;
 /** Rooms the user is not in that a room list shows (the most recently active). */
 export const ROOM_LIST_OTHERS = 100;
 const DAY = 24 * 3600;
@@ -37,6 +42,8 @@ export class ChatService {
 	/** Send buckets: per account, and per address for guests (see `admit`). */
 	private readonly buckets: KeyedBuckets<number | string>;
 	private readonly guestRooms = new Map<number, Set<number>>();
+	/** Each account's room creation in progress: one at a time, so the quota counts them all. */
+	private readonly creating = new Map<number, Promise<unknown>>();
 	guard: SendGuard = { assertCanSend() {} };
 	/** Counts refusals by code (metrics). */
 	onRateLimited: (() => void) | null = null;
@@ -47,7 +54,8 @@ export class ChatService {
 		readonly rooms: RoomService,
 		private readonly presence: Presence,
 		private readonly directory: Directory,
-		private readonly bus: Bus
+		private readonly bus: Bus,
+		private readonly refs: Pick<MessageReferences, 'replyParent' | 'mentions'>
 	) {
 		this.buckets = new KeyedBuckets(config.rateLimitPerSec, config.rateLimitBurst);
 	}
@@ -55,7 +63,7 @@ export class ChatService {
 	// ---- membership -------------------------------------------------------------------
 
 	/** Rooms an identity belongs to. */
-	roomsOf(who: Identity): Room[] {
+	async roomsOf(who: Identity): Promise<Room[]> {
 		if (!who.isGuest) return this.rooms.roomsOf(who.id);
 		const general = this.rooms.require(DEFAULT_ROOM);
 		const ids = this.guestRooms.get(who.id) ?? new Set();
@@ -67,22 +75,27 @@ export class ChatService {
 		];
 	}
 
-	isMember(who: Identity, room: Room): boolean {
+	async isMember(who: Identity, room: Room): Promise<boolean> {
+		return this.memberInMemory(who, room) ?? this.rooms.isMember(who.id, room.id);
+	}
+
+	/** Membership when memory knows it (general, guests); undefined when storage must answer. */
+	private memberInMemory(who: Identity, room: Room): boolean | undefined {
 		if (room.name === DEFAULT_ROOM) return true;
 		if (who.isGuest) return this.guestRooms.get(who.id)?.has(room.id) ?? false;
-		return this.rooms.isMember(who.id, room.id);
+		return undefined;
 	}
 
 	/** Joins a room; announces member_joined only when the membership is new. */
-	join(who: Identity, roomName: string): Room {
+	async join(who: Identity, roomName: string): Promise<Room> {
 		const room = this.rooms.require(roomName);
-		if (this.isMember(who, room)) return room;
+		if (await this.isMember(who, room)) return room;
 		if (who.isGuest) {
 			let set = this.guestRooms.get(who.id);
 			if (!set) this.guestRooms.set(who.id, (set = new Set()));
 			set.add(room.id);
 		}
-		this.rooms.join(room, who, !who.isGuest, this.guestMembers(room));
+		await this.rooms.join(room, who, !who.isGuest, this.guestMembers(room));
 		return room;
 	}
 
@@ -91,22 +104,22 @@ export class ChatService {
 	 * the gateway then calls `announceNewcomer` once the welcome is out, so general's member
 	 * count grows live for everyone (and the welcome stays the connection's first event).
 	 */
-	ensureDefaultMembership(who: Identity): boolean {
-		return !who.isGuest && this.rooms.ensureDefaultMembership(who.id);
+	async ensureDefaultMembership(who: Identity): Promise<boolean> {
+		return !who.isGuest && (await this.rooms.ensureDefaultMembership(who.id));
 	}
 
-	announceNewcomer(who: Identity): void {
+	announceNewcomer(who: Identity): Promise<void> {
 		const general = this.rooms.require(DEFAULT_ROOM);
-		this.rooms.announce('member_joined', general, who, this.guestMembers(general));
+		return this.rooms.announce('member_joined', general, who, this.guestMembers(general));
 	}
 
 	/** Leaves a room: the room hears `member_left`, then every tab of the user `room_left`. */
-	leave(who: Identity, roomName: string): Room {
+	async leave(who: Identity, roomName: string): Promise<Room> {
 		const room = this.rooms.require(roomName);
-		if (!this.isMember(who, room)) throw forbidden(`You are not in ${room.name}`);
+		if (!(await this.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
 		// A guest's membership goes first, so the announced count no longer includes it.
 		if (who.isGuest && room.name !== DEFAULT_ROOM) this.guestRooms.get(who.id)?.delete(room.id);
-		this.rooms.leave(room, who, !who.isGuest, this.guestMembers(room));
+		await this.rooms.leave(room, who, !who.isGuest, this.guestMembers(room));
 		this.bus.publish({
 			kind: 'event',
 			to: { user: who.id },
@@ -120,8 +133,8 @@ export class ChatService {
 	 * most ROOM_LIST_OTHERS other rooms, the most recently active. One query, so a long room
 	 * list costs one statement, and the welcome stays small however many rooms exist.
 	 */
-	roomSummaries(who: Identity | null): (RoomSummary & { joined: boolean })[] {
-		const mine = who ? this.roomsOf(who).map((r) => r.id) : [];
+	async roomSummaries(who: Identity | null): Promise<(RoomSummary & { joined: boolean })[]> {
+		const mine = who ? (await this.roomsOf(who)).map((r) => r.id) : [];
 		const accountId = who && !who.isGuest ? who.id : null;
 		return this.rooms.summaries(mine, accountId, this.guestCounts(), ROOM_LIST_OTHERS);
 	}
@@ -166,6 +179,11 @@ export class ChatService {
 
 	// ---- sending ----------------------------------------------------------------------
 
+	/**
+	 * Sends to a room. The checks that read storage (membership) run while the message
+	 * already holds its place in the write queue, so one connection's messages get ids in
+	 * the order its frames arrived, whichever checks each needed.
+	 */
 	async sendToRoom(
 		who: Identity,
 		input: {
@@ -173,16 +191,18 @@ export class ChatService {
 			content: string;
 			kind: 'text' | 'image';
 			clientId?: string;
+			replyTo?: number;
 			receivedAt?: number;
 		}
 	): Promise<SubmitResult> {
 		const body =
 			input.kind === 'image' ? validateImageUrl(input.content) : this.validateText(input.content);
-		this.admit(who);
+		this.admitSend(who);
 		const room = this.rooms.require(input.room ?? DEFAULT_ROOM);
-		if (!this.isMember(who, room)) throw forbidden(`You are not in ${room.name}; join it first`);
-		return this.store.submit(
-			{
+		const place: Place = { roomId: room.id, everyone: room.name === DEFAULT_ROOM };
+		const build = (member: boolean, refs: References): Draft => {
+			if (!member) throw forbidden(`You are not in ${room.name}; join it first`);
+			return {
 				roomId: room.id,
 				room: room.name,
 				senderId: who.id,
@@ -193,42 +213,83 @@ export class ChatService {
 				recipientName: null,
 				kind: input.kind,
 				body,
-				clientId: input.clientId ?? null
-			},
-			input.receivedAt
-		);
+				clientId: input.clientId ?? null,
+				...refs
+			};
+		};
+		const known = this.memberInMemory(who, room);
+		const text = input.kind === 'text' ? body : '';
+		// The common message (member known, no reply, no @) is built at once; the rest in its
+		// place in the queue, membership first (a non-member learns nothing about the parent).
+		const draft =
+			known !== undefined && input.replyTo === undefined && !text.includes('@')
+				? build(known, NO_REFERENCES)
+				: (async () => {
+						const member = known ?? (await this.rooms.isMember(who.id, room.id));
+						if (!member) return build(false, NO_REFERENCES);
+						return build(true, await this.references(input.replyTo, text, place));
+					})();
+		return this.store.submit(draft, input.receivedAt);
 	}
 
+	/** The reply's parent and the @mentions of a message (references.ts). */
+	private async references(
+		replyTo: number | undefined,
+		text: string,
+		place: Place
+	): Promise<References> {
+		return {
+			replyToId: await this.refs.replyParent(replyTo, place),
+			mentions: text ? await this.refs.mentions(text, place) : []
+		};
+	}
+
+	/** Sends a DM; the recipient is looked up in its place in the write queue (see sendToRoom). */
 	async sendDirect(
 		who: Identity,
-		input: { toId: number; content: string; clientId?: string; receivedAt?: number }
+		input: {
+			toId: number;
+			content: string;
+			clientId?: string;
+			replyTo?: number;
+			receivedAt?: number;
+		}
 	): Promise<SubmitResult> {
 		const body = this.validateText(input.content);
-		this.admit(who);
-		const recipient = this.resolveUser(input.toId);
-		return this.store.submit(
-			{
-				roomId: null,
-				room: null,
-				senderId: who.id,
-				senderName: who.name,
-				senderUsername: who.username,
-				senderIsAdmin: who.isAdmin,
-				recipientId: recipient.id,
-				recipientName: recipient.name,
-				kind: 'text',
-				body,
-				clientId: input.clientId ?? null
-			},
-			input.receivedAt
-		);
+		this.admitSend(who);
+		const build = (recipient: { id: number; name: string }, refs: References): Draft => ({
+			roomId: null,
+			room: null,
+			senderId: who.id,
+			senderName: who.name,
+			senderUsername: who.username,
+			senderIsAdmin: who.isAdmin,
+			recipientId: recipient.id,
+			recipientName: recipient.name,
+			kind: 'text',
+			body,
+			clientId: input.clientId ?? null,
+			...refs
+		});
+		const online = this.presence.identityOf(input.toId);
+		const draft =
+			online && input.replyTo === undefined && !body.includes('@')
+				? build({ id: input.toId, name: online.name }, NO_REFERENCES)
+				: (async () => {
+						const recipient = online
+							? { id: input.toId, name: online.name }
+							: await this.resolveUser(input.toId);
+						const place: Place = { parties: [who.id, recipient.id] };
+						return build(recipient, await this.references(input.replyTo, body, place));
+					})();
+		return this.store.submit(draft, input.receivedAt);
 	}
 
 	/** An account (online or not) or an online guest; anything else is not_found. */
-	resolveUser(id: number): { id: number; name: string } {
+	async resolveUser(id: number): Promise<{ id: number; name: string }> {
 		const online = this.presence.identityOf(id);
 		if (online) return { id, name: online.name };
-		const account = this.directory.getUser(id);
+		const account = await this.directory.getUser(id);
 		if (account) return { id: account.id, name: account.name };
 		throw notFound('User not found or offline');
 	}
@@ -239,7 +300,7 @@ export class ChatService {
 	 * one, like one user: a guest is a new id per connection, so reconnecting must not buy a
 	 * fresh burst.
 	 */
-	private admit(who: Identity): void {
+	admitSend(who: Identity): void {
 		this.guard.assertCanSend(who.id);
 		const bucket = this.buckets.get(who.isGuest ? `guest@${who.address ?? who.id}` : who.id);
 		if (!bucket.take()) {
@@ -258,12 +319,34 @@ export class ChatService {
 	 * while muted (a topic is text everyone sees), and at most ROOMS_PER_USER_PER_DAY in any
 	 * 24 hours unless `who` is an admin. The creator then joins it.
 	 */
-	createRoom(who: Identity, name: string, topic: string | undefined): Room {
+	createRoom(who: Identity, name: string, topic: string | undefined): Promise<Room> {
+		// The quota is read, then the room inserted: two creations of one account (two tabs)
+		// must not both read the count before either has inserted.
+		const previous = this.creating.get(who.id);
+		const create = () => this.createRoomNow(who, name, topic);
+		const created = previous ? previous.then(create) : create();
+		// Never rejects: the next creation waits for this one whatever its outcome.
+		const settled = created.then(
+			() => {},
+			() => {}
+		);
+		this.creating.set(who.id, settled);
+		void settled.then(() => {
+			if (this.creating.get(who.id) === settled) this.creating.delete(who.id);
+		});
+		return created;
+	}
+
+	private async createRoomNow(
+		who: Identity,
+		name: string,
+		topic: string | undefined
+	): Promise<Room> {
 		if (who.isGuest) throw forbidden('Guests cannot create rooms; log in first');
 		this.guard.assertCanSend(who.id);
 		if (!who.isAdmin) {
 			const quota = this.config.roomsPerUserPerDay;
-			const { count, oldest } = this.rooms.createdSince(who.id, Date.now() / 1000 - DAY);
+			const { count, oldest } = await this.rooms.createdSince(who.id, Date.now() / 1000 - DAY);
 			if (count >= quota) {
 				throw new ServiceError('rate_limited', `You can create at most ${quota} rooms a day`, 429, {
 					retryAfterSeconds: Math.max(1, Math.ceil(oldest + DAY - Date.now() / 1000))
@@ -273,7 +356,7 @@ export class ChatService {
 		return this.rooms.create(name, topic, who, true);
 	}
 
-	private validateText(content: string): string {
+	validateText(content: string): string {
 		if (content.trim() === '') throw new ServiceError('empty', 'Message is empty');
 		if (
 			content.length > this.config.maxMessageLength &&
@@ -291,24 +374,29 @@ export class ChatService {
 
 	// ---- reading ----------------------------------------------------------------------
 
-	roomHistory(who: Identity | null, roomName: string, before: number | undefined, limit: number) {
+	async roomHistory(
+		who: Identity | null,
+		roomName: string,
+		before: number | undefined,
+		limit: number
+	) {
 		const room = this.rooms.require(roomName);
-		if (who && !this.isMember(who, room)) throw forbidden(`You are not in ${room.name}`);
-		return { room, page: this.store.roomPage(room.id, before, limit) };
+		if (who && !(await this.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
+		return { room, page: await this.store.roomPage(room.id, before, limit) };
 	}
 
-	dmHistory(who: Identity, peerId: number, before: number | undefined, limit: number) {
-		const peer = this.resolveUser(peerId);
-		return { peer, page: this.store.conversationPage(who.id, peer.id, before, limit) };
+	async dmHistory(who: Identity, peerId: number, before: number | undefined, limit: number) {
+		const peer = await this.resolveUser(peerId);
+		return { peer, page: await this.store.conversationPage(who.id, peer.id, before, limit) };
 	}
 
 	/**
-	 * What a reconnecting client missed: visible messages with afterId < id <= upToId
-	 * (later ones reach the connection live), at most 1000, the newest.
+	 * What a reconnecting client missed: the log it may see with afterSeq < seq <= upToSeq
+	 * (later changes reach the connection live), at most 1000 entries, the newest.
 	 */
-	missed(who: Identity, afterId: number, upToId: number) {
-		const roomIds = this.roomsOf(who).map((r) => r.id);
-		return this.store.visibleBetween(who.id, roomIds, afterId, upToId, 1000);
+	async missed(who: Identity, afterSeq: number, upToSeq: number) {
+		const roomIds = (await this.roomsOf(who)).map((r) => r.id);
+		return this.store.logBetween(who.id, roomIds, afterSeq, upToSeq, 1000);
 	}
 }
 

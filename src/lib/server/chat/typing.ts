@@ -15,12 +15,15 @@ export class TypingRelay {
 		private readonly bus: Bus
 	) {}
 
-	typing(who: Identity, msg: { room?: string; to_id?: number; is_typing: boolean }): void {
+	async typing(
+		who: Identity,
+		msg: { room?: string; to_id?: number; is_typing: boolean }
+	): Promise<void> {
 		if (this.mutes.isMuted(who.id)) return;
 		const base = { user_id: who.id, user_name: who.name, is_typing: msg.is_typing };
 		const from = { from_id: who.id, from_name: who.name };
 		if (msg.to_id !== undefined) {
-			const peer = this.chat.resolveUser(msg.to_id);
+			const peer = await this.chat.resolveUser(msg.to_id);
 			if (peer.id === who.id) return;
 			this.bus.publish({
 				kind: 'event',
@@ -30,7 +33,7 @@ export class TypingRelay {
 			return;
 		}
 		const room = this.chat.requireRoom(msg.room);
-		if (!this.chat.isMember(who, room)) throw forbidden(`You are not in ${room.name}`);
+		if (!(await this.chat.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
 		this.bus.publish({
 			kind: 'event',
 			to: { room: room.name, except: who.id },

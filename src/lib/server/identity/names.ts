@@ -1,6 +1,6 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { ServiceError } from '../errors';
 import type { Identity } from '../realtime/connection';
+import type { UsersRepository } from '../storage/users';
 import { CONTROL_CHARS, FORMAT_CHARS, RESERVED_WORDS, skeleton } from './skeleton';
 
 export const MAX_NAME_LENGTH = 20;
@@ -19,31 +19,20 @@ export interface OnlineNames {
  * Accounts' skeletons are stored in `users` (indexed), filled in here when missing.
  */
 export class NameRegistry {
-	private readonly missing: Statement;
-	private readonly fill: Statement;
-	private readonly clash: Statement;
-	private readonly rename: Statement;
 	private readonly cache = new WeakMap<Identity, { name: string; shape: string }>();
 
 	constructor(
-		sqlite: Database,
+		private readonly users: UsersRepository,
 		private readonly online: OnlineNames
-	) {
-		this.missing = sqlite.prepare(
-			'SELECT id, username, name FROM users WHERE name_skeleton IS NULL OR username_skeleton IS NULL LIMIT 1000'
-		);
-		this.fill = sqlite.prepare(
-			'UPDATE users SET name_skeleton = ?, username_skeleton = ? WHERE id = ?'
-		);
-		this.clash = sqlite.prepare(
-			'SELECT 1 FROM users WHERE (name_skeleton = @s OR username_skeleton = @s) AND id <> @id LIMIT 1'
-		);
-		this.rename = sqlite.prepare('UPDATE users SET name = ?, name_skeleton = ? WHERE id = ?');
-		this.fillMissing();
+	) {}
+
+	/** Fills in the skeletons of accounts stored without them (start-up). */
+	init(): Promise<void> {
+		return this.fillMissing();
 	}
 
 	/** Trims and checks a new display name for `who`; throws `invalid_name` with the reason. */
-	validate(who: Identity, raw: unknown): string {
+	async validate(who: Identity, raw: unknown): Promise<string> {
 		const name = typeof raw === 'string' ? raw.trim() : '';
 		const length = [...name].length;
 		if (length < 1 || length > MAX_NAME_LENGTH || CONTROL_CHARS.test(name)) {
@@ -59,24 +48,24 @@ export class NameRegistry {
 		if (!who.isAdmin && !own && RESERVED_WORDS.some((w) => shape.includes(w))) {
 			throw new ServiceError('invalid_name', 'Invalid name: that name is reserved');
 		}
-		if (!own && this.takenBySomeoneElse(who.id, shape)) {
+		if (!own && (await this.takenBySomeoneElse(who.id, shape))) {
 			throw new ServiceError('invalid_name', 'Invalid name: it looks like another user’s name');
 		}
 		return name;
 	}
 
 	/** Stores an account's new display name with its skeleton. */
-	saveAccountName(userId: number, name: string): void {
-		this.rename.run(name, skeleton(name), userId);
+	saveAccountName(userId: number, name: string): Promise<void> {
+		return this.users.rename(userId, name, skeleton(name));
 	}
 
-	private takenBySomeoneElse(userId: number, shape: string): boolean {
+	private async takenBySomeoneElse(userId: number, shape: string): Promise<boolean> {
 		// Accounts are found in the table; guests exist only online.
 		for (const other of this.online.onlineIdentities()) {
 			if (other.isGuest && other.id !== userId && this.skeletonOf(other) === shape) return true;
 		}
-		this.fillMissing();
-		return !!this.clash.get({ s: shape, id: userId });
+		await this.fillMissing();
+		return this.users.skeletonTaken(shape, userId);
 	}
 
 	/** A guest's skeleton, computed once per name (a rename check must stay cheap). */
@@ -89,10 +78,11 @@ export class NameRegistry {
 	}
 
 	/** Accounts created since the last look (or before the columns existed) get their skeletons. */
-	private fillMissing(): void {
+	private async fillMissing(): Promise<void> {
 		for (;;) {
-			const rows = this.missing.all() as { id: number; username: string; name: string }[];
-			for (const r of rows) this.fill.run(skeleton(r.name), skeleton(r.username), r.id);
+			const rows = await this.users.missingSkeletons(1000);
+			for (const r of rows)
+				await this.users.setSkeletons(r.id, skeleton(r.name), skeleton(r.username));
 			if (rows.length < 1000) return;
 		}
 	}

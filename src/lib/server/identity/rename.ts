@@ -16,11 +16,11 @@ export class Renames {
 		private readonly bus: Bus
 	) {}
 
-	rename(who: Identity, raw: unknown): void {
-		const name = this.names.validate(who, raw);
+	async rename(who: Identity, raw: unknown): Promise<void> {
+		const name = await this.names.validate(who, raw);
 		this.guard.assertCanSend(who.id);
 		const old = who.name;
-		if (!who.isGuest) this.names.saveAccountName(who.id, name);
+		if (!who.isGuest) await this.names.saveAccountName(who.id, name);
 		this.bus.publish({ kind: 'identity', userId: who.id, name });
 		const data = { old_name: old, new_name: name };
 		const from = { from_id: who.id, from_name: name };

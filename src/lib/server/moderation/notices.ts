@@ -1,25 +1,20 @@
-import type { Database } from 'better-sqlite3';
-import type { ModerationNotice } from '$lib/protocol/admin';
+import type { AuditAction, ModerationNotice } from '$lib/protocol/admin';
 import { formatDuration } from '$lib/format/duration';
+import type { AuditRepository } from '../storage/moderation';
 
 /** Notices delivered with one history page at most (the newest of its span). */
 export const MAX_NOTICES_PER_PAGE = 100;
 
 /** Actions every user saw live as a `moderation` notice; `create_user` is admin-only and stays out. */
-const PUBLIC_ACTIONS = ['kick', 'mute', 'unmute', 'ban', 'unban', 'promote', 'demote'];
-
-interface Row {
-	id: number;
-	action: ModerationNotice['action'];
-	actor_id: number;
-	target_id: number;
-	reason: string;
-	until: number | null;
-	created_at: number;
-	after_id: number;
-	actor_name: string | null;
-	target_name: string | null;
-}
+const PUBLIC_ACTIONS: readonly AuditAction[] = [
+	'kick',
+	'mute',
+	'unmute',
+	'ban',
+	'unban',
+	'promote',
+	'demote'
+];
 
 /**
  * The moderation notices that belong to one page of #general's history, derived from the
@@ -29,44 +24,19 @@ interface Row {
  * owns the notices with `oldestId <= after_id < before`; consecutive pages never overlap.
  * Names are the accounts' current ones; a guest left no row, so its name is null.
  */
-export function noticesForPage(
-	sqlite: Database,
+export async function noticesForPage(
+	audit: Pick<AuditRepository, 'placed'>,
 	page: { oldestId: number | null; hasMore: boolean; before?: number }
-): ModerationNotice[] {
+): Promise<ModerationNotice[]> {
 	const from = page.hasMore && page.oldestId !== null ? page.oldestId : 0;
 	const to = page.before ?? Number.MAX_SAFE_INTEGER;
 	if (from >= to) return [];
-	// The time window first (audit_log_created), then the exact placement by message id.
-	const fromTs = from
-		? ((sqlite.prepare('SELECT created_at FROM messages WHERE id = ?').pluck().get(from) as
-				number | undefined) ?? 0)
-		: 0;
-	const toTs =
-		page.before !== undefined
-			? ((sqlite
-					.prepare('SELECT created_at FROM messages WHERE id >= ? ORDER BY id LIMIT 1')
-					.pluck()
-					.get(page.before) as number | undefined) ?? Number.MAX_SAFE_INTEGER)
-			: Number.MAX_SAFE_INTEGER;
-	const rows = sqlite
-		.prepare(
-			`WITH n AS (
-			   SELECT a.id, a.action, a.actor_id, a.target_id, a.reason, a.until, a.created_at,
-			          COALESCE((SELECT m.id FROM messages m WHERE m.created_at <= a.created_at
-			                     ORDER BY m.created_at DESC, m.id DESC LIMIT 1), 0) AS after_id
-			     FROM audit_log a
-			    WHERE a.action IN (${PUBLIC_ACTIONS.map(() => '?').join(', ')})
-			      AND a.created_at >= ? AND a.created_at <= ?
-			 )
-			 SELECT n.*, actor.name AS actor_name, target.name AS target_name
-			   FROM n
-			   LEFT JOIN users actor ON actor.id = n.actor_id
-			   LEFT JOIN users target ON target.id = n.target_id
-			  WHERE n.after_id >= ? AND n.after_id < ?
-			  ORDER BY n.id DESC
-			  LIMIT ?`
-		)
-		.all(...PUBLIC_ACTIONS, fromTs, toTs, from, to, MAX_NOTICES_PER_PAGE) as Row[];
+	const rows = await audit.placed({
+		actions: PUBLIC_ACTIONS,
+		from,
+		before: page.before,
+		limit: MAX_NOTICES_PER_PAGE
+	});
 	return rows.reverse().map((r) =>
 		noticeOf({
 			id: r.id,
@@ -119,7 +89,8 @@ const PAST: Record<ModerationNotice['action'], string> = {
 	unban: 'unbanned',
 	promote: 'made an admin',
 	demote: 'no longer an admin',
-	create_user: 'created'
+	create_user: 'created',
+	delete_message: 'had a message deleted'
 };
 
 /** The notice in words, for clients that only print text: "bob was muted for 5 minutes by alice: spam". */

@@ -6,26 +6,9 @@ import type { App } from '../app';
  * figures. Changes go through ModerationService; nothing here writes.
  */
 
-interface UserRow {
-	id: number;
-	username: string;
-	name: string;
-	role: string;
-	created_at: number;
-	banned_at: number | null;
-	ban_reason: string | null;
-}
-
 /** Accounts (and online guests) whose username or name contains `q`, online ones first. */
-export function listUsers(app: App, q: string, limit = 200): AdminUser[] {
-	const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-	const rows = app.sqlite
-		.prepare(
-			`SELECT id, username, name, role, created_at, banned_at, ban_reason FROM users
-			  WHERE username LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\'
-			  ORDER BY username COLLATE NOCASE LIMIT ?`
-		)
-		.all(like, like, limit) as UserRow[];
+export async function listUsers(app: App, q: string, limit = 200): Promise<AdminUser[]> {
+	const rows = await app.storage.overview.accounts(q, limit);
 	const count = (id: number) => [...app.hub.connectionsOf(id)].length;
 	const list: AdminUser[] = rows.map((r) => {
 		const mute = app.moderation.muteOf(r.id);
@@ -70,24 +53,19 @@ export function listUsers(app: App, q: string, limit = 200): AdminUser[] {
 	return list.sort((a, b) => Number(b.online) - Number(a.online));
 }
 
-export function adminStats(app: App): AdminStats {
+export async function adminStats(app: App): Promise<AdminStats> {
+	const counts = await app.storage.overview.counts(app.moderation.now());
 	const base = app.stats.snapshot();
-	const now = app.moderation.now();
-	const one = (sql: string, ...args: unknown[]) =>
-		app.sqlite
-			.prepare(sql)
-			.pluck()
-			.get(...args) as number;
 	return {
 		users_online: base.users_online,
 		connections: base.connections,
-		messages_last_hour: one('SELECT COUNT(*) FROM messages WHERE created_at > ?', now - 3600),
+		messages_last_hour: counts.messagesLastHour,
 		total_messages: base.total_messages,
 		uptime_seconds: base.uptime_seconds,
 		server_time: base.server_time,
-		accounts: one('SELECT COUNT(*) FROM users'),
-		admins: one("SELECT COUNT(*) FROM users WHERE role = 'admin'"),
-		muted: one('SELECT COUNT(*) FROM mutes WHERE until > ?', now),
-		banned: one('SELECT COUNT(*) FROM users WHERE banned_at IS NOT NULL')
+		accounts: counts.accounts,
+		admins: counts.admins,
+		muted: counts.muted,
+		banned: counts.banned
 	};
 }

@@ -23,7 +23,7 @@ export interface AuthMessageDeps {
 	/** A guest that logs in stops being the guest first (its `leave` goes out). */
 	forgetIdentity(conn: Connection): void;
 	/** Identifies the connection and runs the connection sequence. */
-	admit(conn: Connection, identity: Identity): void;
+	admit(conn: Connection, identity: Identity): Promise<void>;
 	/** Handles a frame that was held while the login was checked. */
 	replay(conn: Connection, data: RawData, isBinary: boolean): void;
 }
@@ -91,7 +91,7 @@ export class AuthMessages {
 					is_admin: user.isAdmin
 				})
 			);
-			deps.admit(conn, accountIdentity(user, null));
+			await deps.admit(conn, accountIdentity(user, null));
 			ok = true;
 		} catch (err) {
 			const known = err instanceof ServiceError;

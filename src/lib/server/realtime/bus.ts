@@ -1,5 +1,5 @@
 import type { ServerEvent } from '$lib/protocol/events';
-import type { StoredMessage } from '../chat/messages';
+import type { ChangeRecord, MessageRecord as StoredMessage } from '$lib/protocol/wire';
 
 /**
  * The one road from a committed change to the clients: services publish domain events here,
@@ -13,6 +13,8 @@ import type { StoredMessage } from '../chat/messages';
 export type BusEvent =
 	/** A committed message: its room's subscribers, or both parties of a DM, each in its own form. */
 	| { kind: 'message'; message: StoredMessage }
+	/** A committed edit, deletion or reaction: whoever can see the message, each in its form. */
+	| { kind: 'change'; change: ChangeRecord }
 	/** A new room, announced to everyone online. */
 	| { kind: 'room_created'; room: { name: string; topic: string }; by: Actor }
 	/**

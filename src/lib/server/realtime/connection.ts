@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { batchWrites } from './write-batch';
 import { FrameBudget } from './frame-budget';
-import type { ErrorCode, ErrorParams } from '$lib/protocol/errors';
-import { systemEvent } from '$lib/protocol/events';
+import type { ErrorCode } from '$lib/protocol/errors';
+import { events, type ErrorContent } from '$lib/protocol/events';
 
 /** Who is on the other end of a socket. Guests live only as long as their connection. */
 export interface Identity {
@@ -143,10 +143,13 @@ export class Connection {
 		this.send(JSON.stringify(event));
 	}
 
-	/** An `error` event; `params` adds the data its text holds (`retry_after`, `until`…). */
-	error(code: ErrorCode, message: string, params?: ErrorParams): void {
+	/**
+	 * An `error` event; `params` adds the data its text holds (`retry_after`, `until`…) and
+	 * the `client_id` of the frame it answers.
+	 */
+	error(code: ErrorCode, message: string, params?: Omit<ErrorContent, 'code' | 'message'>): void {
 		this.observer.errorSent(code);
-		this.sendEvent(systemEvent('error', { code, message, ...params }));
+		this.sendEvent(events.error({ code, message, ...params }));
 	}
 
 	close(code: number, reason = ''): void {

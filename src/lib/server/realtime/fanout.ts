@@ -1,5 +1,7 @@
 import { systemEvent } from '$lib/protocol/events';
-import { toWire, type StoredMessage } from '../chat/messages';
+import { changeEvent, toWire } from '$lib/protocol/wire';
+import type { StoredMessage } from '../chat/messages';
+import type { ChangeRecord } from '../storage/messages';
 import type { Audience, Bus, BusEvent } from './bus';
 import type { Hub } from './hub';
 
@@ -27,6 +29,8 @@ export class Fanout {
 		switch (event.kind) {
 			case 'message':
 				return this.message(event.message);
+			case 'change':
+				return this.change(event.change);
 			case 'room_created': {
 				const data = {
 					room: event.room.name,
@@ -104,6 +108,20 @@ export class Fanout {
 		toParty(m.senderId);
 		if (m.recipientId !== null && m.recipientId !== m.senderId) toParty(m.recipientId);
 		this.onDelivered?.(n);
+	}
+
+	/** A change goes where its message went: the room encoded once, a DM per party. */
+	private change(c: ChangeRecord): void {
+		if (c.room !== null) {
+			const data = Buffer.from(JSON.stringify(changeEvent(c, 0)));
+			for (const conn of this.hub.roomConnections(c.room)) conn.sendMessage(data, c.seq);
+			return;
+		}
+		for (const party of new Set([c.partyA, c.partyB])) {
+			if (party === null) continue;
+			const data = JSON.stringify(changeEvent(c, party));
+			for (const conn of this.hub.connectionsOf(party)) conn.sendMessage(data, c.seq);
+		}
 	}
 
 	/** Plain loops, not a generator: `join`/`leave` go to everyone online, per connect. */

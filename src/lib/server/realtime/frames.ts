@@ -1,10 +1,12 @@
 import type { RawData } from 'ws';
 import {
+	clientIdOf,
 	clientMessageSchemas,
 	isClientMessageType,
 	type ClientMessageType
 } from '$lib/protocol/client';
-import { systemEvent } from '$lib/protocol/events';
+import { events } from '$lib/protocol/events';
+import type { ErrorCode } from '$lib/protocol/errors';
 import { ServiceError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -33,14 +35,19 @@ export function frameBytes(data: RawData): number {
 	return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
+/** `{client_id}` for the errors that answer a frame which carried a usable one, else nothing. */
+type Answering = { client_id?: string };
+
 /**
  * Answers a frame the budget refused: one `rate_limited` error a second at most (with
- * `retry_after` in seconds), and close 1008 for a connection that keeps flooding.
+ * `retry_after` in seconds, and the frame's client_id when it was read), and close 1008
+ * for a connection that keeps flooding.
  */
 export function refuseFrame(
 	deps: Pick<FrameDeps, 'metrics'>,
 	conn: Connection,
-	verdict: BudgetVerdict
+	verdict: BudgetVerdict,
+	answering: Answering = {}
 ): void {
 	if (verdict.ok) return;
 	if (verdict.close) {
@@ -50,15 +57,30 @@ export function refuseFrame(
 	}
 	if (verdict.answer) {
 		conn.error('rate_limited', 'Too many messages; slow down', {
-			retry_after: Math.max(0.001, verdict.retryAfterMs / 1000)
+			retry_after: Math.max(0.001, verdict.retryAfterMs / 1000),
+			...answering
 		});
 	}
 }
 
 /**
+ * Sends: their order is kept by the write queue (the message is queued before the
+ * handler's first await), so the connection's next frame need not wait for the commit.
+ */
+const ORDERED_BY_WRITE_QUEUE: ReadonlySet<ClientMessageType> = new Set([
+	'message',
+	'image',
+	'private_message'
+]);
+
+/**
  * Parses, charges, validates and dispatches one frame (PROTOCOL.md §5, §8). The frame's
  * cost is taken from the connection's budget as soon as its type is known, before any
- * handler runs; malformed frames pay the base price.
+ * handler runs; malformed frames pay the base price. Every error that answers a JSON object
+ * with a usable `client_id` (one the schema accepts) carries it, even when the rest of the
+ * frame is invalid, so the client knows which of its sends failed. Returns the handler's
+ * work when the connection's next frame must wait for it (settled once it has answered; its errors are
+ * answered here, never rejected).
  */
 export function dispatchFrame(
 	deps: FrameDeps,
@@ -67,11 +89,12 @@ export function dispatchFrame(
 	isBinary: boolean,
 	receivedAt: number,
 	authenticate: Authenticate
-): void {
+): Promise<void> | void {
 	const bytes = frameBytes(data);
+	let answering: Answering = {};
 	const charge = (type: ClientMessageType | null): boolean => {
 		const verdict = conn.budget.charge(type, bytes);
-		if (!verdict.ok) refuseFrame(deps, conn, verdict);
+		if (!verdict.ok) refuseFrame(deps, conn, verdict, answering);
 		return verdict.ok;
 	};
 	if (isBinary) {
@@ -90,47 +113,56 @@ export function dispatchFrame(
 		if (charge(null)) conn.error('invalid_json', 'Invalid message format');
 		return;
 	}
+	const clientId = clientIdOf(msg);
+	if (clientId !== undefined) answering = { client_id: clientId };
 	const type = (msg as { type?: unknown }).type;
 	const known = typeof type === 'string' && isClientMessageType(type) ? type : null;
 	if (!charge(known)) return;
-	if (typeof type !== 'string') return conn.error('invalid_message', 'Missing message type');
-	if (!known) return conn.error('unknown_type', `Unknown message type: ${type.slice(0, 64)}`);
+	const refuse = (code: ErrorCode, message: string) => conn.error(code, message, answering);
+	if (typeof type !== 'string') return refuse('invalid_message', 'Missing message type');
+	if (!known) return refuse('unknown_type', `Unknown message type: ${type.slice(0, 64)}`);
 	const parsed = clientMessageSchemas[known].safeParse(msg);
 	if (!parsed.success) {
 		// A set_name without a usable name is the "bad set_name" of PROTOCOL.md §8.
-		if (known === 'set_name') return conn.error('invalid_name', INVALID_NAME);
+		if (known === 'set_name') return refuse('invalid_name', INVALID_NAME);
 		const issue = parsed.error.issues[0];
 		const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-		return conn.error('invalid_message', `Invalid ${known}: ${where}${issue.message}`);
+		return refuse('invalid_message', `Invalid ${known}: ${where}${issue.message}`);
 	}
-	if (known === 'ping') return conn.sendEvent(systemEvent('pong'));
+	if (known === 'ping') return conn.sendEvent(events.pong());
 	if (known === 'auth')
 		return authenticate(conn, parsed.data as { username: string; password: string });
 	if (!conn.identity)
-		return conn.error(
-			'unauthorized',
-			'Log in first: send {"type":"auth","username":…,"password":…}'
-		);
+		return refuse('unauthorized', 'Log in first: send {"type":"auth","username":…,"password":…}');
 	const handler = handlers[known] as
 		((ctx: unknown, msg: unknown) => void | Promise<void>) | undefined;
-	if (!handler) return conn.error('unknown_type', `Unknown message type: ${known}`);
+	if (!handler) return refuse('unknown_type', `Unknown message type: ${known}`);
 	const ctx = { services: deps.services, conn, who: conn.identity, receivedAt };
 	try {
 		const result = handler(ctx, parsed.data);
-		if (result) result.catch((err) => fail(deps, conn, known, err));
+		if (!result) return;
+		const answered = result.catch((err) => fail(deps, conn, known, err, answering));
+		if (!ORDERED_BY_WRITE_QUEUE.has(known)) return answered;
 	} catch (err) {
-		fail(deps, conn, known, err);
+		fail(deps, conn, known, err, answering);
 	}
 }
 
-function fail(deps: FrameDeps, conn: Connection, type: string, err: unknown): void {
+function fail(
+	deps: FrameDeps,
+	conn: Connection,
+	type: string,
+	err: unknown,
+	answering: Answering
+): void {
 	if (err instanceof ServiceError) {
 		const retryAfter = err.details.retryAfterSeconds;
 		return conn.error(err.code, err.message, {
 			...(retryAfter !== undefined && { retry_after: retryAfter }),
-			...err.details.params
+			...err.details.params,
+			...answering
 		});
 	}
 	deps.log.error({ conn: conn.id, type, err }, 'handler failed');
-	conn.error('invalid_message', 'The server could not process that message');
+	conn.error('invalid_message', 'The server could not process that message', answering);
 }

@@ -11,6 +11,7 @@ import { AddressLimits } from './address-limits';
 import { AuthMessages } from './auth-message';
 import { CloseCode, Connection, type Identity } from './connection';
 import { dispatchFrame, frameBytes, refuseFrame, type FrameDeps } from './frames';
+import { FrameOrder } from './frame-order';
 import { Heartbeat } from './heartbeat';
 import type { Hub } from './hub';
 import type { PresenceAnnouncer } from './presence';
@@ -41,6 +42,8 @@ export class Gateway {
 	private readonly limits: AddressLimits;
 	private readonly policy: UpgradePolicy;
 	private readonly authMessages: AuthMessages;
+	/** Each connection's frames, handled in the order they arrived (frame-order.ts). */
+	private readonly frameOrder = new WeakMap<Connection, FrameOrder>();
 	private closing = false;
 	private onAllClosed: (() => void) | null = null;
 
@@ -83,7 +86,23 @@ export class Gateway {
 	/** Entry point for the HTTP server's `upgrade` event. */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		socket.on('error', () => socket.destroy());
-		const verdict = this.policy.decide(req);
+		this.policy.decide(req).then(
+			(verdict) => this.upgrade(req, socket, head, verdict),
+			(err) => {
+				this.deps.log.error({ err }, 'upgrade failed');
+				refuse(socket, 500, 'Internal Server Error');
+			}
+		);
+	}
+
+	private upgrade(
+		req: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		verdict: Awaited<ReturnType<UpgradePolicy['decide']>>
+	): void {
+		// The client may have gone while its session was looked up.
+		if (socket.destroyed) return;
 		if ('status' in verdict) {
 			if (verdict.reason) this.deps.metrics.refused(verdict.reason);
 			return refuse(socket, verdict.status, verdict.text);
@@ -126,7 +145,10 @@ export class Gateway {
 			log.info({ conn: conn.id, err: err.message }, 'connection closed on a protocol error');
 		});
 		if (identity) {
-			this.admit(conn, identity);
+			this.admit(conn, identity).catch((err) => {
+				log.error({ conn: conn.id, err }, 'connection sequence failed');
+				conn.close(CloseCode.internal, 'Internal error');
+			});
 		} else {
 			conn.authTimer = setTimeout(() => {
 				metrics.disconnected('auth_timeout');
@@ -136,14 +158,14 @@ export class Gateway {
 	}
 
 	/** Identifies a connection and runs the connection sequence of PROTOCOL.md §4. */
-	private admit(conn: Connection, identity: Identity): void {
+	private async admit(conn: Connection, identity: Identity): Promise<void> {
 		if (conn.authTimer) clearTimeout(conn.authTimer);
 		conn.authTimer = null;
 		if (conn.anonymous && !identity.isGuest) {
 			this.limits.identified(conn.remoteAddress);
 			conn.anonymous = false;
 		}
-		runConnectionSequence(this.deps.sequence, conn, identity);
+		await runConnectionSequence(this.deps.sequence, conn, identity);
 	}
 
 	private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
@@ -156,8 +178,20 @@ export class Gateway {
 		// Frames sent right behind `auth` wait for its answer (they are charged when handled).
 		if (this.authMessages.hold(conn, data, isBinary, bytes)) return;
 		const receivedAt = performance.now();
+		let order = this.frameOrder.get(conn);
+		if (!order) this.frameOrder.set(conn, (order = new FrameOrder()));
+		order.run(() => this.dispatch(conn, data, isBinary, receivedAt));
+	}
+
+	private dispatch(
+		conn: Connection,
+		data: RawData,
+		isBinary: boolean,
+		receivedAt: number
+	): Promise<void> | void {
+		let handled: Promise<void> | void = undefined;
 		try {
-			dispatchFrame(
+			handled = dispatchFrame(
 				this.deps,
 				conn,
 				data,
@@ -166,9 +200,13 @@ export class Gateway {
 				(c, creds) => void this.authMessages.authenticate(c, creds)
 			);
 		} finally {
-			// The client's first frame ends the resume window (a `resume` ends it itself).
-			conn.release();
+			// The client's first frame ends the resume window (a `resume` ends it itself). A
+			// handler still reading storage ends it when it is done, so `resume`'s missed
+			// messages go out before what was held.
+			if (handled && conn.holding) void handled.finally(() => conn.release());
+			else conn.release();
 		}
+		return handled;
 	}
 
 	private onClose(conn: Connection, code: number): void {

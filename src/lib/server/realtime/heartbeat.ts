@@ -16,7 +16,7 @@ export class Heartbeat {
 		private readonly hub: Pick<Hub, 'connections'>,
 		private readonly sessions: Pick<SessionStore, 'exists'>,
 		private readonly metrics: Pick<Metrics, 'disconnected'>,
-		private readonly log: Pick<Logger, 'debug'>,
+		private readonly log: Pick<Logger, 'debug' | 'error'>,
 		intervalMs: number
 	) {
 		this.timer = setInterval(() => this.beat(), intervalMs);
@@ -38,8 +38,13 @@ export class Heartbeat {
 			conn.alive = false;
 			conn.ws.ping();
 			const sessionId = conn.identity?.sessionId;
-			if (sessionId && !this.sessions.exists(sessionId)) {
-				conn.close(CloseCode.sessionEnded, 'Session ended');
+			if (sessionId) {
+				this.sessions.exists(sessionId).then(
+					(exists) => {
+						if (!exists) conn.close(CloseCode.sessionEnded, 'Session ended');
+					},
+					(err) => this.log.error({ err, conn: conn.id }, 'session check failed')
+				);
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 import type { HistoryPage } from '$lib/protocol/events';
 import { systemEvent } from '$lib/protocol/events';
-import { toWire, type StoredMessage } from '../chat/messages';
+import { toWire } from '$lib/protocol/wire';
+import type { StoredMessage } from '../chat/messages';
 import { DEFAULT_ROOM } from '../chat/rooms';
 
 /** Where a page of #general finds its moderation notices (moderation/notices.ts). */
@@ -8,7 +9,7 @@ export type NoticeSource = (page: {
 	oldestId: number | null;
 	hasMore: boolean;
 	before?: number;
-}) => unknown[];
+}) => Promise<unknown[]>;
 
 /**
  * The `history` event of a room page, for the welcome and for `get_history` alike.
@@ -19,7 +20,7 @@ export type NoticeSource = (page: {
 export class HistoryPages {
 	constructor(private readonly notices: NoticeSource) {}
 
-	roomEvent(
+	async roomEvent(
 		viewerId: number,
 		room: string,
 		page: { messages: StoredMessage[]; has_more: boolean },
@@ -27,7 +28,11 @@ export class HistoryPages {
 	) {
 		const notices =
 			room === DEFAULT_ROOM
-				? this.notices({ oldestId: page.messages[0]?.id ?? null, hasMore: page.has_more, before })
+				? await this.notices({
+						oldestId: page.messages[0]?.id ?? null,
+						hasMore: page.has_more,
+						before
+					})
 				: undefined;
 		const content: HistoryPage & { room: string; notices?: unknown[] } = {
 			room,

@@ -41,7 +41,7 @@ export class UpgradePolicy {
 
 	constructor(private readonly deps: UpgradePolicyDeps) {}
 
-	decide(req: IncomingMessage): Refusal | Admission {
+	async decide(req: IncomingMessage): Promise<Refusal | Admission> {
 		const { config } = this.deps;
 		const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 		if (!WS_PATHS.has(path)) return { status: 404, text: 'Not Found' };
@@ -52,7 +52,7 @@ export class UpgradePolicy {
 		let identity: Identity | null = null;
 		// See origin.ts: the Origin must be the app's own (scheme and host) or allowed.
 		if (isTrustedOrigin(req, config)) {
-			const found = this.deps.sessions.validate(
+			const found = await this.deps.sessions.validate(
 				readCookie(req.headers.cookie, SESSION_COOKIE) ?? ''
 			);
 			if (found) {
@@ -65,12 +65,12 @@ export class UpgradePolicy {
 		const refusal = this.deps.limits.refusal(address, !identity);
 		if (refusal)
 			return { status: 503, text: 'Too many connections from this address', reason: refusal };
-		if (!identity && config.guests) identity = this.newGuest(address);
+		if (!identity && config.guests) identity = await this.newGuest(address);
 		return { address, identity };
 	}
 
-	private newGuest(address: string): Identity {
-		const id = this.deps.guestIds.take();
+	private async newGuest(address: string): Promise<Identity> {
+		const id = await this.deps.guestIds.take();
 		const name = `User${++this.guestCounter}`;
 		return { id, name, username: null, isAdmin: false, isGuest: true, sessionId: null, address };
 	}

@@ -39,21 +39,33 @@ export interface ConnectionSequenceDeps {
  * The connection sequence of PROTOCOL.md §4 for a connection that was just identified:
  * subscribe, `welcome`, `users`, `history` of general, a `muted` reminder, and `join` to
  * everyone else when this is the user's first connection.
+ *
+ * The storage reads are awaited; with SQLite they settle as microtasks, so no live event
+ * reaches the connection before its `welcome` (see realtime/handlers/rooms.ts).
  */
-export function runConnectionSequence(
+export async function runConnectionSequence(
 	deps: ConnectionSequenceDeps,
 	conn: Connection,
 	identity: Identity
-): void {
+): Promise<void> {
 	const { hub, chat } = deps;
 	conn.identity = identity;
 	const first = hub.attach(conn);
-	const newcomer = chat.ensureDefaultMembership(identity);
-	for (const room of chat.roomsOf(identity)) hub.subscribe(conn, room.name);
-	// Everything committed after this point reaches the connection live; `resume` covers the rest.
+	const newcomer = await chat.ensureDefaultMembership(identity);
+	const rooms = await chat.roomsOf(identity);
+	for (const room of rooms) hub.subscribe(conn, room.name);
+	// Everything committed after this point reaches the connection live; `resume` covers the
+	// rest. Read right after subscribing, from memory (no await between the two).
 	conn.subscribedUpTo = chat.lastCommittedId;
 	deps.log.debug({ conn: conn.id, user: identity.id }, 'connection admitted');
 
+	const summaries = await chat.roomSummaries(identity);
+	const general = chat.requireRoom(undefined);
+	const history = await deps.history.roomEvent(
+		identity.id,
+		general.name,
+		await chat.latestPage(general, 100)
+	);
 	conn.sendEvent(
 		systemEvent('welcome', {
 			user_id: identity.id,
@@ -67,18 +79,16 @@ export function runConnectionSequence(
 				uptime_seconds: deps.stats.uptimeSeconds(),
 				server_time: Math.floor(Date.now() / 1000)
 			},
-			rooms: chat.roomSummaries(identity)
+			rooms: summaries
 		})
 	);
 	conn.sendEvent(systemEvent('users', hub.onlineUsers()));
-	const general = chat.requireRoom(undefined);
-	const page = chat.latestPage(general, 100);
-	conn.sendEvent(deps.history.roomEvent(identity.id, general.name, page));
+	conn.sendEvent(history);
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
 	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);
 	if (mute) conn.sendEvent(systemEvent('muted', { until: mute.until, reason: mute.reason }));
 	if (first) deps.presence.cameOnline(identity);
 	conn.hold(RESUME_WINDOW_MS);
 	// A new account is a new member of general: counts everywhere follow (after the welcome).
-	if (newcomer) chat.announceNewcomer(identity);
+	if (newcomer) await chat.announceNewcomer(identity);
 }

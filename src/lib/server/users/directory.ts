@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { DirectoryPage, DirectoryUser } from '$lib/protocol/directory';
+import type { DirectoryRecord, DirectoryRepository } from '../storage/directory';
 
 /** Longest search text and largest page the directory answers (one page is bounded work). */
 export const DIRECTORY_MAX_QUERY = 64;
@@ -15,61 +15,39 @@ export const directoryQuerySchema = z.object({
 });
 export type DirectoryQuery = z.output<typeof directoryQuerySchema>;
 
-interface Row {
-	id: number;
-	username: string;
-	name: string;
-	role: string;
-}
-
 /**
  * The people directory (`GET /api/users`): every account that is not banned whose username
  * or display name contains `q`, the ones online now first, then by display name. Guests are
  * not accounts and are listed by the sidebar's "Online now" instead. `online` maps the ids
  * online now to their live display name (a rename is live before it is stored).
  */
-export function searchDirectory(
-	sqlite: Database,
+export async function searchDirectory(
+	directory: DirectoryRepository,
 	query: DirectoryQuery,
 	online: ReadonlyMap<number, string>
-): DirectoryPage {
-	const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-	const rows = sqlite
-		.prepare(
-			`SELECT id, username, name, role FROM users
-			  WHERE banned_at IS NULL
-			    AND (username LIKE :like ESCAPE '\\' OR name LIKE :like ESCAPE '\\')
-			  ORDER BY (id IN (SELECT value FROM json_each(:online))) DESC,
-			           name COLLATE NOCASE, id
-			  LIMIT :limit OFFSET :offset`
-		)
-		.all({
-			like,
-			online: JSON.stringify([...online.keys()]),
-			limit: query.limit + 1,
-			offset: query.offset
-		}) as Row[];
-	const users: DirectoryUser[] = rows.slice(0, query.limit).map((r) => ({
-		id: r.id,
-		username: r.username,
-		name: online.get(r.id) ?? r.name,
-		is_admin: r.role === 'admin',
-		online: online.has(r.id)
-	}));
+): Promise<DirectoryPage> {
+	const rows = await directory.search({
+		q: query.q,
+		online: [...online.keys()],
+		limit: query.limit + 1,
+		offset: query.offset
+	});
+	const users = rows.slice(0, query.limit).map((r) => entry(r, online));
 	const hasMore = rows.length > query.limit && query.offset + query.limit <= DIRECTORY_MAX_OFFSET;
 	return { users, has_more: hasMore, next_offset: hasMore ? query.offset + query.limit : null };
 }
 
 /** One directory entry by id (the profile card), or undefined for no such (or a banned) account. */
-export function directoryUser(
-	sqlite: Database,
+export async function directoryUser(
+	directory: DirectoryRepository,
 	id: number,
 	online: ReadonlyMap<number, string>
-): DirectoryUser | undefined {
-	const r = sqlite
-		.prepare('SELECT id, username, name, role FROM users WHERE id = ? AND banned_at IS NULL')
-		.get(id) as Row | undefined;
-	if (!r) return undefined;
+): Promise<DirectoryUser | undefined> {
+	const r = await directory.byId(id);
+	return r && entry(r, online);
+}
+
+function entry(r: DirectoryRecord, online: ReadonlyMap<number, string>): DirectoryUser {
 	return {
 		id: r.id,
 		username: r.username,

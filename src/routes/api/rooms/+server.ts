@@ -4,4 +4,4 @@ import { api, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) =>
-	api(() => json(getApp().chat.roomSummaries(requireUser(event))));
+	api(async () => json(await getApp().chat.roomSummaries(requireUser(event))));

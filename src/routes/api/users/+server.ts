@@ -7,12 +7,12 @@ import type { RequestHandler } from './$types';
 
 /** The people directory: `?q=&limit=&offset=`, online first; any logged-in account may ask. */
 export const GET: RequestHandler = (event) =>
-	api(() => {
+	api(async () => {
 		requireUser(event);
 		const query = parseBody(
 			directoryQuerySchema,
 			Object.fromEntries(event.url.searchParams.entries())
 		);
 		const app = getApp();
-		return json(searchDirectory(app.sqlite, query, onlineAccounts(app)));
+		return json(await searchDirectory(app.storage.directory, query, onlineAccounts(app)));
 	});

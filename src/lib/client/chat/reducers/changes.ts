@@ -1,9 +1,14 @@
-import type { WireMessage } from '$lib/protocol/events';
+import type {
+	MessageDeletedContent,
+	MessageEditedContent,
+	ReactionContent,
+	ThreadContent,
+	WireMessage,
+	WireThread
+} from '$lib/protocol/events';
 import { dmKey, fromWire, roomKey, type Conversation } from '../../conversation.svelte';
 import { edited, parentDeleted, reacted, withThread } from '../message-changes';
 import type { ChatState, Reducers } from '../state';
-import type { Content } from '../types';
-import type { ChangingMessage } from '../wire-changes';
 
 /**
  * Messages that change (PROTOCOL.md §10): edits, deletions, reactions, thread summaries and
@@ -22,21 +27,24 @@ export function learnAuthors(s: ChatState, messages: WireMessage[]): void {
 }
 
 /** The conversation a change names: `room`, or `with` (the peer as this user sees it). */
-function conversationOf(s: ChatState, c: Content): Conversation | undefined {
-	if (c.with !== undefined && c.with !== null) return s.conversations.get(dmKey(Number(c.with)));
-	if (typeof c.room === 'string') return s.conversations.get(roomKey(c.room));
+function conversationOf(
+	s: ChatState,
+	c: { room: string } | { with: number }
+): Conversation | undefined {
+	if ('with' in c && c.with != null) return s.conversations.get(dmKey(Number(c.with)));
+	if ('room' in c && typeof c.room === 'string') return s.conversations.get(roomKey(c.room));
 	return undefined;
 }
 
 /** The thread root's summary that a reply (or a reply's deletion) carries. */
-export function threadSummary(s: ChatState, conv: Conversation, m: object): void {
-	const t = (m as { thread?: Content }).thread;
+export function threadSummary(s: ChatState, conv: Conversation, m: { thread?: WireThread }): void {
+	const t = m.thread;
 	if (!t || typeof t.root_id !== 'number') return;
 	conv.patch(t.root_id, (root) => withThread(root, t));
 	if (s.thread?.convKey === conv.key) s.thread.patch(t.root_id, (root) => withThread(root, t));
 }
 
-function onEdited(s: ChatState, c: Content): void {
+function onEdited(s: ChatState, c: MessageEditedContent): void {
 	applied(s, c.seq);
 	const id = Number(c.message_id);
 	const conv = conversationOf(s, c);
@@ -44,7 +52,7 @@ function onEdited(s: ChatState, c: Content): void {
 	s.thread?.patch(id, (row) => edited(row, c));
 }
 
-function onDeleted(s: ChatState, c: Content): void {
+function onDeleted(s: ChatState, c: MessageDeletedContent): void {
 	applied(s, c.seq);
 	const id = Number(c.message_id);
 	const conv = conversationOf(s, c);
@@ -59,7 +67,7 @@ function onDeleted(s: ChatState, c: Content): void {
 	}
 }
 
-function onReaction(s: ChatState, c: Content): void {
+function onReaction(s: ChatState, c: ReactionContent): void {
 	applied(s, c.seq);
 	const id = Number(c.message_id);
 	if (typeof c.user_name === 'string') s.known.learn(Number(c.user_id), c.user_name);
@@ -68,11 +76,11 @@ function onReaction(s: ChatState, c: Content): void {
 }
 
 /** `get_thread`'s answer: the root and a page of its replies, oldest first. */
-function onThread(s: ChatState, c: Content): void {
+function onThread(s: ChatState, c: ThreadContent): void {
 	const thread = s.thread;
-	const root = c.root as ChangingMessage | undefined;
+	const root = c.root;
 	if (!thread || !root || typeof root.id !== 'number') return;
-	const messages = Array.isArray(c.messages) ? (c.messages as ChangingMessage[]) : [];
+	const messages = Array.isArray(c.messages) ? c.messages : [];
 	if (
 		!thread.answers(
 			root.id,

@@ -18,6 +18,30 @@ describe('error reducers', () => {
 		expect(store.composerError).toBe('error:too_large');
 	});
 
+	it('a refusal that names its client_id fails that send, whatever its place in the outbox', () => {
+		const { store, apply, storage } = harness();
+		const general = store.room('general');
+		store.sendText(general, 'one');
+		store.sendText(general, 'two');
+		apply(errorReducers, 'error', { code: 'too_large', message: 'too long', client_id: 'c2' });
+		expect(general.items.map((x) => [x.text, x.pending, x.failed])).toEqual([
+			['one', true, undefined],
+			['two', false, 'error:too_large']
+		]);
+		expect(storage.load().map((r) => r.text)).toEqual(['one']);
+		expect(store.composerError).toBe('error:too_large');
+	});
+
+	it('a client_id no message waits under touches no message (no guessing by order)', () => {
+		const { store, apply } = harness();
+		const general = store.room('general');
+		store.sendText(general, 'one');
+		apply(errorReducers, 'error', { code: 'muted', message: 'muted', until: 1, client_id: 'x' });
+		expect(general.items[0].pending).toBe(true);
+		expect(store.outboxSize).toBe(1);
+		expect(store.mute?.until).toBe(1);
+	});
+
 	it('rate limited keeps the message pending (it goes out again); other codes touch nothing', () => {
 		const { store, apply } = harness();
 		const general = store.room('general');

@@ -1,6 +1,6 @@
+import type { ErrorContent } from '$lib/protocol/events';
 import { itemKey } from '../../conversation.svelte';
 import type { ChatState, Reducers } from '../state';
-import type { Content } from '../types';
 import { parseReason, parseUntil } from './moderation';
 
 /** Errors that answer a send: the message they refuse is marked failed (except when rate limited). */
@@ -14,7 +14,7 @@ const SEND_ERRORS = [
 	'invalid_message'
 ];
 
-function onError(s: ChatState, c: Content): void {
+function onError(s: ChatState, c: ErrorContent): void {
 	const code = String(c.code ?? '');
 	const message = s.opts.texts.error?.(c) ?? String(c.message ?? '');
 	if (code === 'muted') {
@@ -26,8 +26,10 @@ function onError(s: ChatState, c: Content): void {
 		};
 	}
 	if (!SEND_ERRORS.includes(code)) return;
-	// Errors carry no client_id; the server answers in order, so the oldest in-flight send failed.
-	const entry = s.outbox.oldestInFlight();
+	// The error names the send it refuses by its client_id. Servers before that answered
+	// without one, in order, so then the oldest send in flight is the one that failed.
+	const entry =
+		typeof c.client_id === 'string' ? s.outbox.get(c.client_id) : s.outbox.oldestInFlight();
 	if (entry && code !== 'rate_limited') {
 		s.outbox.acknowledge(entry.clientId);
 		const conv = s.conversations.get(entry.convKey);

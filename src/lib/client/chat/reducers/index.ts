@@ -1,6 +1,5 @@
-import type { ServerEvent } from '$lib/protocol/events';
+import type { ReceivedEvent, ServerEvent } from '$lib/protocol/events';
 import type { ChatState, Reducers } from '../state';
-import type { Content } from '../types';
 import { changeReducers } from './changes';
 import { errorReducers } from './errors';
 import { messageReducers } from './messages';
@@ -22,10 +21,14 @@ const reducers: Reducers = {
 	...errorReducers
 };
 
+type AnyReducer = (s: ChatState, content: unknown, event: ServerEvent) => void;
+
 /** Applies one server event to the state; unknown types are ignored (newer servers may add some). */
-export function reduce(s: ChatState, event: ServerEvent): void {
+export function reduce(s: ChatState, event: ReceivedEvent): void {
 	if (!Object.hasOwn(reducers, event.type)) return;
-	reducers[event.type](s, (event.content ?? {}) as Content, event);
+	// A type we know: from here on the event is read as the union's member for it.
+	const known = event as ServerEvent;
+	(reducers[known.type] as AnyReducer)(s, event.content ?? {}, known);
 }
 
 export { onRooms } from './rooms';

@@ -1,7 +1,6 @@
-import type { WireMessage } from '$lib/protocol/events';
+import type { HistoryContent, WireMessage } from '$lib/protocol/events';
 import { fromWire, type Conversation } from '../../conversation.svelte';
 import type { ChatState, Reducers } from '../state';
-import type { Content } from '../types';
 import { refreshed } from '../message-changes';
 import { applied, learnAuthors, threadSummary } from './changes';
 import { addModeration } from './moderation';
@@ -13,10 +12,9 @@ function seen(s: ChatState, messages: WireMessage[]): void {
 	learnAuthors(s, messages);
 }
 
-export function onHistory(s: ChatState, c: Content): void {
-	const conv =
-		c.with !== undefined ? s.direct(Number(c.with)) : s.room(String(c.room ?? 'general'));
-	const messages = Array.isArray(c.messages) ? (c.messages as WireMessage[]) : [];
+export function onHistory(s: ChatState, c: HistoryContent): void {
+	const conv = 'with' in c ? s.direct(Number(c.with)) : s.room(String(c.room ?? 'general'));
+	const messages = Array.isArray(c.messages) ? c.messages : [];
 	const oldestBefore = conv.oldestId;
 	const wasLoaded = conv.loaded;
 	const rows = messages.map((m) => fromWire(m, s.me.id));
@@ -32,7 +30,8 @@ export function onHistory(s: ChatState, c: Content): void {
 	conv.loaded = true;
 	if (!wasLoaded && conv.unread && !conv.dividerBefore) s.placeDivider(conv);
 	// #general's pages bring the moderation notices that fall among their messages.
-	if (Array.isArray(c.notices)) for (const n of c.notices as Content[]) addModeration(s, conv, n);
+	if ('notices' in c && Array.isArray(c.notices))
+		for (const n of c.notices) addModeration(s, conv, n);
 	if (conv.kind === 'dm' && !wasLoaded) {
 		// A DM peer's name is in the messages even when the peer is offline.
 		const theirs = added.find((m) => !m.own);
@@ -68,7 +67,8 @@ function onTruncated(s: ChatState): void {
 	s.requestLatest(s.active);
 }
 
-const message: Reducers[string] = (s, _c, event) => onMessage(s, event as unknown as WireMessage);
+/** A message object is the event itself: it has no envelope. */
+const message = (s: ChatState, _content: unknown, m: WireMessage) => onMessage(s, m);
 
 export const messageReducers: Reducers = {
 	history: (s, c) => onHistory(s, c),

@@ -1,11 +1,12 @@
+import type { ModerationNotice } from '$lib/protocol/admin';
+import type { ModerationEvent } from '$lib/protocol/events';
 import { roomKey, type Conversation } from '../../conversation.svelte';
 import { loginUrl } from '../../login-notice';
 import type { ChatState, Reducers } from '../state';
-import type { Content } from '../types';
 
 /** Moderation: being kicked, banned or muted, and the notices of what moderators did. */
 
-export function reasonOf(c: Content): string {
+export function reasonOf(c: { reason?: unknown }): string {
 	return typeof c.reason === 'string' ? c.reason : '';
 }
 
@@ -24,7 +25,11 @@ export function parseReason(message: string): string {
 }
 
 /** One notice per audit entry, whether it came live, with history, or both. */
-export function addModeration(s: ChatState, conv: Conversation, c: Content): void {
+export function addModeration(
+	s: ChatState,
+	conv: Conversation,
+	c: Partial<ModerationNotice>
+): void {
 	const timestamp = Number(c.timestamp) || Math.floor(s.now() / 1000);
 	conv.notice(s.opts.texts.moderation(c), timestamp, {
 		key: typeof c.id === 'number' ? `mod:${c.id}` : undefined,
@@ -32,10 +37,11 @@ export function addModeration(s: ChatState, conv: Conversation, c: Content): voi
 	});
 }
 
-function onModeration(s: ChatState, c: Content, timestamp: number): void {
+/** A live notice: it belongs to the event's room (#general), the one it is shown in. */
+function onModeration(s: ChatState, c: ModerationNotice, event: ModerationEvent): void {
 	const conv =
-		typeof c.room === 'string' ? s.conversations.get(roomKey(c.room)) : s.room('general');
-	if (conv) addModeration(s, conv, { timestamp, ...c });
+		typeof event.room === 'string' ? s.conversations.get(roomKey(event.room)) : s.room('general');
+	if (conv) addModeration(s, conv, { ...c, timestamp: c.timestamp ?? event.timestamp });
 }
 
 export const moderationReducers: Reducers = {
@@ -47,5 +53,5 @@ export const moderationReducers: Reducers = {
 	unmuted: (s) => {
 		s.mute = null;
 	},
-	moderation: (s, c, event) => onModeration(s, c, event.timestamp)
+	moderation: (s, c, event) => onModeration(s, c, event)
 };

@@ -1,15 +1,16 @@
-import type { OnlineUser } from '$lib/protocol/events';
+import type { PresenceContent } from '$lib/protocol/events';
 import { dmKey } from '../../conversation.svelte';
 import type { ChatState, Reducers } from '../state';
-import type { Content } from '../types';
 
 /** Presence and users: who is online, and names that change. */
 
-function onPresence(s: ChatState, c: Content, online: boolean): void {
+function onPresence(s: ChatState, c: PresenceContent, online: boolean): void {
 	const id = Number(c.user_id);
 	const rest = s.online.filter((u) => u.id !== id);
+	// `join` carries no role; a server that adds it is believed.
+	const isAdmin = 'is_admin' in c && c.is_admin === true;
 	s.online = online
-		? [...rest, { id, name: String(c.user_name), connected_at: 0, is_admin: c.is_admin === true }]
+		? [...rest, { id, name: String(c.user_name), connected_at: 0, is_admin: isAdmin }]
 		: rest;
 	if (!online) for (const conv of s.conversations.values()) conv.setTyping({ id, name: '' }, false);
 }
@@ -21,8 +22,8 @@ function onRenamed(s: ChatState, userId: number, name: string): void {
 }
 
 export const presenceReducers: Reducers = {
-	users: (s, _c, event) => {
-		s.online = Array.isArray(event.content) ? (event.content as OnlineUser[]) : [];
+	users: (s, list) => {
+		s.online = Array.isArray(list) ? list : [];
 	},
 	join: (s, c) => onPresence(s, c, true),
 	leave: (s, c) => onPresence(s, c, false),

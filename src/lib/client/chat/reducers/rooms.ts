@@ -1,7 +1,13 @@
-import type { RoomSummary } from '$lib/protocol/events';
+import type {
+	MemberContent,
+	MutedContent,
+	RoomCreatedContent,
+	RoomJoinedContent,
+	RoomSummary,
+	WelcomeContent
+} from '$lib/protocol/events';
 import { roomKey, type Conversation } from '../../conversation.svelte';
 import type { ChatState, Reducers } from '../state';
-import type { Content } from '../types';
 import { onHistory } from './messages';
 import { reasonOf } from './moderation';
 
@@ -9,17 +15,19 @@ import { reasonOf } from './moderation';
 
 type Summary = RoomSummary & { joined?: boolean };
 
-function onWelcome(s: ChatState, c: Content): void {
+function onWelcome(s: ChatState, c: WelcomeContent): void {
 	s.me = {
 		id: Number(c.user_id),
 		name: String(c.user_name),
 		isAdmin: Boolean(c.is_admin)
 	};
-	if (c.muted && typeof c.muted === 'object') {
-		const m = c.muted as Content;
+	// A welcome may carry the mute (this server sends a `muted` event after it instead).
+	const muted: unknown = 'muted' in c ? c.muted : undefined;
+	if (muted && typeof muted === 'object') {
+		const m = muted as Partial<MutedContent>;
 		s.mute = { until: Number(m.until), reason: reasonOf(m) };
 	}
-	const summaries = Array.isArray(c.rooms) ? (c.rooms as Summary[]) : [];
+	const summaries: Summary[] = Array.isArray(c.rooms) ? c.rooms : [];
 	onRooms(s, summaries);
 	if (!s.welcomed) {
 		// Everything committed after the welcome reaches us live; older messages come from history.
@@ -55,7 +63,7 @@ export function onRooms(s: ChatState, summaries: Summary[]): void {
 	s.otherRooms = others;
 }
 
-function onRoomCreated(s: ChatState, c: Content, fromId?: number): void {
+function onRoomCreated(s: ChatState, c: RoomCreatedContent, fromId?: number): void {
 	const name = String(c.name);
 	if (fromId === s.me.id || s.conversations.has(roomKey(name))) return;
 	if (s.otherRooms.some((r) => r.name === name)) return;
@@ -65,12 +73,12 @@ function onRoomCreated(s: ChatState, c: Content, fromId?: number): void {
 	];
 }
 
-function onRoomJoined(s: ChatState, c: Content): void {
+function onRoomJoined(s: ChatState, c: RoomJoinedContent): void {
 	const name = String(c.room);
 	const conv = s.room(name);
 	if (typeof c.topic === 'string') conv.topic = c.topic;
 	s.otherRooms = s.otherRooms.filter((r) => r.name !== name);
-	const history = (c.history ?? {}) as Content;
+	const history = c.history ?? { messages: [], has_more: false };
 	onHistory(s, { room: name, messages: history.messages, has_more: history.has_more });
 	if (!conv.members) conv.members = 1;
 	s.open(conv.key);
@@ -82,7 +90,7 @@ function onLeft(s: ChatState, name: string): void {
 	s.send({ type: 'get_rooms' });
 }
 
-function onMember(s: ChatState, c: Content, joined: boolean, timestamp: number): void {
+function onMember(s: ChatState, c: MemberContent, joined: boolean, timestamp: number): void {
 	const name = String(c.room);
 	const userId = Number(c.user_id);
 	// The server says how many members the room has now; older servers only that one came or went.
@@ -107,8 +115,7 @@ function onMember(s: ChatState, c: Content, joined: boolean, timestamp: number):
 
 export const roomReducers: Reducers = {
 	welcome: (s, c) => onWelcome(s, c),
-	rooms: (s, _c, event) =>
-		onRooms(s, Array.isArray(event.content) ? (event.content as RoomSummary[]) : []),
+	rooms: (s, list) => onRooms(s, Array.isArray(list) ? list : []),
 	room_created: (s, c, event) => onRoomCreated(s, c, event.from_id),
 	room_joined: (s, c) => onRoomJoined(s, c),
 	room_left: (s, c) => onLeft(s, String(c.room)),

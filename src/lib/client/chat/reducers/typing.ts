@@ -7,7 +7,7 @@ export const typingReducers: Reducers = {
 		const userId = Number(c.user_id);
 		if (userId === s.me.id) return;
 		const conv =
-			c.with !== undefined
+			'with' in c
 				? s.conversations.get(dmKey(Number(c.with)))
 				: s.conversations.get(roomKey(String(c.room)));
 		if (!conv) return;

@@ -1,5 +1,6 @@
 import { systemEvent } from '$lib/protocol/events';
-import { toWire, type SubmitResult } from '../../chat/messages';
+import { changeEvent, toWire } from '$lib/protocol/wire';
+import type { SubmitResult } from '../../chat/messages';
 import { DEFAULT_ROOM } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
 
@@ -19,6 +20,7 @@ export const messageHandlers: HandlerMap = {
 			content: msg.content,
 			kind: 'text',
 			clientId: msg.client_id,
+			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt
 		});
 		answerDuplicate(ctx, result);
@@ -30,6 +32,7 @@ export const messageHandlers: HandlerMap = {
 			content: msg.url,
 			kind: 'image',
 			clientId: msg.client_id,
+			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt
 		});
 		answerDuplicate(ctx, result);
@@ -40,15 +43,45 @@ export const messageHandlers: HandlerMap = {
 			toId: msg.to_id,
 			content: msg.content,
 			clientId: msg.client_id,
+			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt
 		});
 		answerDuplicate(ctx, result);
 	},
 
-	get_history({ services, conn, who }, msg) {
+	async edit_message({ services, who }, msg) {
+		await services.changes.edit(who, msg.message_id, msg.content);
+	},
+
+	async delete_message({ services, who }, msg) {
+		await services.changes.delete(who, msg.message_id);
+	},
+
+	/** No answer of its own: everyone who can see the message (the reactor too) gets `reaction`. */
+	async react({ services, who }, msg) {
+		await services.changes.react(who, msg.message_id, msg.emoji, msg.on ?? true);
+	},
+
+	async get_thread({ services, conn, who }, msg) {
+		const { root, page } = await services.changes.thread(
+			who,
+			msg.message_id,
+			msg.before,
+			msg.limit ?? 50
+		);
+		conn.sendEvent(
+			systemEvent('thread', {
+				root: toWire(root, who.id),
+				messages: page.messages.map((m) => toWire(m, who.id)),
+				has_more: page.has_more
+			})
+		);
+	},
+
+	async get_history({ services, conn, who }, msg) {
 		const limit = msg.limit ?? 50;
 		if (msg.with !== undefined) {
-			const { page } = services.chat.dmHistory(who, msg.with, msg.before, limit);
+			const { page } = await services.chat.dmHistory(who, msg.with, msg.before, limit);
 			conn.sendEvent(
 				systemEvent('history', {
 					with: msg.with,
@@ -58,25 +91,32 @@ export const messageHandlers: HandlerMap = {
 			);
 			return;
 		}
-		const { room, page } = services.chat.roomHistory(
+		const { room, page } = await services.chat.roomHistory(
 			who,
 			msg.room ?? DEFAULT_ROOM,
 			msg.before,
 			limit
 		);
-		conn.sendEvent(services.history.roomEvent(who.id, room.name, page, msg.before));
+		conn.sendEvent(await services.history.roomEvent(who.id, room.name, page, msg.before));
 	},
 
 	/**
-	 * Everything committed up to `subscribedUpTo` the client missed; later messages reach the
+	 * Every change committed up to `subscribedUpTo` the client missed (new messages in their
+	 * current state, edits, deletions, reactions: PROTOCOL.md §10); later ones reach the
 	 * connection live. Live events held since the connection sequence go out right after the
-	 * missed ones, so the client sees one id-ordered stream, each id once, then `resumed`.
+	 * missed ones, so the client sees one seq-ordered stream, each change once, then `resumed`
+	 * (the gateway releases them only once this handler has run, see Gateway.onFrame).
 	 */
-	resume({ services, conn, who }, msg) {
+	async resume({ services, conn, who }, msg) {
 		const upTo = Math.max(conn.subscribedUpTo, msg.after_id);
-		const { messages, truncated } = services.chat.missed(who, msg.after_id, upTo);
-		conn.release(messages.map((m) => JSON.stringify(toWire(m, who.id))));
-		const lastMissed = messages.length ? messages[messages.length - 1].id : 0;
+		const { entries, truncated } = await services.chat.missed(who, msg.after_id, upTo);
+		conn.release(
+			entries.map((e) =>
+				JSON.stringify('message' in e ? toWire(e.message, who.id) : changeEvent(e.change, who.id))
+			)
+		);
+		const last = entries.at(-1);
+		const lastMissed = !last ? 0 : 'message' in last ? last.message.id : last.change.seq;
 		const lastId = Math.max(msg.after_id, lastMissed, conn.lastLiveId);
 		conn.sendEvent(
 			systemEvent('resumed', truncated ? { last_id: lastId, truncated: true } : { last_id: lastId })

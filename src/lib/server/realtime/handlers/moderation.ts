@@ -6,23 +6,23 @@ import type { HandlerMap } from './types';
  * the admin's acknowledgement is the `moderation` notice it receives like everyone else.
  */
 export const moderationHandlers: HandlerMap = {
-	kick({ services, who }, msg) {
-		services.moderation.kick(who, msg.target_id, msg.reason);
+	async kick({ services, who }, msg) {
+		await services.moderation.kick(who, msg.target_id, msg.reason);
 	},
 
-	mute({ services, who }, msg) {
-		services.moderation.mute(who, msg.target_id, msg.duration_seconds, msg.reason);
+	async mute({ services, who }, msg) {
+		await services.moderation.mute(who, msg.target_id, msg.duration_seconds, msg.reason);
 	},
 
-	unmute({ services, who }, msg) {
-		services.moderation.unmute(who, msg.target_id);
+	async unmute({ services, who }, msg) {
+		await services.moderation.unmute(who, msg.target_id);
 	},
 
-	ban({ services, who }, msg) {
-		services.moderation.ban(who, msg.target_id, msg.reason);
+	async ban({ services, who }, msg) {
+		await services.moderation.ban(who, msg.target_id, msg.reason);
 	},
 
-	unban({ services, who }, msg) {
-		services.moderation.unban(who, msg.target_id, msg.reason);
+	async unban({ services, who }, msg) {
+		await services.moderation.unban(who, msg.target_id, msg.reason);
 	}
 };

@@ -15,20 +15,20 @@ export const presenceHandlers: HandlerMap = {
 	},
 
 	/** The user's tabs hear `name_changed` and everyone else `user_renamed` (identity/rename.ts). */
-	set_name({ services, who }, msg) {
-		services.renames.rename(who, msg.name);
+	async set_name({ services, who }, msg) {
+		await services.renames.rename(who, msg.name);
 	},
 
-	typing({ services, who }, msg) {
-		services.typing.typing(who, msg);
+	async typing({ services, who }, msg) {
+		await services.typing.typing(who, msg);
 	},
 
-	read({ services, who }, msg) {
-		services.receipts.markRead(who, msg.message_id);
+	async read({ services, who }, msg) {
+		await services.receipts.markRead(who, msg.message_id);
 	},
 
-	get_receipts({ services, conn, who }, msg) {
-		const readBy = services.receipts.receipts(who, msg.message_id);
+	async get_receipts({ services, conn, who }, msg) {
+		const readBy = await services.receipts.receipts(who, msg.message_id);
 		conn.sendEvent(systemEvent('receipts', { message_id: msg.message_id, read_by: readBy }));
 	}
 };

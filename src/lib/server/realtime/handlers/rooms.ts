@@ -1,5 +1,5 @@
 import { systemEvent } from '$lib/protocol/events';
-import { toWire } from '../../chat/messages';
+import { toWire } from '$lib/protocol/wire';
 import type { Room } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
 
@@ -9,11 +9,15 @@ const JOIN_HISTORY = 50;
 /**
  * Subscribes this connection, answers `room_joined` with the room's latest page, then
  * stores the membership, which announces `member_joined` to the room (the joiner's other
- * tabs subscribe then too). All synchronous, so no message falls between page and live.
+ * tabs subscribe then too). No message may fall between page and live: with SQLite every
+ * storage promise is settled when returned, so the awaits below run as microtasks, and the
+ * group commit publishes only from its own setImmediate turn; nothing is committed and
+ * fanned out between the subscription and the page. (A networked store answers in later
+ * turns; there the client's de-duplication by id closes the gap, issues 11 and 12.)
  */
-function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room) {
+async function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room) {
 	services.hub.subscribe(conn, room.name);
-	const page = services.chat.latestPage(room, JOIN_HISTORY);
+	const page = await services.chat.latestPage(room, JOIN_HISTORY);
 	conn.sendEvent(
 		systemEvent('room_joined', {
 			room: room.name,
@@ -21,25 +25,25 @@ function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room) {
 			history: { messages: page.messages.map((m) => toWire(m, who.id)), has_more: page.has_more }
 		})
 	);
-	services.chat.join(who, room.name);
+	await services.chat.join(who, room.name);
 }
 
 export const roomHandlers: HandlerMap = {
-	get_rooms({ services, conn, who }) {
-		conn.sendEvent(systemEvent('rooms', services.chat.roomSummaries(who)));
+	async get_rooms({ services, conn, who }) {
+		conn.sendEvent(systemEvent('rooms', await services.chat.roomSummaries(who)));
 	},
 
-	create_room(ctx, msg) {
-		const room = ctx.services.chat.createRoom(ctx.who, msg.name, msg.topic);
-		joinAndAnswer(ctx, room);
+	async create_room(ctx, msg) {
+		const room = await ctx.services.chat.createRoom(ctx.who, msg.name, msg.topic);
+		await joinAndAnswer(ctx, room);
 	},
 
-	join_room(ctx, msg) {
-		joinAndAnswer(ctx, ctx.services.chat.requireRoom(msg.room));
+	async join_room(ctx, msg) {
+		await joinAndAnswer(ctx, ctx.services.chat.requireRoom(msg.room));
 	},
 
 	/** Membership belongs to the user: every tab of theirs gets `room_left` (the service publishes it). */
-	leave_room({ services, who }, msg) {
-		services.chat.leave(who, msg.room);
+	async leave_room({ services, who }, msg) {
+		await services.chat.leave(who, msg.room);
 	}
 };

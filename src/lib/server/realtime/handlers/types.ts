@@ -1,4 +1,5 @@
 import type { ClientMessage, ClientMessageType } from '$lib/protocol/client';
+import type { MessageChanges } from '../../chat/changes';
 import type { ReceiptService } from '../../chat/receipts';
 import type { ChatService } from '../../chat/service';
 import type { TypingRelay } from '../../chat/typing';
@@ -30,6 +31,7 @@ export interface HandlerServices {
 		| 'latestPage'
 	>;
 	receipts: Pick<ReceiptService, 'markRead' | 'receipts'>;
+	changes: Pick<MessageChanges, 'edit' | 'delete' | 'react' | 'thread'>;
 	moderation: Pick<ModerationService, 'kick' | 'mute' | 'unmute' | 'ban' | 'unban'>;
 	renames: Pick<Renames, 'rename'>;
 	typing: Pick<TypingRelay, 'typing'>;

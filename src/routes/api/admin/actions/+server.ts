@@ -7,8 +7,8 @@ import type { RequestHandler } from './$types';
 /** kick | mute | unmute | ban | unban | promote | demote, through the one moderation service. */
 export const POST: RequestHandler = (event) =>
 	api(async () => {
-		const who = requireAdmin(event);
+		const who = await requireAdmin(event);
 		const input = parseBody(adminActionSchema, await readJson(event.request));
-		const result = getApp().moderation.perform(who, input);
+		const result = await getApp().moderation.perform(who, input);
 		return json({ ok: true, ...result });
 	});

@@ -8,11 +8,11 @@ import type { RequestHandler } from './$types';
  * back, `names=1` to add actor_name and target_name for display.
  */
 export const GET: RequestHandler = (event) =>
-	api(() => {
-		requireAdmin(event);
+	api(async () => {
+		await requireAdmin(event);
 		const { before, limit } = pageParams(event.url);
 		const withNames = event.url.searchParams.get('names') === '1';
-		const rows = getApp().moderation.auditLog({ limit, before });
+		const rows = await getApp().moderation.auditLog({ limit, before });
 		return json(withNames ? rows : rows.map(withoutNames));
 	});
 

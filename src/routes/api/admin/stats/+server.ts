@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 
 /** The panel's live figures: users online, connections, messages in the last hour, uptime… */
 export const GET: RequestHandler = (event) =>
-	api(() => {
-		requireAdmin(event);
-		return json(adminStats(getApp()));
+	api(async () => {
+		await requireAdmin(event);
+		return json(await adminStats(getApp()));
 	});

@@ -4,8 +4,8 @@ import { api } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = (event) =>
-	api(() => {
-		if (event.locals.sessionId) getApp().auth.logout(event.locals.sessionId);
+	api(async () => {
+		if (event.locals.sessionId) await getApp().auth.logout(event.locals.sessionId);
 		clearSessionCookie(event.cookies);
 		return new Response(null, { status: 204 });
 	});

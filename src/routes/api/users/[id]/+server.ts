@@ -9,11 +9,11 @@ import type { RequestHandler } from './$types';
 
 /** One person for the profile card: display name, @username, admin, online. */
 export const GET: RequestHandler = (event) =>
-	api(() => {
+	api(async () => {
 		requireUser(event);
 		const id = parseBody(idSchema, event.params.id);
 		const app = getApp();
-		const user = directoryUser(app.sqlite, id, onlineAccounts(app));
+		const user = await directoryUser(app.storage.directory, id, onlineAccounts(app));
 		if (!user) throw notFound('User not found');
 		return json(user);
 	});

@@ -18,14 +18,16 @@ const query = z.union([
  * people directory; answers `{user: {id, username, name, is_admin}}` or 404.
  */
 export const GET: RequestHandler = (event) =>
-	api(() => {
+	api(async () => {
 		requireUser(event);
 		const parsed = query.safeParse(Object.fromEntries(event.url.searchParams));
 		if (!parsed.success)
 			throw new ServiceError('invalid_message', 'Give either ?username= or ?id=', 400);
 		const { auth } = getApp();
-		const row = 'username' in parsed.data ? auth.findByUsername(parsed.data.username) : null;
-		const user = row ? toSessionUser(row) : 'id' in parsed.data && auth.getUser(parsed.data.id);
+		const row = 'username' in parsed.data ? await auth.findByUsername(parsed.data.username) : null;
+		const user = row
+			? toSessionUser(row)
+			: 'id' in parsed.data && (await auth.getUser(parsed.data.id));
 		if (!user) throw notFound('No such user');
 		return json({ user: publicUser(user) });
 	});

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client';
-import { directSummaries } from './directs';
+import { openSqliteStorage } from '$lib/server/storage/sqlite';
 
 describe('directSummaries', () => {
-	it('lists each peer once, newest first, with unread and how far the peer has read', () => {
-		const { $client: sqlite } = openDatabase(':memory:');
+	it('lists each peer once, newest first, with unread and how far the peer has read', async () => {
+		const storage = await openSqliteStorage(':memory:');
+		const { sqlite } = storage;
 		const addUser = sqlite.prepare(
 			"INSERT INTO users (username, name, password_hash) VALUES (?, ?, 'x')"
 		);
@@ -25,13 +25,14 @@ describe('directSummaries', () => {
 		mark.run(1, 'u:2', 2, 1); // alice read bob's first message
 		mark.run(2, 'u:1', 1, 2); // bob read alice's "hi bob"
 
-		expect(directSummaries(sqlite, 1)).toEqual([
+		expect(await storage.directs.summaries(1, 50)).toEqual([
 			{
 				peer_id: 3,
 				peer_name: 'carol',
 				peer_username: 'carol',
 				last_message_id: 4,
 				unread: 0,
+				mentions: 0,
 				peer_read_id: 0
 			},
 			{
@@ -40,9 +41,11 @@ describe('directSummaries', () => {
 				peer_username: 'bob',
 				last_message_id: 3,
 				unread: 1,
+				mentions: 0,
 				peer_read_id: 2
 			}
 		]);
-		expect(directSummaries(sqlite, 3).map((d) => d.peer_id)).toEqual([2, 1]);
+		expect((await storage.directs.summaries(3, 50)).map((d) => d.peer_id)).toEqual([2, 1]);
+		await storage.close();
 	});
 });

@@ -1,13 +1,12 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { DirectSummary } from '$lib/protocol/events';
+import type { DirectsRepository } from '../directs';
 
-/**
- * The direct conversations of an account, newest first. The protocol's welcome lists rooms
- * only; the page load adds these so the sidebar shows DMs before any of them is opened.
- */
-export function directSummaries(sqlite: Database, userId: number, limit = 50): DirectSummary[] {
-	return sqlite
-		.prepare(
+export class SqliteDirects implements DirectsRepository {
+	private readonly summariesStmt: Statement;
+
+	constructor(sqlite: Database) {
+		this.summariesStmt = sqlite.prepare(
 			`WITH convs AS (
 				SELECT CASE WHEN sender_id = @me THEN recipient_id ELSE sender_id END AS peer_id,
 				       MAX(id) AS last_message_id
@@ -18,8 +17,11 @@ export function directSummaries(sqlite: Database, userId: number, limit = 50): D
 			SELECT c.peer_id, COALESCE(u.name, m.sender_name) AS peer_name, u.username AS peer_username,
 			       c.last_message_id,
 			       (SELECT COUNT(*) FROM messages x
-			         WHERE x.recipient_id = @me AND x.sender_id = c.peer_id
+			         WHERE x.recipient_id = @me AND x.sender_id = c.peer_id AND x.deleted_at IS NULL
 			           AND x.id > COALESCE(mine.last_read_id, 0)) AS unread,
+			       (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+			         WHERE mn.user_id = @me AND mn.room_id IS NULL AND mn.sender_id = c.peer_id
+			           AND mn.message_id > COALESCE(mine.last_read_id, 0) LIMIT 999)) AS mentions,
 			       COALESCE(theirs.last_read_id, 0) AS peer_read_id
 			FROM convs c
 			JOIN messages m ON m.id = c.last_message_id
@@ -30,6 +32,10 @@ export function directSummaries(sqlite: Database, userId: number, limit = 50): D
 			WHERE c.peer_id IS NOT NULL AND c.peer_id <> @me
 			ORDER BY c.last_message_id DESC
 			LIMIT @limit`
-		)
-		.all({ me: userId, limit }) as DirectSummary[];
+		);
+	}
+
+	async summaries(userId: number, limit: number): Promise<DirectSummary[]> {
+		return this.summariesStmt.all({ me: userId, limit }) as DirectSummary[];
+	}
 }

@@ -1,23 +1,26 @@
+import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/client';
-import { LocalBus, type BusEvent } from '../realtime/bus';
-import { MessageStore, type Draft } from './messages';
+import { MessageStore, type Draft } from '$lib/server/chat/messages';
+import { LocalBus, type BusEvent } from '$lib/server/realtime/bus';
+import { openSqliteStorage } from '$lib/server/storage/sqlite';
 
-let sqlite: ReturnType<typeof openDatabase>['$client'];
+let sqlite: Database;
 let store: MessageStore;
 let published: number[];
 let commits: number[];
 let general: number;
 
-beforeEach(() => {
-	sqlite = openDatabase(':memory:').$client;
+beforeEach(async () => {
+	const storage = await openSqliteStorage(':memory:');
+	sqlite = storage.sqlite;
 	general = sqlite.prepare("SELECT id FROM rooms WHERE name = 'general'").pluck().get() as number;
 	const bus = new LocalBus();
 	published = [];
 	bus.subscribe((e: BusEvent) => {
 		if (e.kind === 'message') published.push(e.message.id);
 	});
-	store = new MessageStore(sqlite, bus);
+	store = new MessageStore(storage.messages, bus);
+	await store.init();
 	commits = [];
 	store.onCommit = (n) => commits.push(n);
 });
@@ -34,7 +37,9 @@ const draft = (senderId: number, body: string, clientId: string | null = null): 
 	recipientName: null,
 	kind: 'text',
 	body,
-	clientId
+	clientId,
+	replyToId: null,
+	mentions: []
 });
 
 describe('MessageStore group commit', () => {
@@ -73,5 +78,27 @@ describe('MessageStore group commit', () => {
 		for (let i = 0; i < 10; i++) void store.submit(draft(1, `d${i}`));
 		await store.drain();
 		expect(sqlite.prepare('SELECT COUNT(*) FROM messages').pluck().get()).toBe(10);
+	});
+});
+
+describe('MessageStore submit order', () => {
+	it('keeps submit order when a draft waits for a check, and answers a failed check alone', async () => {
+		const notMember = Promise.reject(new Error('not a member'));
+		const results = await Promise.allSettled([
+			store.submit(Promise.resolve(draft(1, 'checked first'))),
+			store.submit(draft(1, 'plain second')),
+			store.submit(notMember as Promise<Draft>),
+			store.submit(draft(1, 'third'))
+		]);
+		expect(results.map((r) => r.status)).toEqual([
+			'fulfilled',
+			'fulfilled',
+			'rejected',
+			'fulfilled'
+		]);
+		const bodies = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.message.body] : []));
+		expect(bodies).toEqual(['checked first', 'plain second', 'third']);
+		expect(commits).toEqual([3]);
+		expect(published).toEqual([...published].sort((a, b) => a - b));
 	});
 });

@@ -1,0 +1,104 @@
+/**
+ * The data server → client events carry (PROTOCOL.md §4, §6): room summaries, online users,
+ * message objects, history pages. Shared by the server and the browser; the events that
+ * carry them are in server-events.ts.
+ */
+
+export interface RoomSummary {
+	name: string;
+	topic: string;
+	members: number;
+	unread: number;
+	/** Unread messages that mention the user (PROTOCOL.md §10), capped at 999. */
+	mentions?: number;
+	last_message_id: number | null;
+}
+
+/** A room as the welcome, `rooms` and `GET /api/rooms` list it: joined or offered. */
+export interface RoomListing extends RoomSummary {
+	joined: boolean;
+}
+
+/** A direct conversation as the chat page's load lists it (the welcome lists rooms only). */
+export interface DirectSummary {
+	peer_id: number;
+	peer_name: string;
+	/** For the conversation's address, `/dm/<username>`; null when the account is gone. */
+	peer_username?: string | null;
+	last_message_id: number;
+	/** Messages from the peer past this user's read marker. */
+	unread: number;
+	/** Of those, the ones that mention the user. */
+	mentions?: number;
+	/** How far the peer has read this user's messages (for "Read" on sent DMs). */
+	peer_read_id: number;
+}
+
+export interface OnlineUser {
+	id: number;
+	name: string;
+	/** The account's @username (stable; the display name can change); null for guests. */
+	username?: string | null;
+	connected_at: number;
+	is_admin: boolean;
+	is_guest?: boolean;
+}
+
+export type MessageType = 'message' | 'image' | 'private_message' | 'private_message_sent';
+
+/**
+ * A message object as it travels live, in history and in resume (the one server event
+ * without the system envelope). `message`/`image` carry `room`; a DM carries `to_id`, and
+ * `to_name` in its sender's copy (`private_message_sent`). wire.ts encodes it.
+ */
+export interface WireMessage {
+	type: MessageType;
+	id: number;
+	room?: string;
+	to_id?: number;
+	to_name?: string;
+	from_id: number;
+	/** The sender's display name when the message was sent. */
+	from_name: string;
+	/** The sender's @username (accounts only): stable, unlike the display name. */
+	from_username?: string;
+	/** Present (true) when the sender is an admin now: a badge no display name can fake. */
+	from_is_admin?: true;
+	content: string | { url: string };
+	timestamp: number;
+	client_id?: string;
+	/** Version 2 (PROTOCOL.md §10): the message's place in the change log (= id). */
+	seq?: number;
+	edited_at?: number | null;
+	reactions?: { emoji: string; count: number; user_ids: number[] }[];
+	mentions?: number[];
+	reply_count?: number;
+	last_reply_at?: number;
+	reply_to?: WireReplyQuote;
+	/** Replies: the thread root's summary when this object was made (absolute values). */
+	thread?: WireThread;
+}
+
+export type WireReplyQuote =
+	| { id: number; from_id: number; from_name: string; excerpt: string }
+	| { id: number; deleted: true };
+
+export interface WireThread {
+	root_id: number;
+	reply_count: number;
+	last_reply_at?: number;
+}
+
+/** A page of messages, oldest first; `has_more`: older ones exist. */
+export interface HistoryPage {
+	messages: WireMessage[];
+	has_more: boolean;
+}
+
+/** One reader of a message, as `receipts` lists it. */
+export interface ReadReceipt {
+	user_id: number;
+	name: string;
+	/** When that reader's marker last moved, unix seconds. */
+	read_at: number;
+}

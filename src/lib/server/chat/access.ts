@@ -1,0 +1,32 @@
+import { forbidden, notFound } from '../errors';
+import type { Identity } from '../realtime/connection';
+import type { StoredMessage } from './messages';
+import type { Room } from './rooms';
+
+/** What deciding who may see a message needs. */
+export interface AccessDeps {
+	message(id: number): Promise<StoredMessage | undefined>;
+	room(id: number): Room | undefined;
+	isMember(who: Identity, room: Room): Promise<boolean>;
+}
+
+/**
+ * Who may see a message: the members of its room, the two parties of a DM. A DM (or a
+ * deleted message) is `not_found` to everyone else: its existence is private. A room
+ * message is `forbidden` to someone outside the room (rooms are public; the room says so).
+ */
+export class MessageAccess {
+	constructor(private readonly deps: AccessDeps) {}
+
+	async visible(who: Identity, messageId: number): Promise<StoredMessage> {
+		const message = await this.deps.message(messageId);
+		if (!message) throw notFound('Message not found');
+		if (message.roomId !== null) {
+			const room = this.deps.room(message.roomId)!;
+			if (!(await this.deps.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
+		} else if (message.senderId !== who.id && message.recipientId !== who.id) {
+			throw notFound('Message not found');
+		}
+		return message;
+	}
+}

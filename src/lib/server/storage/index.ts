@@ -1,0 +1,46 @@
+import type { DirectoryRepository } from './directory';
+import type { DirectsRepository } from './directs';
+import type { MaintenanceRepository } from './maintenance';
+import type { MessagesRepository } from './messages';
+import type { MetaRepository } from './meta';
+import type { AuditRepository, MutesRepository } from './moderation';
+import type { AdminOverviewRepository } from './overview';
+import type { ReadMarkersRepository } from './read-markers';
+import type { RoomsRepository } from './rooms';
+import type { SessionsRepository } from './sessions';
+import type { UsersRepository } from './users';
+
+export type * from './directory';
+export type * from './directs';
+export type * from './maintenance';
+export type * from './messages';
+export type * from './meta';
+export type * from './moderation';
+export type * from './overview';
+export type * from './read-markers';
+export type * from './rooms';
+export type * from './sessions';
+export type * from './users';
+
+/**
+ * The storage seam (docs/architecture.md, "Storage"): one async repository per aggregate.
+ * Services receive the repositories they need; nothing outside an implementation folder
+ * (`sqlite/` today) sees a database handle or SQL. Every method returns a Promise, because
+ * a networked database (PostgreSQL) answers later; records are plain serializable objects.
+ */
+export interface Storage {
+	users: UsersRepository;
+	sessions: SessionsRepository;
+	rooms: RoomsRepository;
+	messages: MessagesRepository;
+	readMarkers: ReadMarkersRepository;
+	directs: DirectsRepository;
+	mutes: MutesRepository;
+	audit: AuditRepository;
+	meta: MetaRepository;
+	maintenance: MaintenanceRepository;
+	overview: AdminOverviewRepository;
+	directory: DirectoryRepository;
+	/** Closes the database; call after the last write (graceful shutdown). */
+	close(): Promise<void>;
+}

@@ -1,0 +1,135 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { RoomRecord, RoomsRepository, RoomSummaryRecord } from '../rooms';
+
+export class SqliteRooms implements RoomsRepository {
+	private readonly allStmt: Statement;
+	private readonly insert: Statement;
+	private readonly idsOf: Statement;
+	private readonly member: Statement;
+	private readonly addMemberStmt: Statement;
+	private readonly startReadMarker: Statement;
+	private readonly removeMemberStmt: Statement;
+	private readonly countMembers: Statement;
+	private readonly createdSinceStmt: Statement;
+	private readonly summaryStmt: Statement;
+
+	constructor(private readonly sqlite: Database) {
+		this.allStmt = sqlite.prepare('SELECT id, name, topic FROM rooms');
+		this.insert = sqlite.prepare(
+			'INSERT INTO rooms (name, topic, created_by) VALUES (?, ?, ?) RETURNING id, name, topic'
+		);
+		this.idsOf = sqlite.prepare('SELECT room_id FROM room_members WHERE user_id = ?').pluck();
+		this.member = sqlite.prepare('SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?');
+		this.addMemberStmt = sqlite.prepare(
+			'INSERT INTO room_members (room_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING'
+		);
+		this.startReadMarker = sqlite.prepare(
+			`INSERT INTO read_markers (user_id, scope, room_id, last_read_id)
+			 VALUES (?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM messages WHERE room_id = ?))
+			 ON CONFLICT DO NOTHING`
+		);
+		this.removeMemberStmt = sqlite.prepare(
+			'DELETE FROM room_members WHERE room_id = ? AND user_id = ?'
+		);
+		this.countMembers = sqlite
+			.prepare('SELECT COUNT(*) FROM room_members WHERE room_id = ?')
+			.pluck();
+		// The room-creation quota counts a user's rooms of the last day (rooms_created_by).
+		this.createdSinceStmt = sqlite.prepare(
+			'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM rooms WHERE created_by = ? AND created_at > ?'
+		);
+		// ONE query for a whole room list. The ranking of other rooms by activity needs each
+		// room's newest message id: one index lookup per room (messages_room_id). Member and
+		// unread counts are computed for the rooms listed only.
+		this.summaryStmt = sqlite.prepare(
+			`WITH mine(id) AS (SELECT value FROM json_each(@mine)),
+			 ranked AS (
+			   SELECT r.id, r.name, r.topic, r.id IN mine AS joined,
+			     (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
+			   FROM rooms r),
+			 listed AS (
+			   SELECT * FROM ranked WHERE joined
+			   UNION ALL
+			   SELECT * FROM (SELECT * FROM ranked WHERE NOT joined
+			     ORDER BY last_message_id IS NULL, last_message_id DESC, id DESC LIMIT @others))
+			 SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
+			   (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
+			   CASE WHEN l.joined AND @user IS NOT NULL THEN
+			     (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
+			        WHERE m.room_id = l.id AND m.sender_id <> @user AND m.deleted_at IS NULL
+			          AND m.id > COALESCE((SELECT last_read_id FROM read_markers
+			                               WHERE user_id = @user AND scope = 'r:' || l.id), 0)
+			        LIMIT @cap))
+			   ELSE 0 END AS unread,
+			   CASE WHEN l.joined AND @user IS NOT NULL THEN
+			     (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+			        WHERE mn.user_id = @user AND mn.room_id = l.id
+			          AND mn.message_id > COALESCE((SELECT last_read_id FROM read_markers
+			                               WHERE user_id = @user AND scope = 'r:' || l.id), 0)
+			        LIMIT @cap))
+			   ELSE 0 END AS mentions
+			 FROM listed l
+			 ORDER BY l.joined DESC, l.id`
+		);
+	}
+
+	async all(): Promise<RoomRecord[]> {
+		return this.allStmt.all() as RoomRecord[];
+	}
+
+	async create(name: string, topic: string, createdBy: number | null) {
+		try {
+			return this.insert.get(name, topic, createdBy) as RoomRecord;
+		} catch (err) {
+			if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+			throw err;
+		}
+	}
+
+	async roomIdsOf(userId: number): Promise<number[]> {
+		return this.idsOf.all(userId) as number[];
+	}
+
+	async isMember(roomId: number, userId: number): Promise<boolean> {
+		return !!this.member.get(roomId, userId);
+	}
+
+	async addMember(roomId: number, userId: number): Promise<boolean> {
+		return this.sqlite.transaction(() => {
+			const added = this.addMemberStmt.run(roomId, userId).changes > 0;
+			if (added) this.startReadMarker.run(userId, `r:${roomId}`, roomId, roomId);
+			return added;
+		})();
+	}
+
+	async removeMember(roomId: number, userId: number): Promise<void> {
+		this.removeMemberStmt.run(roomId, userId);
+	}
+
+	async memberCount(roomId: number): Promise<number> {
+		return this.countMembers.get(roomId) as number;
+	}
+
+	async createdSince(userId: number, since: number) {
+		const row = this.createdSinceStmt.get(userId, Math.floor(since)) as {
+			count: number;
+			oldest: number | null;
+		};
+		return { count: row.count, oldest: row.oldest ?? 0 };
+	}
+
+	async summaries(query: {
+		mine: number[];
+		userId: number | null;
+		othersLimit: number;
+		unreadCap: number;
+	}): Promise<RoomSummaryRecord[]> {
+		const rows = this.summaryStmt.all({
+			mine: JSON.stringify(query.mine),
+			user: query.userId,
+			others: query.othersLimit,
+			cap: query.unreadCap
+		}) as (Omit<RoomSummaryRecord, 'joined'> & { joined: number })[];
+		return rows.map((r) => ({ ...r, joined: r.joined === 1 }));
+	}
+}

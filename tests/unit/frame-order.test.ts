@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { FrameOrder } from '$lib/server/realtime/frame-order';
+
+describe('FrameOrder', () => {
+	it('runs at once when idle, and a frame behind async work only after it settled', async () => {
+		const order = new FrameOrder();
+		const log: string[] = [];
+		order.run(() => void log.push('sync'));
+		expect(log).toEqual(['sync']);
+
+		let finish!: () => void;
+		order.run(async () => {
+			log.push('read starts');
+			await new Promise<void>((resolve) => (finish = resolve));
+			log.push('read done');
+		});
+		order.run(() => void log.push('next frame'));
+		order.run(async () => {
+			throw new Error('a failing frame does not stop the ones behind it');
+		});
+		order.run(() => void log.push('last frame'));
+		expect(log).toEqual(['sync', 'read starts']);
+
+		finish();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(log).toEqual(['sync', 'read starts', 'read done', 'next frame', 'last frame']);
+
+		// Idle again: the next frame runs synchronously.
+		order.run(() => void log.push('idle again'));
+		expect(log.at(-1)).toBe('idle again');
+	});
+});
