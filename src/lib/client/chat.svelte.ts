@@ -278,15 +278,25 @@ export class ChatStore implements ChatState {
 
 	editMessage(id: number, content: string): boolean {
 		if (!content.trim()) return false;
-		return this.send({ type: 'edit_message', message_id: id, content });
+		return this.sendChange({ type: 'edit_message', message_id: id, content });
 	}
 
 	deleteMessage(id: number): boolean {
-		return this.send({ type: 'delete_message', message_id: id });
+		return this.sendChange({ type: 'delete_message', message_id: id });
 	}
 
 	react(id: number, emoji: string, on = true): boolean {
-		return this.send({ type: 'react', message_id: id, emoji, on });
+		return this.sendChange({ type: 'react', message_id: id, emoji, on });
+	}
+
+	/**
+	 * A change goes out with a `client_id` of its own: an error answering it names that id, so
+	 * it is not taken for the refusal of a message still in the outbox (errors without one are
+	 * matched to the oldest send in flight). The error shows beside the composer.
+	 */
+	private sendChange(frame: Record<string, unknown>): boolean {
+		const clientId = this.opts.newClientId?.() ?? crypto.randomUUID();
+		return this.send({ ...frame, client_id: clientId });
 	}
 
 	/** A reaction chip was clicked: take ours back if we hold it, else add it. */

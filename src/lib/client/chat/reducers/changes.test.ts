@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { harness, wire } from '../testing';
 import { changeReducers } from './changes';
+import { errorReducers } from './errors';
 import { messageReducers } from './messages';
 
 /** A store holding #general with messages 10 (bob's) and 11 (ours). */
@@ -109,7 +110,7 @@ describe('change reducers', () => {
 	it('a chip click toggles our own reaction', () => {
 		const { store, apply, sent, general } = withMessages();
 		store.toggleReaction(general.byId(10)!, '🎉');
-		expect(sent.at(-1)).toEqual({ type: 'react', message_id: 10, emoji: '🎉', on: true });
+		expect(sent.at(-1)).toMatchObject({ type: 'react', message_id: 10, emoji: '🎉', on: true });
 		apply(changeReducers, 'reaction', {
 			message_id: 10,
 			room: 'general',
@@ -121,7 +122,25 @@ describe('change reducers', () => {
 			seq: 30
 		});
 		store.toggleReaction(general.byId(10)!, '🎉');
-		expect(sent.at(-1)).toEqual({ type: 'react', message_id: 10, emoji: '🎉', on: false });
+		expect(sent.at(-1)).toMatchObject({ type: 'react', message_id: 10, emoji: '🎉', on: false });
+	});
+
+	it('a refused change does not fail a message still in the outbox', () => {
+		const { store, apply, sent, general } = withMessages();
+		store.sendText(general, 'in flight');
+		store.editMessage(11, 'changed');
+		const edit = sent.at(-1)!;
+		expect(edit).toMatchObject({ type: 'edit_message', message_id: 11, content: 'changed' });
+		expect(typeof edit.client_id).toBe('string');
+		apply(errorReducers, 'error', {
+			code: 'forbidden',
+			message: 'Not yours',
+			client_id: edit.client_id
+		});
+		const pending = general.items.at(-1)!;
+		expect(pending.pending).toBe(true);
+		expect(pending.failed).toBeUndefined();
+		expect(store.composerError).toBe('error:forbidden');
 	});
 
 	it('changes in a DM find the conversation by `with`; unknown messages are ignored', () => {
