@@ -19,10 +19,9 @@ beforeEach(async () => {
 	bus.subscribe((e: BusEvent) => {
 		if (e.kind === 'message') published.push(e.message.id);
 	});
-	store = new MessageStore(storage.messages, bus);
-	await store.init();
 	commits = [];
-	store.onCommit = (n) => commits.push(n);
+	store = new MessageStore(storage.messages, bus, { committed: (n) => commits.push(n) });
+	await store.init();
 });
 afterEach(() => sqlite.close());
 

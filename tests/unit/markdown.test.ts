@@ -143,7 +143,7 @@ describe('message Markdown', () => {
 			if (t32 > 20) expect(t32 / t4, small[i].slice(0, 20)).toBeLessThan(24);
 			expect(t32, small[i].slice(0, 20)).toBeLessThan(2500);
 		}
-	});
+	}, 60_000); // CPU time is measured; the wall clock may stretch on a busy machine
 });
 
 describe('composer text helpers', () => {

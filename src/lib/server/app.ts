@@ -8,6 +8,7 @@ import { RoomService } from './chat/rooms';
 import { MessageAccess } from './chat/access';
 import { MessageChanges } from './chat/changes';
 import { MessageReferences } from './chat/references';
+import { SendRules } from './chat/send-rules';
 import { ChatService } from './chat/service';
 import { TypingRelay } from './chat/typing';
 import { loadConfig, type Config } from './config';
@@ -74,25 +75,35 @@ export class App {
 			if (userId) bus.publish({ kind: 'close', of: { userId }, ...close });
 		});
 
-		const store = new MessageStore(storage.messages, bus);
-		store.onCommit = (n, s) => metrics.committed(n, s);
-		store.onPublished = (received, committed, fannedOut) =>
-			metrics.sendLatency(received, committed, fannedOut);
-		this.rooms = new RoomService(storage.rooms, bus);
-		const references = new MessageReferences({
-			message: (id) => store.get(id),
-			accountsNamed: (names) => storage.messages.accountsNamed(names),
-			isRoomMember: (userId, roomId) => this.rooms.isMember(userId, roomId)
+		const store = new MessageStore(storage.messages, bus, {
+			committed: (n, s) => metrics.committed(n, s),
+			published: (received, committed, fannedOut) =>
+				metrics.sendLatency(received, committed, fannedOut)
 		});
-		this.chat = new ChatService(config, store, this.rooms, hub, this.auth, bus, references);
-		this.chat.onRateLimited = () => metrics.rateLimitedSend();
+		this.rooms = new RoomService(storage.rooms, bus);
 		this.moderation = new ModerationService(storage, {
 			auth: this.auth,
 			presence: hub,
 			bus,
 			log: this.log
 		});
-		this.chat.guard = this.moderation;
+		const sendRules = new SendRules(config, this.moderation, () => metrics.rateLimitedSend());
+		const references = new MessageReferences({
+			message: (id) => store.get(id),
+			accountsNamed: (names) => storage.messages.accountsNamed(names),
+			isRoomMember: (userId, roomId) => this.rooms.isMember(userId, roomId)
+		});
+		this.chat = new ChatService(
+			config,
+			store,
+			this.rooms,
+			hub,
+			this.auth,
+			bus,
+			references,
+			sendRules,
+			this.moderation
+		);
 		const access = new MessageAccess({
 			message: (id) => store.get(id),
 			room: (id) => this.rooms.getById(id),
@@ -101,7 +112,7 @@ export class App {
 		this.receipts = new ReceiptService(storage.readMarkers, access, bus);
 		this.changes = new MessageChanges(
 			store,
-			this.chat,
+			sendRules,
 			this.rooms,
 			access,
 			references,

@@ -6,7 +6,7 @@ import type { MessageAccess } from './access';
 import type { MessageStore, StoredMessage } from './messages';
 import type { MessageReferences, Place } from './references';
 import { DEFAULT_ROOM, type RoomService } from './rooms';
-import type { ChatService } from './service';
+import type { SendRules } from './send-rules';
 
 /** Records an admin's deletion of someone else's message in the audit log. */
 export interface DeletionAudit {
@@ -21,7 +21,7 @@ export interface DeletionAudit {
 export class MessageChanges {
 	constructor(
 		private readonly store: Pick<MessageStore, 'change' | 'threadPage' | 'get'>,
-		private readonly chat: Pick<ChatService, 'admitSend' | 'validateText'>,
+		private readonly rules: Pick<SendRules, 'admit' | 'text'>,
 		private readonly rooms: Pick<RoomService, 'getById'>,
 		private readonly access: Pick<MessageAccess, 'visible'>,
 		private readonly refs: Pick<MessageReferences, 'mentions'>,
@@ -31,8 +31,8 @@ export class MessageChanges {
 
 	/** The author's own text messages; counts against the send rate, refused while muted. */
 	async edit(who: Identity, messageId: number, content: string): Promise<ChangeRecord> {
-		const body = this.chat.validateText(content);
-		this.chat.admitSend(who);
+		const body = this.rules.text(content);
+		this.rules.admit(who);
 		const message = await this.access.visible(who, messageId);
 		if (message.senderId !== who.id) throw forbidden('You can only edit your own messages');
 		if (message.kind !== 'text') throw forbidden('Only text messages can be edited');

@@ -31,6 +31,14 @@ interface Pending {
 
 const MAX_BATCH = 1000;
 
+/** Who watches the write queue (the metrics). */
+export interface StoreObserver {
+	/** A batch committed: how many entries, in how many seconds. */
+	committed?(count: number, seconds: number): void;
+	/** A new message's received → committed → fanned-out times (performance.now()). */
+	published?(receivedAt: number, committedAt: number, fannedOutAt: number): void;
+}
+
 /**
  * The writer of the message log, with group commit: new messages and changes (edits,
  * deletions, reactions) submitted in one event-loop turn are written in one transaction on
@@ -43,15 +51,10 @@ export class MessageStore {
 	/** The batch being committed: batches commit one at a time, so ids follow commit order. */
 	private committing: Promise<void> = Promise.resolve();
 	private lastId = 0;
-	/** Observers of commit batches (metrics). */
-	onCommit: ((count: number, seconds: number) => void) | null = null;
-	/** Observes each new message's received → committed → fanned-out times (performance.now()). */
-	onPublished: ((receivedAt: number, committedAt: number, fannedOutAt: number) => void) | null =
-		null;
-
 	constructor(
 		private readonly messages: MessagesRepository,
 		private readonly bus: Bus,
+		private readonly observer: StoreObserver = {},
 		private readonly now: () => number = () => Math.floor(Date.now() / 1000)
 	) {}
 
@@ -149,13 +152,13 @@ export class MessageStore {
 		// One clock read per batch and one per published message: the fan-out is synchronous,
 		// so the time after publish() is when every recipient's socket has the frame.
 		const committedAt = performance.now();
-		this.onCommit?.(batch.length, (committedAt - started) / 1000);
+		this.observer.committed?.(batch.length, (committedAt - started) / 1000);
 		for (let i = 0; i < batch.length; i++) {
 			const result = results[i];
 			if ('message' in result && !result.duplicate) {
 				this.lastId = result.message.id;
 				this.bus.publish({ kind: 'message', message: result.message });
-				this.onPublished?.(batch[i].receivedAt, committedAt, performance.now());
+				this.observer.published?.(batch[i].receivedAt, committedAt, performance.now());
 			} else if ('change' in result) {
 				this.lastId = result.change.seq;
 				this.bus.publish({ kind: 'change', change: result.change });

@@ -3,9 +3,9 @@ import type { Config } from '../config';
 import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
 import type { Bus } from '../realtime/bus';
-import { KeyedBuckets } from '../realtime/rate-limit';
 import type { Draft, MessageStore, SubmitResult } from './messages';
 import type { MessageReferences, Place } from './references';
+import type { SendGuard, SendRules } from './send-rules';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
 
 /** What the chat service needs to know about who is online (the hub answers). */
@@ -15,17 +15,11 @@ export interface Presence {
 	guestsOnline(): number;
 }
 
-/** Who may send right now; moderation answers (mutes). Throws ServiceError('muted'). */
-export interface SendGuard {
-	assertCanSend(userId: number): void;
-}
-
 /** Account lookups the chat service needs (DM recipients that are offline). */
 export interface Directory {
 	getUser(id: number): Promise<{ id: number; name: string } | undefined>;
 }
 
-const MAX_URL_LENGTH = 2048;
 /** A message's references when it has none. */
 const NO_REFERENCES: References = { replyToId: null, mentions: [] };
 
@@ -39,14 +33,9 @@ const DAY = 24 * 3600;
  * publish. Guests' room memberships live here in memory, accounts' in the database.
  */
 export class ChatService {
-	/** Send buckets: per account, and per address for guests (see `admit`). */
-	private readonly buckets: KeyedBuckets<number | string>;
 	private readonly guestRooms = new Map<number, Set<number>>();
 	/** Each account's room creation in progress: one at a time, so the quota counts them all. */
 	private readonly creating = new Map<number, Promise<unknown>>();
-	guard: SendGuard = { assertCanSend() {} };
-	/** Counts refusals by code (metrics). */
-	onRateLimited: (() => void) | null = null;
 
 	constructor(
 		private readonly config: Config,
@@ -55,10 +44,12 @@ export class ChatService {
 		private readonly presence: Presence,
 		private readonly directory: Directory,
 		private readonly bus: Bus,
-		private readonly refs: Pick<MessageReferences, 'replyParent' | 'mentions'>
-	) {
-		this.buckets = new KeyedBuckets(config.rateLimitPerSec, config.rateLimitBurst);
-	}
+		private readonly refs: Pick<MessageReferences, 'replyParent' | 'mentions'>,
+		/** The mute check, the send rate and the text rules (send-rules.ts). */
+		private readonly rules: SendRules,
+		/** Mutes (a topic is text everyone sees). */
+		private readonly guard: SendGuard
+	) {}
 
 	// ---- membership -------------------------------------------------------------------
 
@@ -196,8 +187,8 @@ export class ChatService {
 		}
 	): Promise<SubmitResult> {
 		const body =
-			input.kind === 'image' ? validateImageUrl(input.content) : this.validateText(input.content);
-		this.admitSend(who);
+			input.kind === 'image' ? this.rules.imageUrl(input.content) : this.rules.text(input.content);
+		this.rules.admit(who);
 		const room = this.rooms.require(input.room ?? DEFAULT_ROOM);
 		const place: Place = { roomId: room.id, everyone: room.name === DEFAULT_ROOM };
 		const build = (member: boolean, refs: References): Draft => {
@@ -255,8 +246,8 @@ export class ChatService {
 			receivedAt?: number;
 		}
 	): Promise<SubmitResult> {
-		const body = this.validateText(input.content);
-		this.admitSend(who);
+		const body = this.rules.text(input.content);
+		this.rules.admit(who);
 		const build = (recipient: { id: number; name: string }, refs: References): Draft => ({
 			roomId: null,
 			room: null,
@@ -292,26 +283,6 @@ export class ChatService {
 		const account = await this.directory.getUser(id);
 		if (account) return { id: account.id, name: account.name };
 		throw notFound('User not found or offline');
-	}
-
-	/**
-	 * Mute check and rate limit, in that order (a muted user is told so, not throttled).
-	 * Accounts have one bucket across all their connections. Guests behind one address share
-	 * one, like one user: a guest is a new id per connection, so reconnecting must not buy a
-	 * fresh burst.
-	 */
-	admitSend(who: Identity): void {
-		this.guard.assertCanSend(who.id);
-		const bucket = this.buckets.get(who.isGuest ? `guest@${who.address ?? who.id}` : who.id);
-		if (!bucket.take()) {
-			this.onRateLimited?.();
-			// Whole seconds for people (ceil), as the HTTP Retry-After header wants them.
-			const retryAfter = Math.max(1, Math.ceil(bucket.waitMs() / 1000));
-			throw new ServiceError('rate_limited', 'You are sending too fast; slow down', 429, {
-				retryAfterSeconds: retryAfter,
-				params: { retry_after: retryAfter }
-			});
-		}
 	}
 
 	/**
@@ -356,22 +327,6 @@ export class ChatService {
 		return this.rooms.create(name, topic, who, true);
 	}
 
-	validateText(content: string): string {
-		if (content.trim() === '') throw new ServiceError('empty', 'Message is empty');
-		if (
-			content.length > this.config.maxMessageLength &&
-			[...content].length > this.config.maxMessageLength
-		) {
-			throw new ServiceError(
-				'too_large',
-				`Message is too long (at most ${this.config.maxMessageLength} characters)`,
-				413,
-				{ params: { max: this.config.maxMessageLength } }
-			);
-		}
-		return content;
-	}
-
 	// ---- reading ----------------------------------------------------------------------
 
 	async roomHistory(
@@ -398,17 +353,4 @@ export class ChatService {
 		const roomIds = (await this.roomsOf(who)).map((r) => r.id);
 		return this.store.logBetween(who.id, roomIds, afterSeq, upToSeq, 1000);
 	}
-}
-
-export function validateImageUrl(raw: string): string {
-	let url: URL;
-	try {
-		url = new URL(raw);
-	} catch {
-		throw new ServiceError('invalid_message', 'Image url must be an http or https URL');
-	}
-	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || raw.length > MAX_URL_LENGTH) {
-		throw new ServiceError('invalid_message', 'Image url must be an http or https URL');
-	}
-	return url.href;
 }
