@@ -4,8 +4,9 @@ import { conversation, history, person, send, uniqueName } from './ui-helpers';
 // Messages that change (issue 11 item 8): edit, delete, react, reply in a thread, mention,
 // each seen live by a second browser context and again after its reload.
 
-// Two browsers, several changes and reloads per test: more than the default 30 s.
-test.slow();
+// Two browsers, several changes and reloads per test (and 40 messages in one): more than the
+// default 30 s, with room for a busy machine.
+test.setTimeout(180_000);
 
 /** The row of the message whose own text (not a quote of it) contains `text`. */
 function row(page: Page, text: string) {
