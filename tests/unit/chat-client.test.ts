@@ -194,7 +194,7 @@ describe('ChatStore', () => {
 		expect(items.at(-1)).toMatchObject({ key: pending.key, own: true });
 		expect(items.at(-1)!.pending).toBeFalsy();
 		expect(store.outboxSize).toBe(0);
-		expect(store.lastSeenId).toBe(13);
+		expect(store.cursor).toBe(13);
 	});
 
 	it('starts over from the newest page when the server could not resend everything', () => {

@@ -1,12 +1,23 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { OnlineUser, ReceivedEvent, RoomSummary } from '$lib/protocol/events';
-import { Conversation, dmKey, roomKey, type ChatItem, type ConvKey } from './conversation.svelte';
+import {
+	Conversation,
+	dmKey,
+	itemKey,
+	roomKey,
+	type ChatItem,
+	type ConvKey
+} from './conversation.svelte';
+import { KnownPeople } from './chat/known-people';
 import { OutboxQueue } from './chat/outbox-queue';
 import { ReceiptRequests } from './chat/receipts';
 import { onRooms, reduce } from './chat/reducers';
+import { mentionsOf } from './chat/reducers/rooms';
 import type { ChatState } from './chat/state';
 import { RemoteTyping, TypingSender } from './chat/typing';
 import { HISTORY_PAGE, type ChatStoreOptions, type Me, type Mute, type Timers } from './chat/types';
+import { reactedBy } from './chat/message-changes';
+import { ThreadView } from './thread.svelte';
 
 export { parseUntil } from './chat/reducers/moderation';
 export { TYPING_EXPIRE_MS, TYPING_IDLE_MS, TYPING_INTERVAL_MS } from './chat/typing';
@@ -39,8 +50,12 @@ export class ChatStore implements ChatState {
 	mute = $state<Mute | null>(null);
 	/** The last error the server answered a send with, shown next to the composer. */
 	composerError = $state<string | null>(null);
-	/** Newest message id seen on any conversation: where `resume` continues from. */
-	lastSeenId = 0;
+	/** The highest `seq` applied (messages and changes share one sequence): where `resume` continues. */
+	cursor = 0;
+	/** The thread open in the side panel. */
+	thread = $state<ThreadView | null>(null);
+	/** Names of everyone heard of (reaction tooltips, mention suggestions). */
+	readonly known = new KnownPeople();
 	welcomed = false;
 
 	readonly opts: ChatStoreOptions;
@@ -79,7 +94,8 @@ export class ChatStore implements ChatState {
 			conv.unread = d.unread;
 			conv.lastMessageId = d.last_message_id;
 			conv.peerReadId = d.peer_read_id;
-			this.lastSeenId = Math.max(this.lastSeenId, d.last_message_id);
+			conv.mentions = mentionsOf(d);
+			this.cursor = Math.max(this.cursor, d.last_message_id);
 		}
 		// What an earlier page of this account left unsent goes out again on connect.
 		for (const record of opts.outboxStorage?.load() ?? []) this.outbox.queue(record);
@@ -138,10 +154,6 @@ export class ChatStore implements ChatState {
 		return conv;
 	}
 
-	private nameOf(userId: number): string | undefined {
-		return this.online.find((u) => u.id === userId)?.name;
-	}
-
 	drop(conv: Conversation): void {
 		if (conv.name === 'general' && conv.kind === 'room') return;
 		this.conversations.delete(conv.key);
@@ -152,7 +164,10 @@ export class ChatStore implements ChatState {
 
 	/** The socket (re)opened: continue where we left off, then send what waited in the outbox. */
 	connected(reconnect: boolean): void {
-		if (reconnect) this.send({ type: 'resume', after_id: this.lastSeenId });
+		if (reconnect) this.send({ type: 'resume', after_id: this.cursor });
+		// The open thread may have missed replies' changes older than the cursor's replay: ask again.
+		if (reconnect && this.thread)
+			this.send({ type: 'get_thread', message_id: this.thread.askedId });
 		this.outbox.resend((m) => this.send(m));
 		// Conversations opened before the socket was up (a reload of /r/<room> or /dm/<name>)
 		// still need their newest page; general's comes with the welcome.
@@ -224,22 +239,97 @@ export class ChatStore implements ChatState {
 			conv.loadingOlder = true;
 	}
 
-	/** Sends (or queues, while offline) a text message to a conversation. */
-	sendText(conv: Conversation, text: string): boolean {
+	/** Sends (or queues, while offline) a text message to a conversation, maybe as a reply. */
+	sendText(conv: Conversation, text: string, replyTo?: ChatItem): boolean {
 		if (!text.trim() || this.isMuted) return false;
 		const clientId = this.opts.newClientId?.() ?? crypto.randomUUID();
 		const payload: Record<string, unknown> =
 			conv.kind === 'room'
 				? { type: 'message', room: conv.target, content: text, client_id: clientId }
 				: { type: 'private_message', to_id: conv.target, content: text, client_id: clientId };
+		if (replyTo?.id) payload.reply_to = replyTo.id;
 		const timestamp = Math.floor(this.now() / 1000);
 		this.outbox.write({ clientId, convKey: conv.key, payload, text, timestamp }, (m) =>
 			this.send(m)
 		);
+		if (replyTo?.id) showAsReply(conv, itemKey(this.me.id, 0, clientId), replyTo);
 		this.stopTyping();
 		this.composerError = null;
 		conv.dividerBefore = 0;
 		return true;
+	}
+
+	// ── Messages that change (PROTOCOL.md §10) ─────────────────────────────────
+
+	/** Own text messages can be edited. */
+	canEdit(item: ChatItem): boolean {
+		return item.own && item.kind === 'text' && item.id !== null && !item.pending;
+	}
+
+	/** Own messages, or anyone's for an admin. */
+	canDelete(item: ChatItem): boolean {
+		return item.id !== null && !item.pending && (item.own || this.me.isAdmin);
+	}
+
+	/** The newest own message that can be edited (Up arrow in an empty composer). */
+	lastEditable(conv: Conversation): ChatItem | undefined {
+		return conv.items.findLast((x) => this.canEdit(x));
+	}
+
+	editMessage(id: number, content: string): boolean {
+		if (!content.trim()) return false;
+		return this.sendChange({ type: 'edit_message', message_id: id, content });
+	}
+
+	deleteMessage(id: number): boolean {
+		return this.sendChange({ type: 'delete_message', message_id: id });
+	}
+
+	react(id: number, emoji: string, on = true): boolean {
+		return this.sendChange({ type: 'react', message_id: id, emoji, on });
+	}
+
+	/**
+	 * A change goes out with a `client_id` of its own: an error answering it names that id, so
+	 * it is not taken for the refusal of a message still in the outbox (errors without one are
+	 * matched to the oldest send in flight). The error shows beside the composer.
+	 */
+	private sendChange(frame: Record<string, unknown>): boolean {
+		const clientId = this.opts.newClientId?.() ?? crypto.randomUUID();
+		return this.send({ ...frame, client_id: clientId });
+	}
+
+	/** A reaction chip was clicked: take ours back if we hold it, else add it. */
+	toggleReaction(item: ChatItem, emoji: string): void {
+		if (item.id === null) return;
+		const held = item.reactions?.find((r) => r.emoji === emoji);
+		this.react(item.id, emoji, !(held && reactedBy(held, this.me.id)));
+	}
+
+	/** Opens the thread of a message (a root, or any reply; a row or an id) in the side panel. */
+	openThread(conv: Conversation, message: ChatItem | number): void {
+		const id = typeof message === 'number' ? message : message.id;
+		if (id === null) return;
+		this.thread = new ThreadView(conv.key, id, typeof message === 'number' ? undefined : message);
+		this.send({ type: 'get_thread', message_id: id, limit: HISTORY_PAGE });
+	}
+
+	loadOlderReplies(): void {
+		const thread = this.thread;
+		const before = thread?.oldestId;
+		if (!thread || before === null || before === undefined || !thread.hasMore) return;
+		thread.loading = true;
+		this.send({ type: 'get_thread', message_id: thread.askedId, before, limit: HISTORY_PAGE });
+	}
+
+	closeThread(): void {
+		this.thread = null;
+	}
+
+	/** A person's name as far as this page knows it. */
+	nameOf(userId: number): string | undefined {
+		if (userId === this.me.id) return this.me.name;
+		return this.known.get(userId)?.name ?? this.online.find((u) => u.id === userId)?.name;
 	}
 
 	/** Removes a message the server refused. */
@@ -250,6 +340,7 @@ export class ChatStore implements ChatState {
 	/** The user read up to `id` in `conv` (it is on screen and the window has focus). */
 	markRead(conv: Conversation, id: number): void {
 		conv.unread = 0;
+		conv.mentions = 0;
 		if (id <= conv.sentReadId) return;
 		if (this.send({ type: 'read', message_id: id })) conv.sentReadId = id;
 	}
@@ -296,4 +387,21 @@ export class ChatStore implements ChatState {
 	clearMuteIfOver(): void {
 		if (this.mute && this.mute.until * 1000 <= this.now()) this.mute = null;
 	}
+}
+
+/** The pending row of a reply quotes its parent at once, like the server's echo will. */
+function showAsReply(conv: Conversation, key: string, parent: ChatItem): void {
+	const row = conv.items.find((x) => x.key === key);
+	if (!row || parent.id === null) return;
+	conv.update(key, {
+		...row,
+		replyTo: {
+			id: parent.id,
+			deleted: false,
+			fromId: parent.fromId,
+			fromName: parent.fromName,
+			excerpt: [...parent.text].slice(0, 100).join('')
+		},
+		threadRoot: parent.threadRoot ?? parent.id
+	});
 }

@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { WireMessage } from '$lib/protocol/events';
+import type { WireMessage, WireReplyQuote } from '$lib/protocol/events';
 
 /** `r:<room>` for a room, `u:<peer id>` for a direct conversation. */
 export type ConvKey = `r:${string}` | `u:${number}`;
@@ -25,7 +25,32 @@ export interface ChatItem {
 	pending?: boolean;
 	/** Why the server refused a pending message. */
 	failed?: string;
+	/** The sender's @username, when the server names it (mentions, suggestions). */
+	fromUsername?: string;
+	/** Unix seconds of the last edit (messages that change, PROTOCOL.md §10). */
+	editedAt?: number | null;
+	reactions?: Reaction[];
+	/** Account ids this message mentions. */
+	mentions?: number[];
+	/** The message this one replies to. */
+	replyTo?: ReplyQuote;
+	/** The root of the thread this reply belongs to. */
+	threadRoot?: number;
+	/** Thread roots: how many replies, and when the newest came. */
+	replyCount?: number;
+	lastReplyAt?: number;
 }
+
+export interface Reaction {
+	emoji: string;
+	count: number;
+	/** Who reacted (at most the first 50 from a message object; events add and remove). */
+	userIds: number[];
+}
+
+export type ReplyQuote =
+	| { id: number; deleted: false; fromId: number; fromName: string; excerpt: string }
+	| { id: number; deleted: true };
 
 /** Pending rows sort after every stored message, in the order they were written. */
 export const PENDING_BASE = 2 ** 52;
@@ -37,6 +62,7 @@ export function itemKey(fromId: number, id: number, clientId?: string): string {
 export function fromWire(m: WireMessage, meId: number): ChatItem {
 	const image = typeof m.content === 'object' && m.content !== null;
 	return {
+		...changingFields(m),
 		key: itemKey(m.from_id, m.id, m.client_id),
 		order: m.id,
 		id: m.id,
@@ -48,6 +74,37 @@ export function fromWire(m: WireMessage, meId: number): ChatItem {
 		timestamp: m.timestamp,
 		own: m.from_id === meId
 	};
+}
+
+/** The §10 fields of a message object (absent on older servers' messages). */
+function changingFields(m: WireMessage): Partial<ChatItem> {
+	const fields: Partial<ChatItem> = {};
+	if (m.from_username) fields.fromUsername = m.from_username;
+	if (m.edited_at) fields.editedAt = m.edited_at;
+	if (Array.isArray(m.reactions) && m.reactions.length)
+		fields.reactions = m.reactions.map((r) => ({
+			emoji: r.emoji,
+			count: r.count,
+			userIds: [...(r.user_ids ?? [])]
+		}));
+	if (Array.isArray(m.mentions) && m.mentions.length) fields.mentions = m.mentions;
+	if (m.reply_to) fields.replyTo = quoteOf(m.reply_to);
+	if (m.thread) fields.threadRoot = m.thread.root_id;
+	if (m.reply_count) fields.replyCount = m.reply_count;
+	if (m.last_reply_at) fields.lastReplyAt = m.last_reply_at;
+	return fields;
+}
+
+export function quoteOf(r: WireReplyQuote): ReplyQuote {
+	return 'deleted' in r
+		? { id: r.id, deleted: true }
+		: {
+				id: r.id,
+				deleted: false,
+				fromId: r.from_id,
+				fromName: r.from_name,
+				excerpt: r.excerpt
+			};
 }
 
 export interface Typist {
@@ -64,6 +121,8 @@ export class Conversation {
 	topic = $state('');
 	members = $state(0);
 	unread = $state(0);
+	/** Unread messages that mention the user (the server's summary, then live). */
+	mentions = $state(0);
 	/** Rows oldest first. Replaced, never mutated, so big rooms are not deeply proxied. */
 	items = $state.raw<ChatItem[]>([]);
 	/** The newest page has arrived (a conversation opened for the first time has not). */
@@ -174,6 +233,45 @@ export class Conversation {
 			own: false
 		};
 		this.items = [...this.items, item].sort((a, b) => a.order - b.order);
+	}
+
+	/** The row of a stored message, if held. */
+	byId(id: number): ChatItem | undefined {
+		if (!this.ids.has(id)) return undefined;
+		// Changes mostly touch recent messages: look from the newest.
+		for (let i = this.items.length - 1; i >= 0; i--)
+			if (this.items[i].id === id) return this.items[i];
+		return undefined;
+	}
+
+	/** Replaces the row of message `id` with `change(row)`; false when the row is not held. */
+	patch(id: number, change: (item: ChatItem) => ChatItem): boolean {
+		const item = this.byId(id);
+		if (!item) return false;
+		const next = change(item);
+		if (next !== item) this.update(item.key, next);
+		return true;
+	}
+
+	/** Applies `change` to every row it changes (one new array at most). */
+	patchAll(change: (item: ChatItem) => ChatItem): void {
+		let changed = false;
+		const items = this.items.map((x) => {
+			const next = change(x);
+			if (next !== x) changed = true;
+			return next;
+		});
+		if (changed) this.items = items;
+	}
+
+	/**
+	 * Removes a deleted message's row. Its id stays known, so a page or a replay that still
+	 * carried it (sent before the deletion) cannot bring the row back.
+	 */
+	remove(id: number): void {
+		const item = this.byId(id);
+		this.ids.add(id);
+		if (item) this.update(item.key, null);
 	}
 
 	/** Replaces a row by key (pending → failed), or removes it when `next` is null. */

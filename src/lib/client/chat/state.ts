@@ -8,6 +8,8 @@ import type {
 } from '$lib/protocol/events';
 import type { Conversation, ConvKey } from '../conversation.svelte';
 import type { OutboxQueue } from './outbox-queue';
+import type { ThreadView } from '../thread.svelte';
+import type { KnownPeople } from './known-people';
 import type { ReceiptRequests } from './receipts';
 import type { RemoteTyping } from './typing';
 import type { ChatStoreOptions, Me, Mute } from './types';
@@ -25,8 +27,13 @@ export interface ChatState {
 	activeKey: ConvKey;
 	mute: Mute | null;
 	composerError: string | null;
-	/** Newest message id seen on any conversation: where `resume` continues from. */
-	lastSeenId: number;
+	/**
+	 * The highest `seq` applied (a message's id, a change's `content.seq`; one sequence,
+	 * PROTOCOL.md §10): where `resume` continues from.
+	 */
+	cursor: number;
+	/** The thread open in the side panel. */
+	thread: ThreadView | null;
 	/** A welcome was handled on this page (later ones are reconnects). */
 	welcomed: boolean;
 
@@ -34,6 +41,7 @@ export interface ChatState {
 	readonly outbox: OutboxQueue;
 	readonly remoteTyping: RemoteTyping;
 	readonly receipts: ReceiptRequests;
+	readonly known: KnownPeople;
 	readonly active: Conversation;
 	readonly rooms: Conversation[];
 

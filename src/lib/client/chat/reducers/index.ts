@@ -1,5 +1,6 @@
 import type { ReceivedEvent, ServerEvent } from '$lib/protocol/events';
 import type { ChatState, Reducers } from '../state';
+import { changeReducers } from './changes';
 import { errorReducers } from './errors';
 import { messageReducers } from './messages';
 import { moderationReducers } from './moderation';
@@ -11,6 +12,7 @@ import { typingReducers } from './typing';
 /** Every server event the browser understands, by type; one module per family. */
 const reducers: Reducers = {
 	...messageReducers,
+	...changeReducers,
 	...roomReducers,
 	...presenceReducers,
 	...typingReducers,

@@ -13,7 +13,7 @@ describe('message reducers', () => {
 		expect(general.unread).toBe(2);
 		expect(general.dividerBefore).toBe(5);
 		expect(incoming).toEqual([5, 6]);
-		expect(store.lastSeenId).toBe(6);
+		expect(store.cursor).toBe(6);
 	});
 
 	it('is not unread when the user watches the conversation', () => {

@@ -1,12 +1,15 @@
 import type { HistoryContent, WireMessage } from '$lib/protocol/events';
 import { fromWire, type Conversation } from '../../conversation.svelte';
 import type { ChatState, Reducers } from '../state';
+import { refreshed } from '../message-changes';
+import { applied, learnAuthors, threadSummary } from './changes';
 import { addModeration } from './moderation';
 
 /** Messages, history pages and the answer to `resume`. */
 
 function seen(s: ChatState, messages: WireMessage[]): void {
-	for (const m of messages) if (m.id > s.lastSeenId) s.lastSeenId = m.id;
+	for (const m of messages) applied(s, m.id);
+	learnAuthors(s, messages);
 }
 
 export function onHistory(s: ChatState, c: HistoryContent): void {
@@ -14,7 +17,10 @@ export function onHistory(s: ChatState, c: HistoryContent): void {
 	const messages = Array.isArray(c.messages) ? c.messages : [];
 	const oldestBefore = conv.oldestId;
 	const wasLoaded = conv.loaded;
-	const added = conv.merge(messages.map((m) => fromWire(m, s.me.id)));
+	const rows = messages.map((m) => fromWire(m, s.me.id));
+	// A page is the messages' current state: rows held already take it (edits, reactions).
+	for (const row of rows) if (row.id !== null) conv.patch(row.id, (held) => refreshed(held, row));
+	const added = conv.merge(rows);
 	seen(s, messages);
 	const pageOldest = messages.length ? messages[0].id : null;
 	// has_more speaks about what lies before this page: it matters when the page is the oldest we hold.
@@ -43,11 +49,14 @@ function onMessage(s: ChatState, m: WireMessage): void {
 	if (m.client_id && item.own) s.outbox.acknowledge(m.client_id);
 	const added = conv.merge([item]);
 	seen(s, [m]);
+	// A reply brings its thread root's new reply count (absolute: a replay sets the same).
+	threadSummary(s, conv, m);
 	if (!added.length || item.own) return;
 	conv.setTyping({ id: m.from_id, name: m.from_name }, false);
 	if (!s.watching(conv)) {
 		if (!conv.unread && !conv.dividerBefore) conv.dividerBefore = item.id!;
 		conv.unread++;
+		if (item.mentions?.includes(s.me.id)) conv.mentions++;
 	}
 	s.opts.onIncoming?.(conv, item);
 }

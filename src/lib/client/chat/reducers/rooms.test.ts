@@ -32,14 +32,14 @@ describe('room reducers', () => {
 		expect(store.room('dev').topic).toBe('code');
 		expect(store.room('dev').unread).toBe(3);
 		expect(store.otherRooms.map((r) => r.name)).toEqual(['random']);
-		expect(store.lastSeenId).toBe(40);
+		expect(store.cursor).toBe(40);
 		// A reconnect's welcome does not move resume's position past what we actually saw.
 		apply(roomReducers, 'welcome', {
 			user_id: 1,
 			user_name: 'alice2',
 			rooms: [summary('general', { last_message_id: 90 })]
 		});
-		expect(store.lastSeenId).toBe(40);
+		expect(store.cursor).toBe(40);
 	});
 
 	it('rooms drops rooms we no longer belong to (never #general) and leaves the view on #general', () => {

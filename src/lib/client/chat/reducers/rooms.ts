@@ -31,9 +31,15 @@ function onWelcome(s: ChatState, c: WelcomeContent): void {
 	onRooms(s, summaries);
 	if (!s.welcomed) {
 		// Everything committed after the welcome reaches us live; older messages come from history.
-		for (const r of summaries) s.lastSeenId = Math.max(s.lastSeenId, r.last_message_id ?? 0);
+		for (const r of summaries) s.cursor = Math.max(s.cursor, r.last_message_id ?? 0);
 	}
 	s.welcomed = true;
+}
+
+/** Unread mentions in a summary (servers before §10 send none). */
+export function mentionsOf(summary: object): number {
+	const n = (summary as { mentions?: unknown }).mentions;
+	return typeof n === 'number' ? n : 0;
 }
 
 export function onRooms(s: ChatState, summaries: Summary[]): void {
@@ -50,6 +56,7 @@ export function onRooms(s: ChatState, summaries: Summary[]): void {
 		conv.members = r.members;
 		// The server's count is authoritative, except for the room being read right now.
 		conv.unread = s.watching(conv) ? 0 : r.unread;
+		conv.mentions = s.watching(conv) ? 0 : mentionsOf(r);
 		if (conv.unread && !conv.dividerBefore && conv.loaded) s.placeDivider(conv);
 	}
 	for (const conv of s.rooms) if (!joined.has(conv.name) && summaries.length) s.drop(conv);
