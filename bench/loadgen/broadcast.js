@@ -71,6 +71,7 @@ export async function runBroadcast() {
 		}
 		return gone;
 	};
+	if (cfg.changeEvery > 0) for (const c of senders) c.recent = [];
 	if (senders.length < cfg.senders) counters.notes.push(`only ${senders.length} senders ready`);
 	const rates = cfg.steps?.length ? cfg.steps : [cfg.rate];
 	const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RES_MS });
