@@ -41,6 +41,8 @@ export class Client {
 		/** change mode (senders only): ids of this client's latest messages, newest last */
 		/** @type {number[] | null} */
 		this.recent = null;
+		/** change mode: the client_id prefix of this sender's messages */
+		this.ownPrefix = '';
 		/** change mode: operations sent, and the reactions this client holds (message id → on) */
 		this.ops = 0;
 		/** @type {Map<number, boolean>} */

@@ -63,7 +63,7 @@ export function onFrame(c, s) {
 		content = String(ev.content);
 		clientId = ev.client_id ?? undefined;
 	}
-	if (c.recent && clientId !== undefined) noteOwnMessage(c, id);
+	if (c.recent && clientId?.startsWith(c.ownPrefix)) noteOwnMessage(c, id);
 	if (id <= c.lastId) counters.orderViolations++;
 	c.lastId = id;
 	// content: b|<abs send time ms>|<tag>|<sender>|<seq>|<padding>
