@@ -12,6 +12,7 @@
 //   node bench/run.js                  every scenario (about 20 minutes)
 //   node bench/run.js --smoke          ~10 s: scenario 1 shrunk, ours and baseline; exit 1 on failure
 //   node bench/run.js --scenario 3     only scenario 3 (repeatable, or --scenario 1,2)
+//   node bench/run.js --scenario 3,7   scenario 7 (edits and reactions) judged against 3 of the same run
 // Options:
 //   --duration S          seconds per measured window (per rate step in scenario 3)
 //   --target T            ours | baseline | both (default both; scenarios 5 and 6 are ours only)
@@ -43,6 +44,7 @@ import { BENCH, ROOT } from './lib/paths.js';
 import { writeReports } from './lib/report.js';
 import { scenarios as allScenarios } from './scenarios/index.js';
 import { compareToBaseline } from './scenarios/s3-saturation.js';
+import { compareToSendOnly } from './scenarios/s7-changes.js';
 import { smokeScenario, smokeVerdict } from './scenarios/smoke.js';
 
 const opts = parseOptions(process.argv.slice(2));
@@ -117,6 +119,7 @@ async function main() {
 		entry.pass = entry.ours ? (entry.ours.pass ?? null) : null;
 		scenarios[sc.id] = entry;
 	}
+	if (scenarios[7] && !opts.smoke) compareToSendOnly(scenarios[7], scenarios[3]);
 	const finished = new Date();
 	const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
 	const results = {

@@ -90,7 +90,7 @@ export function parseOptions(argv) {
 	}
 	if (!['ours', 'baseline', 'both'].includes(o.target))
 		throw new Error(`--target ours|baseline|both`);
-	if (o.scenarios.some((n) => !(n >= 1 && n <= 6))) throw new Error('--scenario takes 1..6');
+	if (o.scenarios.some((n) => !(n >= 1 && n <= 7))) throw new Error('--scenario takes 1..7');
 	if (o.duration !== null && !(o.duration > 0 && o.duration <= 600))
 		throw new Error('--duration: 0 < S ≤ 600');
 	return o;

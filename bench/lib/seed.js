@@ -55,8 +55,11 @@ function prepareInsert(db, table, known, required) {
 
 /**
  * Inserts `count` text messages into a room, oldest first, in batches of one transaction each.
+ * With `reactionEvery` N, every Nth message gets reactions (one or two emoji); with
+ * `replyEvery` N, every Nth message is a reply in the thread of a message a few rows before,
+ * so that history pages aggregate reactions and thread summaries as they do in real rooms.
  * @param {string} file
- * @param {{ room: string, count: number, senderId: number, senderName: string, batch?: number, log?: (m: string) => void }} opts
+ * @param {{ room: string, count: number, senderId: number, senderName: string, batch?: number, reactionEvery?: number, replyEvery?: number, log?: (m: string) => void }} opts
  */
 export function seedRoomMessages(file, opts) {
 	const db = new Database(file);
@@ -79,24 +82,59 @@ export function seedRoomMessages(file, opts) {
 				'kind',
 				'body',
 				'client_id',
-				'created_at'
+				'created_at',
+				'reply_to_id',
+				'thread_root_id'
 			],
 			['room_id', 'sender_id', 'body']
 		);
+		const reactionEvery = opts.reactionEvery ?? 0;
+		const replyEvery = opts.replyEvery ?? 0;
+		const react = reactionEvery
+			? prepareInsert(
+					db,
+					'reactions',
+					['message_id', 'emoji', 'user_id', 'created_at'],
+					['message_id', 'emoji', 'user_id']
+				)
+			: null;
+		if (replyEvery && !insert.columns.includes('thread_root_id'))
+			throw new Error('messages lacks thread_root_id: update bench/lib/seed.js');
+		let reactions = 0;
+		let replies = 0;
+		/** the id of the message the next reply answers (a root a few rows back) */
+		let rootId = 0;
 		const batch = opts.batch ?? 50_000;
 		const now = Math.floor(Date.now() / 1000);
 		const t0 = performance.now();
 		const filler = 'lorem ipsum dolor sit amet, consectetur adipiscing elit ';
 		const tx = db.transaction((/** @type {number} */ from, /** @type {number} */ to) => {
 			for (let i = from; i < to; i++) {
-				insert.run({
-					room_id: room.id,
-					sender_id: opts.senderId,
-					sender_name: opts.senderName,
-					kind: 'text',
-					body: `seed message ${i}: ${filler.slice(0, 20 + (i % 37))}`,
-					created_at: now - (opts.count - i)
-				});
+				const reply = replyEvery > 0 && rootId > 0 && i % replyEvery === replyEvery - 1;
+				const created = now - (opts.count - i);
+				const id = Number(
+					insert.run({
+						room_id: room.id,
+						sender_id: opts.senderId,
+						sender_name: opts.senderName,
+						kind: 'text',
+						body: `seed message ${i}: ${filler.slice(0, 20 + (i % 37))}`,
+						created_at: created,
+						reply_to_id: reply ? rootId : null,
+						thread_root_id: reply ? rootId : null
+					}).lastInsertRowid
+				);
+				if (reply) replies++;
+				if (replyEvery > 0 && i % replyEvery === Math.floor(replyEvery / 2)) rootId = id;
+				if (react && i % reactionEvery === 0) {
+					// One emoji by the seeding user, a second one on every other such message.
+					react.run({ message_id: id, emoji: '👍', user_id: opts.senderId, created_at: created });
+					reactions++;
+					if ((i / reactionEvery) % 2 === 1) {
+						react.run({ message_id: id, emoji: '🎉', user_id: opts.senderId, created_at: created });
+						reactions++;
+					}
+				}
 			}
 		});
 		for (let from = 0; from < opts.count; from += batch) {
@@ -115,6 +153,8 @@ export function seedRoomMessages(file, opts) {
 		return {
 			room_id: room.id,
 			rows: range.n,
+			reactions,
+			replies,
 			min_id: range.lo,
 			max_id: range.hi,
 			seconds: Math.round((performance.now() - t0) / 100) / 10,

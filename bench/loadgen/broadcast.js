@@ -4,7 +4,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { waitQuiet } from '../lib/procstat.js';
 import { clients } from './client.js';
-import { cfg } from './config.js';
+import { cfg, runTag } from './config.js';
 import { settle } from './connect.js';
 import { contentionSince, LOOP_RES_MS, loopP99, schedSnapshot } from './contention.js';
 import { emit, log, round } from './output.js';
@@ -71,6 +71,13 @@ export async function runBroadcast() {
 		}
 		return gone;
 	};
+	// Change mode: each sender remembers its own messages (every receiver sees every client_id,
+	// so "own" is told by the prefix sendMessage gives it).
+	if (cfg.changeEvery > 0)
+		senders.forEach((c, i) => {
+			c.recent = [];
+			c.ownPrefix = `${runTag}-${i}-`;
+		});
 	if (senders.length < cfg.senders) counters.notes.push(`only ${senders.length} senders ready`);
 	const rates = cfg.steps?.length ? cfg.steps : [cfg.rate];
 	const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RES_MS });

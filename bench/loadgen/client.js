@@ -38,6 +38,15 @@ export class Client {
 		/** @type {((ev: any) => void) | null} */
 		this.waiter = null;
 		this.seq = 0;
+		/** change mode (senders only): ids of this client's latest messages, newest last */
+		/** @type {number[] | null} */
+		this.recent = null;
+		/** change mode: the client_id prefix of this sender's messages */
+		this.ownPrefix = '';
+		/** change mode: operations sent, and the reactions this client holds (message id → on) */
+		this.ops = 0;
+		/** @type {Map<number, boolean>} */
+		this.reacted = new Map();
 	}
 }
 

@@ -53,6 +53,8 @@ const DEFAULTS = {
 	/** @type {string | undefined} */ cookie: undefined,
 	runTag: '',
 	payloadBytes: 0,
+	/** broadcast mode: every Nth operation of a sender is a change (edit or reaction, alternately); 0 = none */
+	changeEvery: 0,
 	exitOnStdinEnd: false,
 	maxRunS: 0,
 	/** pid of the server under test: its run-queue wait tells whether another process took its core */

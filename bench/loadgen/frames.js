@@ -3,6 +3,7 @@
 // everything else counted by type.
 
 import { performance } from 'node:perf_hooks';
+import { noteOwnMessage, onChangeEvent } from './changes.js';
 import { cfg } from './config.js';
 import { nowAbs } from './output.js';
 import { bump, counters, live, tagStats } from './state.js';
@@ -18,6 +19,14 @@ export function onFrame(c, s) {
 		const ev = parse(s);
 		if (ev !== undefined) c.waiter(ev);
 		return;
+	}
+	if (cfg.changeEvery > 0) {
+		const type = peekType(s);
+		if (type === 'message_edited' || type === 'reaction') {
+			const ev = parse(s);
+			if (ev !== undefined) onChangeEvent(ev);
+			return;
+		}
 	}
 	if (s.indexOf('"b|') === -1) {
 		if (onOtherFrame(s) === 'error' && c.outstanding && c.outstanding.size > 0) {
@@ -38,7 +47,7 @@ export function onFrame(c, s) {
 		const i = s.indexOf('"id":');
 		id = i === -1 ? NaN : parseInt(s.slice(i + 5, i + 30), 10);
 		content = s.slice(k + 1, s.indexOf('"', k + 1));
-		if (c.outstanding) {
+		if (c.outstanding || c.recent) {
 			const j = s.indexOf('"client_id":"');
 			if (j !== -1) clientId = s.slice(j + 13, s.indexOf('"', j + 13));
 		}
@@ -54,6 +63,7 @@ export function onFrame(c, s) {
 		content = String(ev.content);
 		clientId = ev.client_id ?? undefined;
 	}
+	if (c.recent && clientId?.startsWith(c.ownPrefix)) noteOwnMessage(c, id);
 	if (id <= c.lastId) counters.orderViolations++;
 	c.lastId = id;
 	// content: b|<abs send time ms>|<tag>|<sender>|<seq>|<padding>

@@ -2,6 +2,7 @@
 // schedule, waiting for deliveries, and the report of one measured step.
 
 import { performance } from 'node:perf_hooks';
+import { maybeSendChange } from './changes.js';
 import { cfg, runTag } from './config.js';
 import { nowAbs, round, round4, sleep } from './output.js';
 import { live } from './state.js';
@@ -14,6 +15,7 @@ const padding = cfg.payloadBytes > 0 ? '|' + 'x'.repeat(cfg.payloadBytes) : '|';
 /** @param {Client} c @param {number} tag @param {number} senderIdx @returns {boolean} */
 export function sendMessage(c, tag, senderIdx) {
 	if (!c.ws || !c.open) return false;
+	if (cfg.changeEvery > 0 && maybeSendChange(c, tag, senderIdx, cfg.changeEvery)) return true;
 	const seq = c.seq++;
 	const clientId = `${runTag}-${senderIdx}-${seq}`;
 	const content = `b|${nowAbs().toFixed(3)}|${tag}|${senderIdx}|${seq}${padding}`;

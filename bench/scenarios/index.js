@@ -1,4 +1,4 @@
-// The scenarios of issue 6, in the order they run. Each file exports a factory that takes the
+// The scenarios of issue 6 (and 7, issue 11's changes), in the order they run. Each file exports a factory that takes the
 // runner's context (options, temporary files) and returns { id, title, goal, targets, run }.
 
 import s1 from './s1-small-room.js';
@@ -7,6 +7,7 @@ import s3 from './s3-saturation.js';
 import s4 from './s4-idle-memory.js';
 import s5 from './s5-commit-throughput.js';
 import s6 from './s6-history-page.js';
+import s7 from './s7-changes.js';
 
 /** @param {import('../lib/context.js').Bench} bench */
-export const scenarios = (bench) => [s1, s2, s3, s4, s5, s6].map((define) => define(bench));
+export const scenarios = (bench) => [s1, s2, s3, s4, s5, s6, s7].map((define) => define(bench));

@@ -11,11 +11,15 @@ export default (bench) => ({
 	title: '1,000 clients, 10 senders, rate raised until p99 > 100 ms or reach < 99.9 %',
 	goal: 'saturation deliveries/s ≥ 1.0 × bare ws baseline',
 	targets: ['ours', 'baseline'],
-	run: (/** @type {'ours' | 'baseline'} */ kind) => scenario3(bench, kind)
+	run: (/** @type {'ours' | 'baseline'} */ kind) => saturationSweep(bench, kind)
 });
 
-/** @param {import('../lib/context.js').Bench} bench @param {'ours' | 'baseline'} kind */
-async function scenario3(bench, kind) {
+/**
+ * The sweep of scenario 3; scenario 7 runs the same sweep with changes mixed in (`loadgen`).
+ * @param {import('../lib/context.js').Bench} bench @param {'ours' | 'baseline'} kind
+ * @param {Record<string, unknown>} [loadgen] extra load generator options
+ */
+export async function saturationSweep(bench, kind, loadgen = {}) {
 	const run = await broadcastRun(
 		bench,
 		kind,
@@ -30,7 +34,8 @@ async function scenario3(bench, kind) {
 			stopP99Ms: 100,
 			stopReachPct: 99.9,
 			connectConcurrency: 100,
-			settleMaxMs: 60_000
+			settleMaxMs: 60_000,
+			...loadgen
 		},
 		{ RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' }
 	);
