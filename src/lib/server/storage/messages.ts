@@ -10,22 +10,24 @@ export type {
 } from '$lib/protocol/wire';
 
 /** A message to store: what the sender gives, with the reply's parent and mentions resolved. */
-export interface NewMessage {
-	roomId: number | null;
-	room: string | null;
-	senderId: number;
-	senderName: string;
-	senderUsername: string | null;
-	senderIsAdmin: boolean;
-	recipientId: number | null;
-	recipientName: string | null;
-	kind: 'text' | 'image';
-	body: string;
-	clientId: string | null;
+export type NewMessage = Pick<
+	MessageRecord,
+	| 'roomId'
+	| 'room'
+	| 'senderId'
+	| 'senderName'
+	| 'senderUsername'
+	| 'senderIsAdmin'
+	| 'recipientId'
+	| 'recipientName'
+	| 'kind'
+	| 'body'
+	| 'clientId'
+	| 'mentions'
+> & {
 	/** The parent (checked visible and in the same room or conversation), or null. */
 	replyToId: number | null;
-	mentions: number[];
-}
+};
 
 /** Who acted on a message (the author, an admin, a reacting user). */
 export interface ChangeActor {
