@@ -64,13 +64,17 @@ export function refuseFrame(
 }
 
 /**
- * Sends: their order is kept by the write queue (the message is queued before the
- * handler's first await), so the connection's next frame need not wait for the commit.
+ * Sends and changes: their order is kept by the write queue (the message or change is
+ * queued before the handler's first await, its checks run while it waits there), so the
+ * connection's next frame need not wait for the commit.
  */
 const ORDERED_BY_WRITE_QUEUE: ReadonlySet<ClientMessageType> = new Set([
 	'message',
 	'image',
-	'private_message'
+	'private_message',
+	'edit_message',
+	'delete_message',
+	'react'
 ]);
 
 /**
