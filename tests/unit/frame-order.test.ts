@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameOrder } from '$lib/server/realtime/frame-order';
+import { FrameOrder, MAX_WAITING_FRAMES } from '$lib/server/realtime/frame-order';
 
 describe('FrameOrder', () => {
 	it('runs at once when idle, and a frame behind async work only after it settled', async () => {
@@ -28,5 +28,30 @@ describe('FrameOrder', () => {
 		// Idle again: the next frame runs synchronously.
 		order.run(() => void log.push('idle again'));
 		expect(log.at(-1)).toBe('idle again');
+	});
+});
+
+describe('FrameOrder backpressure', () => {
+	it('stops reading the socket when too many frames wait, and reads again once half are done', async () => {
+		const calls: string[] = [];
+		const order = new FrameOrder({
+			pause: () => calls.push('pause'),
+			resume: () => calls.push('resume')
+		});
+		let finish!: () => void;
+		order.run(() => new Promise<void>((resolve) => (finish = resolve)));
+		let ran = 0;
+		for (let i = 0; i < MAX_WAITING_FRAMES; i++) order.run(() => void ran++);
+		expect(calls).toEqual([]);
+		order.run(() => void ran++);
+		expect(calls).toEqual(['pause']);
+		// More frames that were already read do not pause twice.
+		order.run(() => void ran++);
+		expect(calls).toEqual(['pause']);
+
+		finish();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(ran).toBe(MAX_WAITING_FRAMES + 2);
+		expect(calls).toEqual(['pause', 'resume']);
 	});
 });

@@ -179,7 +179,7 @@ export class Gateway {
 		if (this.authMessages.hold(conn, data, isBinary, bytes)) return;
 		const receivedAt = performance.now();
 		let order = this.frameOrder.get(conn);
-		if (!order) this.frameOrder.set(conn, (order = new FrameOrder()));
+		if (!order) this.frameOrder.set(conn, (order = new FrameOrder(conn.ws)));
 		order.run(() => this.dispatch(conn, data, isBinary, receivedAt));
 	}
 
