@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewMessage, Storage, WriteOp } from '$lib/server/storage';
+import { openPostgresStorage } from '$lib/server/storage/postgres';
 import { openSqliteStorage } from '$lib/server/storage/sqlite';
+import { createTestDatabase, testDatabaseServer, type TestDatabase } from '../helpers/pg';
 
 /**
  * messages.logRange: the whole log of a seq window, oldest first, for every audience (what
@@ -9,6 +11,17 @@ import { openSqliteStorage } from '$lib/server/storage/sqlite';
 const backends: [string, () => Promise<Storage>][] = [
 	['sqlite', () => openSqliteStorage(':memory:')]
 ];
+const databases: TestDatabase[] = [];
+if (testDatabaseServer()) {
+	backends.push([
+		'postgres',
+		async () => {
+			const db = await createTestDatabase();
+			databases.push(db);
+			return openPostgresStorage(db.url, { poolSize: 2 });
+		}
+	]);
+}
 
 const actor = { id: 7, name: 'alice' };
 
@@ -38,6 +51,7 @@ describe.each(backends)('messages.logRange on %s', (_name, open) => {
 	afterEach(async () => {
 		await storage?.close();
 		storage = undefined;
+		for (const db of databases.splice(0)) await db.drop();
 	});
 
 	it('replays every audience in seq order, current state, paging forward', async () => {
