@@ -50,9 +50,14 @@ export function freePort(): Promise<number> {
 /** The environment of the backend: a fresh database and Redis prefix when on PostgreSQL. */
 async function backendEnv(
 	dbFile: string,
-	reuse?: BackendState
+	reuse?: BackendState,
+	given?: string,
+	backend?: string
 ): Promise<BackendState & { env: Record<string, string> }> {
-	if (!onPostgres()) return { env: { DATABASE_URL: dbFile } };
+	// A test that names its own DATABASE_URL (a restored backup) or CHAT_TEST_BACKEND=sqlite
+	// (a file to migrate to PostgreSQL) gets that.
+	if (!onPostgres() || given || backend === 'sqlite')
+		return { env: { DATABASE_URL: given ?? dbFile } };
 	const database = reuse?.database ?? (await createTestDatabase());
 	const env: Record<string, string> = { DATABASE_URL: database.url };
 	const redisPrefix = reuse?.redisPrefix ?? `t${randomBytes(6).toString('hex')}:`;
@@ -77,9 +82,8 @@ export async function startServer(
 	const port = reuse?.port ?? fixedPort ?? (await freePort());
 	const dir = reuse?.dir ?? mkdtempSync(join(tmpdir(), 'chat-test-'));
 	const dbFile = join(dir, 'chat.db');
-	const backend = await backendEnv(dbFile, reuse);
-	// A test that names its own DATABASE_URL (a restored backup, a fresh file) gets it.
-	const databaseUrl = env.DATABASE_URL ?? backend.env.DATABASE_URL;
+	const backend = await backendEnv(dbFile, reuse, env.DATABASE_URL, env.CHAT_TEST_BACKEND);
+	const databaseUrl = backend.env.DATABASE_URL;
 	let log = '';
 	const proc = spawn(process.execPath, ['server.js'], {
 		cwd: process.cwd(),
