@@ -53,6 +53,8 @@ export class SqliteMessages implements MessagesRepository {
 	private readonly roomPageStmt: Statement;
 	private readonly conversationPageStmt: Statement;
 	private readonly threadPageStmt: Statement;
+	private readonly roomAfterStmt: Statement;
+	private readonly conversationAfterStmt: Statement;
 	private readonly account: Statement;
 	/** logBetween, by the number of room ids it lists (an IN list of parameters each). */
 	private readonly logStatements = new Map<number, Statement>();
@@ -88,6 +90,13 @@ export class SqliteMessages implements MessagesRepository {
 		);
 		this.conversationPageStmt = sqlite.prepare(
 			`${SELECT} WHERE m.conversation = ? AND m.id < ? AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT ?`
+		);
+		// Newer pages: the same indexes ((room_id, id), (conversation, id)), read upwards.
+		this.roomAfterStmt = sqlite.prepare(
+			`${SELECT} WHERE m.room_id = ? AND m.id > ? AND m.deleted_at IS NULL ORDER BY m.id LIMIT ?`
+		);
+		this.conversationAfterStmt = sqlite.prepare(
+			`${SELECT} WHERE m.conversation = ? AND m.id > ? AND m.deleted_at IS NULL ORDER BY m.id LIMIT ?`
 		);
 		this.threadPageStmt = sqlite.prepare(
 			`${SELECT} WHERE m.thread_root_id = ? AND m.id < ? AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT ?`
@@ -183,6 +192,22 @@ export class SqliteMessages implements MessagesRepository {
 			limit + 1
 		);
 		return this.page(rows, limit);
+	}
+
+	async roomPageAfter(roomId: number, after: number, limit: number): Promise<MessagePage> {
+		return this.pageAfter(this.roomAfterStmt.all(roomId, after, limit + 1), limit);
+	}
+
+	async conversationPageAfter(
+		a: number,
+		b: number,
+		after: number,
+		limit: number
+	): Promise<MessagePage> {
+		return this.pageAfter(
+			this.conversationAfterStmt.all(conversationKey(a, b), after, limit + 1),
+			limit
+		);
 	}
 
 	async threadPage(
@@ -285,6 +310,12 @@ export class SqliteMessages implements MessagesRepository {
 			this.logStatements.set(rooms, statement);
 		}
 		return statement;
+	}
+
+	/** Rows read oldest first: `has_more` says newer ones exist. */
+	private pageAfter(rows: unknown[], limit: number): MessagePage {
+		const has_more = rows.length > limit;
+		return { messages: this.hydrator.records((rows as Row[]).slice(0, limit)), has_more };
 	}
 
 	private page(rows: unknown[], limit: number): MessagePage {
