@@ -229,7 +229,7 @@ describe('GET /api/search: refusals', () => {
 			{ q: 'hello', extra: 1 },
 			{ q: 'x'.repeat(201) },
 			{ q: 'a1 b2 c3 d4 e5 f6 g7 h8 i9' }
-		]) {
+		] as Record<string, string | number>[]) {
 			const r = await search(a, params);
 			expect(r.status, JSON.stringify(params)).toBe(400);
 			expect((await r.json()).error.code).toBe('invalid_input');
