@@ -55,8 +55,12 @@ export class SearchState {
 		const seq = ++this.seq;
 		this.loading = true;
 		this.problem = null;
-		const params = new URLSearchParams({ q, limit: String(PAGE) });
-		if (before !== undefined) params.set('before', String(before));
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a request's query, never rendered
+		const params = new URLSearchParams({
+			q,
+			limit: String(PAGE),
+			...(before !== undefined && { before: String(before) })
+		});
 		try {
 			const res = await this.fetcher(`/api/search?${params}`);
 			if (seq !== this.seq) return;
