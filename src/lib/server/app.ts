@@ -8,6 +8,7 @@ import { RoomService } from './chat/rooms';
 import { MessageAccess } from './chat/access';
 import { MessageChanges } from './chat/changes';
 import { MessageReferences } from './chat/references';
+import { SearchService } from './chat/search';
 import { SendRules } from './chat/send-rules';
 import { ChatService } from './chat/service';
 import { TypingRelay } from './chat/typing';
@@ -52,6 +53,7 @@ export class App {
 	readonly chat: ChatService;
 	readonly receipts: ReceiptService;
 	readonly changes: MessageChanges;
+	readonly search: SearchService;
 	readonly moderation: ModerationService;
 	readonly stats: ServerStats;
 	readonly gateway: Gateway;
@@ -124,6 +126,8 @@ export class App {
 			this.moderation,
 			this.moderation
 		);
+		// Search sees what the user may see now: the chat service knows their rooms.
+		this.search = new SearchService(storage.search, this.chat, config.search);
 		this.stats = new ServerStats(hub, this.chat);
 
 		new Fanout(hub, (n) => metrics.delivered(n)).connect(bus);

@@ -188,6 +188,16 @@ export class MessageStore {
 		return this.messages.conversationPage(a, b, before, limit);
 	}
 
+	/** Oldest `limit` messages of a room after `after`, oldest first; `has_more`: newer exist. */
+	roomPageAfter(roomId: number, after: number, limit: number) {
+		return this.messages.roomPageAfter(roomId, after, limit);
+	}
+
+	/** Oldest `limit` messages between two users after `after`; `has_more`: newer exist. */
+	conversationPageAfter(a: number, b: number, after: number, limit: number) {
+		return this.messages.conversationPageAfter(a, b, after, limit);
+	}
+
 	/** A thread's replies before `before`, oldest first. */
 	threadPage(rootId: number, before: number | undefined, limit: number) {
 		return this.messages.threadPage(rootId, before, limit);
