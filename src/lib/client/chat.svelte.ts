@@ -17,6 +17,7 @@ import type { ChatState } from './chat/state';
 import { RemoteTyping, TypingSender } from './chat/typing';
 import { HISTORY_PAGE, type ChatStoreOptions, type Me, type Mute, type Timers } from './chat/types';
 import { reactedBy } from './chat/message-changes';
+import { backToLatest, loadNewer, openAt } from './chat/history-window';
 import { ThreadView } from './thread.svelte';
 
 export { parseUntil } from './chat/reducers/moderation';
@@ -237,6 +238,21 @@ export class ChatStore implements ChatState {
 		const target = conv.kind === 'room' ? { room: conv.target } : { with: conv.target as number };
 		if (this.send({ type: 'get_history', ...target, before, limit: HISTORY_PAGE }))
 			conv.loadingOlder = true;
+	}
+
+	/** Opens a conversation at a message (a search result), with history around it. */
+	openAt(key: ConvKey, id: number, name?: string): void {
+		openAt(this, key, id, name);
+	}
+
+	/** Asks for the page after the newest row held (a window opened at a message). */
+	loadNewer(conv: Conversation): void {
+		loadNewer(this, conv);
+	}
+
+	/** From a window opened at a message back to the newest page. */
+	backToLatest(conv: Conversation): void {
+		backToLatest(this, conv);
 	}
 
 	/** Sends (or queues, while offline) a text message to a conversation, maybe as a reply. */

@@ -129,6 +129,14 @@ export class Conversation {
 	loaded = $state(false);
 	hasMore = $state(true);
 	loadingOlder = $state(false);
+	/**
+	 * The rows are a window opened around a message (a search result): newer messages exist
+	 * past the newest row and load as the user scrolls down (`get_history {after}`).
+	 */
+	hasNewer = $state(false);
+	loadingNewer = $state(false);
+	/** A message to bring into view and highlight once its row is held (0: none). */
+	focusId = $state(0);
 	typing = $state.raw<Typist[]>([]);
 	lastMessageId = $state(0);
 	/** The "new messages" divider goes before this id (0: no divider). */
@@ -143,6 +151,8 @@ export class Conversation {
 	/** Ids present in `items`, for dedupe; `items` is what renders. */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly ids = new Set<number>();
+	/** Live messages that came while the newest rows were not loaded (`hasNewer`). */
+	private held: ChatItem[] = [];
 	private noticeSeq = 0;
 
 	constructor(
@@ -166,8 +176,50 @@ export class Conversation {
 		return null;
 	}
 
+	/** The newest stored message held (where `get_history {after}` continues). */
+	get newestId(): number | null {
+		for (let i = this.items.length - 1; i >= 0; i--) {
+			const item = this.items[i];
+			if (item.id !== null && item.kind !== 'notice' && !item.pending) return item.id;
+		}
+		return null;
+	}
+
 	has(id: number): boolean {
 		return this.ids.has(id);
+	}
+
+	/**
+	 * A message that arrived live. While the rows are a window away from the newest
+	 * (`hasNewer`), it waits aside instead of being shown after a gap: the pages that close
+	 * the gap bring it (or `attach()` does). Returns it as added either way (unread counts).
+	 */
+	live(item: ChatItem): ChatItem[] {
+		if (!this.hasNewer || item.id === null) return this.merge([item]);
+		if (this.ids.has(item.id) || this.held.some((x) => x.id === item.id)) return [];
+		this.held.push(item);
+		if (item.id > this.lastMessageId) this.lastMessageId = item.id;
+		return [item];
+	}
+
+	/** The newest page is in: the window reaches the present, and what waited joins it. */
+	attach(): void {
+		this.hasNewer = false;
+		const held = this.held;
+		this.held = [];
+		if (held.length) this.merge(held);
+	}
+
+	/**
+	 * Starts again from a window around message `id` (a search result not among the rows
+	 * held): the rows go, and the page around it (asked by the store) fills the view.
+	 */
+	openAround(id: number): void {
+		this.reset();
+		this.loaded = true;
+		this.hasNewer = true;
+		this.loadingOlder = true;
+		this.focusId = id;
 	}
 
 	/**
@@ -291,6 +343,9 @@ export class Conversation {
 		this.loaded = false;
 		this.hasMore = true;
 		this.loadingOlder = false;
+		this.hasNewer = false;
+		this.loadingNewer = false;
+		this.held = [];
 	}
 
 	/** Names of the readers of a room message (the author excluded by the caller). */

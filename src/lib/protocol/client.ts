@@ -90,10 +90,18 @@ export const clientMessageSchemas = {
 			room: roomName.optional(),
 			with: idSchema.optional(),
 			before: idSchema.optional(),
+			// A window centred on a message, or the page after one (docs/protocol.md, "History
+			// around a message"): a search result opened in its conversation, scrolled both ways.
+			around: idSchema.optional(),
+			after: idSchema.optional(),
 			limit: limitSchema.optional()
 		})
 		// Neither means the default room (as on connect); both is ambiguous.
-		.refine((m) => m.room === undefined || m.with === undefined, 'Give either room or with'),
+		.refine((m) => m.room === undefined || m.with === undefined, 'Give either room or with')
+		.refine(
+			(m) => [m.before, m.around, m.after].filter((v) => v !== undefined).length <= 1,
+			'Give at most one of before, around and after'
+		),
 	// `after_seq` is accepted for `after_id` (PROTOCOL.md §10: the cursor is a seq).
 	resume: z.union([
 		z.object({ after_id: cursorSchema }),

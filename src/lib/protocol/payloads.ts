@@ -93,6 +93,30 @@ export interface WireThread {
 export interface HistoryPage {
 	messages: WireMessage[];
 	has_more: boolean;
+	/**
+	 * Pages read with `around` or `after` (docs/protocol.md, "History around a message"):
+	 * newer messages exist after the page.
+	 */
+	has_newer?: boolean;
+}
+
+/**
+ * Where a search matched, as data (never HTML): `text` is the message or an excerpt of it
+ * (`…` where cut), `marks` the matched spans `[start, end)` in code points of `text`, in
+ * order and not overlapping.
+ */
+export interface SearchSnippet {
+	text: string;
+	marks: [number, number][];
+}
+
+/** One search result: the message object, `with` (the DM peer) for a DM, and the snippet. */
+export type SearchResult = WireMessage & { with?: number; snippet: SearchSnippet };
+
+/** `GET /api/search` (PROTOCOL.md §11): newest first; `has_more`: older matches exist. */
+export interface SearchPage {
+	messages: SearchResult[];
+	has_more: boolean;
 }
 
 /** One reader of a message, as `receipts` lists it. */

@@ -1,4 +1,11 @@
-import type { HistoryPage, WireMessage, WireReplyQuote, WireThread } from './payloads';
+import type {
+	HistoryPage,
+	SearchPage,
+	SearchSnippet,
+	WireMessage,
+	WireReplyQuote,
+	WireThread
+} from './payloads';
 import type { MessageDeletedEvent, MessageEditedEvent, ReactionEvent } from './server-events';
 
 /** A committed message as the server stores it (the record every encoder starts from). */
@@ -122,6 +129,41 @@ export function historyPage(
 	viewerId: number
 ): HistoryPage {
 	return { messages: records.map((m) => toWire(m, viewerId)), has_more: hasMore };
+}
+
+/**
+ * `historyPage` of a page read at a position: `has_newer` too when it was read `around` or
+ * `after` a message (docs/protocol.md, "History around a message").
+ */
+export function wirePage(
+	page: { messages: readonly MessageRecord[]; has_more: boolean; has_newer?: boolean },
+	viewerId: number
+): HistoryPage {
+	return {
+		...historyPage(page.messages, page.has_more, viewerId),
+		...(page.has_newer !== undefined && { has_newer: page.has_newer })
+	};
+}
+
+/**
+ * Search results for one viewer (PROTOCOL.md §11), newest first: each message object with
+ * `with` (the other party) when it is a DM, and its snippet.
+ */
+export function searchPage(
+	hits: readonly { message: MessageRecord; snippet: SearchSnippet }[],
+	hasMore: boolean,
+	viewerId: number
+): SearchPage {
+	return {
+		messages: hits.map(({ message: m, snippet }) => ({
+			...toWire(m, viewerId),
+			...(m.room === null && {
+				with: m.senderId === viewerId ? (m.recipientId ?? m.senderId) : m.senderId
+			}),
+			snippet
+		})),
+		has_more: hasMore
+	};
 }
 
 function wireQuote(q: ReplyQuote): WireReplyQuote {

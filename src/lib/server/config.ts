@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -25,6 +26,13 @@ const configSchema = z.object({
 	DATABASE_URL: z.string().min(1).default('./data/chat.db'),
 	// Connections per process when DATABASE_URL is postgres:// (SQLite has one handle).
 	DATABASE_POOL_SIZE: int(10, 1, 1000),
+	// Several processes (PROTOCOL.md §14): Redis carries events and shared state between them.
+	REDIS_URL: z
+		.string()
+		.regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+		.optional(),
+	REDIS_PREFIX: z.string().max(64).default('chat:'),
+	PROCESS_ID: z.string().min(1).max(100).optional(),
 	GUESTS: flag,
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	ALLOWED_ORIGINS: z
@@ -58,6 +66,8 @@ const configSchema = z.object({
 	FRAME_BUDGET_PER_SEC: z.coerce.number().positive().default(100),
 	FRAME_BUDGET_BURST: int(200, 1),
 	ROOMS_PER_USER_PER_DAY: int(10, 0),
+	SEARCH_PER_SEC: z.coerce.number().positive().default(2),
+	SEARCH_BURST: int(10, 1),
 	MAX_CONNECTIONS_PER_ADDRESS: int(200, 0),
 	MAX_ANONYMOUS_PER_ADDRESS: int(20, 0),
 	MAX_PENDING_AUTH_PER_ADDRESS: int(2, 0),
@@ -97,6 +107,9 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		origin: env.ORIGIN,
 		databaseUrl: env.DATABASE_URL,
 		databasePoolSize: env.DATABASE_POOL_SIZE,
+		redisUrl: env.REDIS_URL,
+		redisPrefix: env.REDIS_PREFIX,
+		processId: env.PROCESS_ID ?? `${hostname()}:${process.pid}`,
 		guests: env.GUESTS,
 		logLevel: env.LOG_LEVEL,
 		allowedOrigins: env.ALLOWED_ORIGINS,
@@ -114,6 +127,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		frameBudgetPerSec: Math.max(env.FRAME_BUDGET_PER_SEC, env.RATE_LIMIT_PER_SEC),
 		frameBudgetBurst: Math.max(env.FRAME_BUDGET_BURST, env.RATE_LIMIT_BURST),
 		roomsPerUserPerDay: env.ROOMS_PER_USER_PER_DAY || Infinity,
+		search: { perSecond: env.SEARCH_PER_SEC, burst: env.SEARCH_BURST },
 		maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS || Infinity,
 		maxAnonymousPerAddress: env.MAX_ANONYMOUS_PER_ADDRESS || Infinity,
 		maxPendingAuthPerAddress: env.MAX_PENDING_AUTH_PER_ADDRESS || Infinity,

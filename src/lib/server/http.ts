@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Identity } from './realtime/connection';
 import { ServiceError } from './errors';
 import { getApp } from './app';
+import type { HistoryPosition } from './chat/history-window';
 
 /** `{"error": {code, message}}` with a fitting status, as PROTOCOL.md §9 says. */
 export function errorResponse(
@@ -96,4 +97,24 @@ export function pageParams(url: URL): { before: number | undefined; limit: numbe
 	if (!Number.isInteger(l) || l < 1 || l > 100)
 		throw new ServiceError('invalid_input', 'limit must be 1-100', 400);
 	return { before: b, limit: l };
+}
+
+/**
+ * `pageParams` of a conversation's history: the position is `before`, `around` or `after`
+ * (at most one; docs/protocol.md, "History around a message").
+ */
+export function historyParams(url: URL): { at: HistoryPosition; limit: number } {
+	const { before, limit } = pageParams(url);
+	const at: HistoryPosition = before === undefined ? {} : { before };
+	for (const key of ['around', 'after'] as const) {
+		const value = url.searchParams.get(key);
+		if (value === null) continue;
+		const id = Number(value);
+		if (!Number.isSafeInteger(id) || id < 1)
+			throw new ServiceError('invalid_input', `${key} must be a positive message id`, 400);
+		if (Object.keys(at).length)
+			throw new ServiceError('invalid_input', 'Give at most one of before, around and after', 400);
+		at[key] = id;
+	}
+	return { at, limit };
 }

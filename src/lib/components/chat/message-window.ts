@@ -83,6 +83,7 @@ export type ScrollStep =
 	| { kind: 'up'; keys: WindowKeys }
 	| { kind: 'load-older' }
 	| { kind: 'down'; keys: WindowKeys }
+	| { kind: 'load-newer' }
 	| { kind: 'none' };
 
 /** Is the view at the newest message (and the window following)? */
@@ -93,13 +94,20 @@ export function isStuck(m: ScrollMetrics, w: WindowKeys): boolean {
 /**
  * What a scroll does to the window: near the top it widens over rows already held, else asks
  * for an older page (if there is one and none is on its way); near the bottom of a window that
- * is not following, it widens down. Both edges can apply at once on a short list.
+ * is not following, it widens down, and at the newest row held of a conversation opened at a
+ * message (`hasNewer`) it asks for the newer page. Both edges can apply at once on a short list.
  */
 export function scrollSteps(
 	items: readonly ChatItem[],
 	m: ScrollMetrics,
 	w: WindowKeys,
-	conv: { hasMore: boolean; loaded: boolean; loadingOlder: boolean }
+	conv: {
+		hasMore: boolean;
+		loaded: boolean;
+		loadingOlder: boolean;
+		hasNewer?: boolean;
+		loadingNewer?: boolean;
+	}
 ): ScrollStep[] {
 	const steps: ScrollStep[] = [];
 	let keys = w;
@@ -111,9 +119,11 @@ export function scrollSteps(
 		} else if (conv.hasMore && conv.loaded && !conv.loadingOlder)
 			steps.push({ kind: 'load-older' });
 	}
-	if (m.scrollHeight - m.scrollTop - m.clientHeight < EDGE_PX && keys.endKey !== null) {
-		keys = widenDown(items, rangeOf(items, keys), keys);
-		steps.push({ kind: 'down', keys });
+	if (m.scrollHeight - m.scrollTop - m.clientHeight < EDGE_PX) {
+		if (keys.endKey !== null) {
+			keys = widenDown(items, rangeOf(items, keys), keys);
+			steps.push({ kind: 'down', keys });
+		} else if (conv.hasNewer && !conv.loadingNewer) steps.push({ kind: 'load-newer' });
 	}
 	return steps;
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
 import type { Bus } from '../realtime/bus';
+import { historyPage, type HistoryPosition, type Pages } from './history-window';
 import type { Draft, MessageStore, SubmitResult } from './messages';
 import type { MessageReferences, Place } from './references';
 import type { SendGuard, SendRules } from './send-rules';
@@ -140,9 +141,13 @@ export class ChatService {
 		return this.store.roomPage(room.id, undefined, limit);
 	}
 
-	/** The highest message id committed so far (what a new subscription has seen). */
+	/**
+	 * The highest seq delivered to this process's connections (what a new subscription has
+	 * seen; `resume` replays up to it): with several processes, the bus's position, which may
+	 * trail this process's own last commit until that comes back through Redis.
+	 */
 	get lastCommittedId(): number {
-		return this.store.lastCommittedId;
+		return this.bus.delivered ?? this.store.lastCommittedId;
 	}
 
 	/** Guests in one room: every online guest is in general; others as they joined. */
@@ -329,20 +334,25 @@ export class ChatService {
 
 	// ---- reading ----------------------------------------------------------------------
 
-	async roomHistory(
-		who: Identity | null,
-		roomName: string,
-		before: number | undefined,
-		limit: number
-	) {
+	/** A page of a room's history at a position (history-window.ts); members only. */
+	async roomHistory(who: Identity | null, roomName: string, at: HistoryPosition, limit: number) {
 		const room = this.rooms.require(roomName);
 		if (who && !(await this.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
-		return { room, page: await this.store.roomPage(room.id, before, limit) };
+		const pages: Pages = {
+			older: (before, n) => this.store.roomPage(room.id, before, n),
+			newer: (after, n) => this.store.roomPageAfter(room.id, after, n)
+		};
+		return { room, page: await historyPage(pages, at, limit) };
 	}
 
-	async dmHistory(who: Identity, peerId: number, before: number | undefined, limit: number) {
+	/** A page of the conversation with `peerId` at a position (history-window.ts). */
+	async dmHistory(who: Identity, peerId: number, at: HistoryPosition, limit: number) {
 		const peer = await this.resolveUser(peerId);
-		return { peer, page: await this.store.conversationPage(who.id, peer.id, before, limit) };
+		const pages: Pages = {
+			older: (before, n) => this.store.conversationPage(who.id, peer.id, before, n),
+			newer: (after, n) => this.store.conversationPageAfter(who.id, peer.id, after, n)
+		};
+		return { peer, page: await historyPage(pages, at, limit) };
 	}
 
 	/**

@@ -1,6 +1,7 @@
 import type { ModerationNotice } from '$lib/protocol/admin';
 import { events } from '$lib/protocol/events';
-import { historyPage } from '$lib/protocol/wire';
+import { wirePage } from '$lib/protocol/wire';
+import type { HistoryPosition } from '../chat/history-window';
 import type { StoredMessage } from '../chat/messages';
 import { DEFAULT_ROOM } from '../chat/rooms';
 
@@ -20,23 +21,30 @@ export type NoticeSource = (page: {
 export class HistoryPages {
 	constructor(private readonly notices: NoticeSource) {}
 
+	/**
+	 * `at` is where the page was read (history-window.ts). A page owns the notices placed
+	 * from its oldest message (from the start when nothing is older; right after `after` for
+	 * an `after` page) up to `before`, or up to its newest message when newer ones exist:
+	 * pages read next to each other, either way, never share or skip a notice.
+	 */
 	async roomEvent(
 		viewerId: number,
 		room: string,
-		page: { messages: StoredMessage[]; has_more: boolean },
-		before?: number
+		page: { messages: StoredMessage[]; has_more: boolean; has_newer?: boolean },
+		at: HistoryPosition = {}
 	) {
+		const newest = page.messages.at(-1);
 		const notices =
 			room === DEFAULT_ROOM
 				? await this.notices({
-						oldestId: page.messages[0]?.id ?? null,
-						hasMore: page.has_more,
-						before
+						oldestId: at.after !== undefined ? at.after + 1 : (page.messages[0]?.id ?? null),
+						hasMore: at.after !== undefined || page.has_more,
+						before: page.has_newer && newest ? newest.id + 1 : at.before
 					})
 				: undefined;
 		return events.history({
 			room,
-			...historyPage(page.messages, page.has_more, viewerId),
+			...wirePage(page, viewerId),
 			...(notices && { notices })
 		});
 	}

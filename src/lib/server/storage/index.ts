@@ -7,6 +7,7 @@ import type { AuditRepository, MutesRepository } from './moderation';
 import type { AdminOverviewRepository } from './overview';
 import type { ReadMarkersRepository } from './read-markers';
 import type { RoomsRepository } from './rooms';
+import type { SearchRepository } from './search';
 import type { SessionsRepository } from './sessions';
 import type { UsersRepository } from './users';
 
@@ -19,6 +20,7 @@ export type * from './moderation';
 export type * from './overview';
 export type * from './read-markers';
 export type * from './rooms';
+export type * from './search';
 export type * from './sessions';
 export type * from './users';
 
@@ -41,6 +43,8 @@ export interface Storage {
 	maintenance: MaintenanceRepository;
 	overview: AdminOverviewRepository;
 	directory: DirectoryRepository;
+	/** Full-text search over messages (PROTOCOL.md §11); what it must guarantee is in search.ts. */
+	search: SearchRepository;
 	/** Closes the database; call after the last write (graceful shutdown). */
 	close(): Promise<void>;
 }

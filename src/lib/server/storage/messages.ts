@@ -134,4 +134,11 @@ export interface MessagesRepository {
 		before: number | undefined,
 		limit: number
 	): Promise<MessagePage>;
+	/**
+	 * Oldest `limit` messages of a room after `after` (exclusive), oldest first; here
+	 * `has_more` means NEWER messages exist (history around a message, and scrolling down).
+	 */
+	roomPageAfter(roomId: number, after: number, limit: number): Promise<MessagePage>;
+	/** The same between two users. */
+	conversationPageAfter(a: number, b: number, after: number, limit: number): Promise<MessagePage>;
 }

@@ -28,6 +28,13 @@ export function onHistory(s: ChatState, c: HistoryContent): void {
 		conv.hasMore = Boolean(c.has_more);
 	conv.loadingOlder = false;
 	conv.loaded = true;
+	// Pages read around or after a message say whether newer ones exist: the last such page
+	// reaches the present, and what came live meanwhile joins the rows.
+	if (typeof c.has_newer === 'boolean' && conv.hasNewer) {
+		conv.loadingNewer = false;
+		const pageNewest = messages.at(-1)?.id ?? 0;
+		if (!c.has_newer && pageNewest >= (conv.newestId ?? 0)) conv.attach();
+	}
 	if (!wasLoaded && conv.unread && !conv.dividerBefore) s.placeDivider(conv);
 	// #general's pages bring the moderation notices that fall among their messages.
 	if ('notices' in c && Array.isArray(c.notices))
@@ -47,7 +54,7 @@ function onMessage(s: ChatState, m: WireMessage): void {
 	else conv = s.room(m.room ?? 'general');
 	const item = fromWire(m, s.me.id);
 	if (m.client_id && item.own) s.outbox.acknowledge(m.client_id);
-	const added = conv.merge([item]);
+	const added = conv.live(item);
 	seen(s, [m]);
 	// A reply brings its thread root's new reply count (absolute: a replay sets the same).
 	threadSummary(s, conv, m);

@@ -1,5 +1,5 @@
 import { events } from '$lib/protocol/events';
-import { changeEvent, historyPage, toWire } from '$lib/protocol/wire';
+import { changeEvent, historyPage, toWire, wirePage } from '$lib/protocol/wire';
 import type { SubmitResult } from '../../chat/messages';
 import { DEFAULT_ROOM } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
@@ -76,23 +76,19 @@ export const messageHandlers: HandlerMap = {
 
 	async get_history({ services, conn, who }, msg) {
 		const limit = msg.limit ?? 50;
+		const at = { before: msg.before, around: msg.around, after: msg.after };
 		if (msg.with !== undefined) {
-			const { page } = await services.chat.dmHistory(who, msg.with, msg.before, limit);
-			conn.sendEvent(
-				events.history({
-					with: msg.with,
-					...historyPage(page.messages, page.has_more, who.id)
-				})
-			);
+			const { page } = await services.chat.dmHistory(who, msg.with, at, limit);
+			conn.sendEvent(events.history({ with: msg.with, ...wirePage(page, who.id) }));
 			return;
 		}
 		const { room, page } = await services.chat.roomHistory(
 			who,
 			msg.room ?? DEFAULT_ROOM,
-			msg.before,
+			at,
 			limit
 		);
-		conn.sendEvent(await services.history.roomEvent(who.id, room.name, page, msg.before));
+		conn.sendEvent(await services.history.roomEvent(who.id, room.name, page, at));
 	},
 
 	/**

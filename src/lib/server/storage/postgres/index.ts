@@ -10,6 +10,7 @@ import { PostgresMutes } from './mutes';
 import { PostgresOverview } from './overview';
 import { PostgresReadMarkers } from './read-markers';
 import { PostgresRooms } from './rooms';
+import { PostgresSearch } from './search';
 import { PostgresSessions } from './sessions';
 import { PostgresUsers } from './users';
 
@@ -33,6 +34,7 @@ export class PostgresStorage implements Storage {
 	readonly maintenance: PostgresMaintenance;
 	readonly overview: PostgresOverview;
 	readonly directory: PostgresDirectory;
+	readonly search: PostgresSearch;
 
 	/** `sql`: the pool (tests may query it directly; src never does). */
 	constructor(readonly sql: Sql) {
@@ -48,6 +50,7 @@ export class PostgresStorage implements Storage {
 		this.maintenance = new PostgresMaintenance(sql);
 		this.overview = new PostgresOverview(sql);
 		this.directory = new PostgresDirectory(sql);
+		this.search = new PostgresSearch(sql);
 	}
 
 	async close(): Promise<void> {

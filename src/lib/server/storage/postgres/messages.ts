@@ -16,7 +16,7 @@ import { applyChange, mention, SeqCounter } from './message-changes';
 import { hydrate, selectMessages, threadsOf } from './message-rows';
 
 /** DMs only: 'low:high' of the two user ids, so one index serves a conversation both ways. */
-function conversationKey(a: number, b: number): string {
+export function conversationKey(a: number, b: number): string {
 	return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
@@ -127,6 +127,25 @@ export class PostgresMessages implements MessagesRepository {
 		return this.page(rows, limit);
 	}
 
+	async roomPageAfter(roomId: number, after: number, limit: number): Promise<MessagePage> {
+		const rows = await this.sql<MessageRow[]>`${selectMessages(this.sql)}
+			WHERE m.room_id = ${roomId} AND m.id > ${after} AND m.deleted_at IS NULL
+			ORDER BY m.id ASC LIMIT ${limit + 1}`;
+		return this.pageAfter(rows, limit);
+	}
+
+	async conversationPageAfter(
+		a: number,
+		b: number,
+		after: number,
+		limit: number
+	): Promise<MessagePage> {
+		const rows = await this.sql<MessageRow[]>`${selectMessages(this.sql)}
+			WHERE m.conversation = ${conversationKey(a, b)} AND m.id > ${after} AND m.deleted_at IS NULL
+			ORDER BY m.id ASC LIMIT ${limit + 1}`;
+		return this.pageAfter(rows, limit);
+	}
+
 	async threadPage(
 		rootId: number,
 		before: number | undefined,
@@ -197,6 +216,12 @@ export class PostgresMessages implements MessagesRepository {
 		const threads = new Map<number, ThreadSummary>();
 		for (const r of roots) threads.set(r.id, summaryOf(summaries, r.root));
 		return logEntries(log, current, threads);
+	}
+
+	/** Oldest first already; `has_more`: newer messages exist (MessagesRepository.roomPageAfter). */
+	private async pageAfter(rows: MessageRow[], limit: number): Promise<MessagePage> {
+		const has_more = rows.length > limit;
+		return { messages: await hydrate(this.sql, rows.slice(0, limit)), has_more };
 	}
 
 	private async page(rows: MessageRow[], limit: number): Promise<MessagePage> {

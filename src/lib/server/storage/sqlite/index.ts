@@ -11,6 +11,7 @@ import { SqliteMutes } from './mutes';
 import { SqliteOverview } from './overview';
 import { SqliteReadMarkers } from './read-markers';
 import { SqliteRooms } from './rooms';
+import { SqliteSearch } from './search';
 import { SqliteSessions } from './sessions';
 import { SqliteUsers } from './users';
 
@@ -34,6 +35,7 @@ export class SqliteStorage implements Storage {
 	readonly maintenance: SqliteMaintenance;
 	readonly overview: SqliteOverview;
 	readonly directory: SqliteDirectory;
+	readonly search: SqliteSearch;
 
 	/** `sqlite`: the open, migrated database (tests may read it directly; src never does). */
 	constructor(readonly sqlite: Database) {
@@ -49,6 +51,7 @@ export class SqliteStorage implements Storage {
 		this.maintenance = new SqliteMaintenance(sqlite);
 		this.overview = new SqliteOverview(sqlite);
 		this.directory = new SqliteDirectory(sqlite);
+		this.search = new SqliteSearch(sqlite);
 	}
 
 	async close(): Promise<void> {

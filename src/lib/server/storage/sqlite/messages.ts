@@ -37,6 +37,8 @@ export class SqliteMessages implements MessagesRepository {
 	private readonly roomPageStmt: Statement;
 	private readonly conversationPageStmt: Statement;
 	private readonly threadPageStmt: Statement;
+	private readonly roomAfterStmt: Statement;
+	private readonly conversationAfterStmt: Statement;
 	private readonly account: Statement;
 	private readonly range: Statement;
 	/** logBetween, by the number of room ids it lists (an IN list of parameters each). */
@@ -73,6 +75,13 @@ export class SqliteMessages implements MessagesRepository {
 		);
 		this.conversationPageStmt = sqlite.prepare(
 			`${SELECT} WHERE m.conversation = ? AND m.id < ? AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT ?`
+		);
+		// Newer pages: the same indexes ((room_id, id), (conversation, id)), read upwards.
+		this.roomAfterStmt = sqlite.prepare(
+			`${SELECT} WHERE m.room_id = ? AND m.id > ? AND m.deleted_at IS NULL ORDER BY m.id LIMIT ?`
+		);
+		this.conversationAfterStmt = sqlite.prepare(
+			`${SELECT} WHERE m.conversation = ? AND m.id > ? AND m.deleted_at IS NULL ORDER BY m.id LIMIT ?`
 		);
 		this.threadPageStmt = sqlite.prepare(
 			`${SELECT} WHERE m.thread_root_id = ? AND m.id < ? AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT ?`
@@ -174,6 +183,22 @@ export class SqliteMessages implements MessagesRepository {
 		return this.page(rows, limit);
 	}
 
+	async roomPageAfter(roomId: number, after: number, limit: number): Promise<MessagePage> {
+		return this.pageAfter(this.roomAfterStmt.all(roomId, after, limit + 1), limit);
+	}
+
+	async conversationPageAfter(
+		a: number,
+		b: number,
+		after: number,
+		limit: number
+	): Promise<MessagePage> {
+		return this.pageAfter(
+			this.conversationAfterStmt.all(conversationKey(a, b), after, limit + 1),
+			limit
+		);
+	}
+
 	async threadPage(
 		rootId: number,
 		before: number | undefined,
@@ -258,6 +283,12 @@ export class SqliteMessages implements MessagesRepository {
 			this.logStatements.set(rooms, statement);
 		}
 		return statement;
+	}
+
+	/** Rows read oldest first: `has_more` says newer ones exist. */
+	private pageAfter(rows: unknown[], limit: number): MessagePage {
+		const has_more = rows.length > limit;
+		return { messages: this.hydrator.records((rows as Row[]).slice(0, limit)), has_more };
 	}
 
 	private page(rows: unknown[], limit: number): MessagePage {

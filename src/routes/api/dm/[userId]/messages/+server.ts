@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
 import { postMessageBody } from '$lib/protocol/client';
 import { getApp } from '$lib/server/app';
-import { historyPage, toWire } from '$lib/protocol/wire';
+import { toWire, wirePage } from '$lib/protocol/wire';
 import { notFound } from '$lib/server/errors';
-import { api, pageParams, parseBody, readJson, requireUser } from '$lib/server/http';
+import { api, historyParams, parseBody, readJson, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 function peerOf(param: string): number {
@@ -16,9 +16,9 @@ export const GET: RequestHandler = (event) =>
 	api(async () => {
 		const who = requireUser(event);
 		const peerId = peerOf(event.params.userId);
-		const { before, limit } = pageParams(event.url);
-		const { page } = await getApp().chat.dmHistory(who, peerId, before, limit);
-		return json(historyPage(page.messages, page.has_more, who.id));
+		const { at, limit } = historyParams(event.url);
+		const { page } = await getApp().chat.dmHistory(who, peerId, at, limit);
+		return json(wirePage(page, who.id));
 	});
 
 /** Sends a DM (PROTOCOL.md §10): 201 with the message object; 200 for a repeated client_id. */

@@ -1,16 +1,16 @@
 import { json } from '@sveltejs/kit';
 import { postMessageBody } from '$lib/protocol/client';
 import { getApp } from '$lib/server/app';
-import { historyPage, toWire } from '$lib/protocol/wire';
-import { api, pageParams, parseBody, readJson, requireUser } from '$lib/server/http';
+import { toWire, wirePage } from '$lib/protocol/wire';
+import { api, historyParams, parseBody, readJson, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) =>
 	api(async () => {
 		const who = requireUser(event);
-		const { before, limit } = pageParams(event.url);
-		const { page } = await getApp().chat.roomHistory(who, event.params.name, before, limit);
-		return json(historyPage(page.messages, page.has_more, who.id));
+		const { at, limit } = historyParams(event.url);
+		const { page } = await getApp().chat.roomHistory(who, event.params.name, at, limit);
+		return json(wirePage(page, who.id));
 	});
 
 /**
