@@ -48,8 +48,13 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					// pg-*: PostgreSQL itself (the log under concurrent writers, the migration from
-					// SQLite); they need TEST_DATABASE_URL and run in integration-pg.
-					exclude: ['tests/integration/load-abuse.test.ts', 'tests/integration/pg-*.test.ts'],
+					// SQLite); they need TEST_DATABASE_URL and run in integration-pg. redis-*: the
+					// state processes share through Redis; they need TEST_REDIS_URL, likewise.
+					exclude: [
+						'tests/integration/load-abuse.test.ts',
+						'tests/integration/pg-*.test.ts',
+						'tests/integration/redis-*.test.ts'
+					],
 					environment: 'node',
 					testTimeout: 30_000,
 					hookTimeout: 60_000

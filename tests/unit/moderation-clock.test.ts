@@ -6,6 +6,7 @@ import { AuthService } from '$lib/server/auth/service';
 import { loadConfig } from '$lib/server/config';
 import { ModerationService, type ModerationDeps } from '$lib/server/moderation/service';
 import { Hub } from '$lib/server/realtime/hub';
+import { LocalOnline } from '$lib/server/realtime/online';
 import { LocalBus } from '$lib/server/realtime/bus';
 import { openSqliteStorage, type SqliteStorage } from '$lib/server/storage/sqlite';
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
 	const config = loadConfig({ DATABASE_URL: file });
 	storage = await openSqliteStorage(file);
 	const auth = new AuthService(storage.users, storage.sessions, config);
-	deps = { auth, presence: new Hub(), bus: new LocalBus() };
+	deps = { auth, presence: new LocalOnline(new Hub()), bus: new LocalBus() };
 	// The first account on the empty database becomes the admin.
 	const boss = await auth.createUser({ username: 'boss', password: 'password123' }, 'open');
 	admin = { id: boss.id, name: boss.name, isGuest: false };

@@ -1,6 +1,6 @@
 import { AuthService } from './auth/service';
 import { SessionSweeper } from './auth/session-sweep';
-import { GuestIds } from './chat/guest-ids';
+import { GuestIds, type GuestIdSource } from './chat/guest-ids';
 import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
 import { ReceiptService } from './chat/receipts';
@@ -21,16 +21,26 @@ import { noticesForPage } from './moderation/notices';
 import { ModerationService } from './moderation/service';
 import { LocalBus, type Bus } from './realtime/bus';
 import { RedisBus } from './realtime/redis-bus';
-import { connectRedis } from './redis';
 import { CloseCode } from './realtime/connection';
 import { Fanout } from './realtime/fanout';
 import { Gateway } from './realtime/gateway';
 import { HistoryPages } from './realtime/history';
 import { Hub } from './realtime/hub';
+import { LocalOnline, type OnlineDirectory } from './realtime/online';
 import { PresenceAnnouncer } from './realtime/presence';
+import { LocalAttempts } from './shared/attempts';
+import { LocalLimiter } from './shared/limiter';
+import { RedisAttempts } from './shared/redis-attempts';
+import { connectRedis, createRedisClient, type SharedRedis } from './shared/redis-client';
+import { RedisGuestIds } from './shared/redis-guest-ids';
+import { RedisLimiter } from './shared/redis-limiter';
+import { RedisPresence } from './shared/redis-presence';
 import { ServerStats } from './stats';
 import type { Storage } from './storage';
 import { openStorage } from './storage/open';
+
+/** How often cached tables (rooms, mutes) are re-read when several processes share them. */
+const SHARED_REFRESH_MS = 30_000;
 
 /**
  * The composition root: builds every part of one server process in dependency order and
@@ -43,6 +53,10 @@ import { openStorage } from './storage/open';
  * Built in two steps: the constructor wires (synchronously), `start()` loads what the
  * services keep in memory from storage (rooms, mutes, the newest message id, the guest id
  * mark) and starts the background jobs. Use `createApp`, which does both.
+ *
+ * With REDIS_URL (`redis`), the state several processes must share lives in Redis instead
+ * of this process's memory: presence, the send rate limit, the login throttles and the guest
+ * id counter (docs/architecture.md, "Several processes: what is shared").
  */
 export class App {
 	readonly log: Logger;
@@ -59,21 +73,57 @@ export class App {
 	readonly gateway: Gateway;
 	readonly retention: Retention;
 	readonly sessionSweeper: SessionSweeper;
+	/** Who is online in the whole community: the hub, or Redis shared by every process. */
+	readonly online: OnlineDirectory;
 	private readonly rooms: RoomService;
 	private readonly names: NameRegistry;
-	private readonly guestIds: GuestIds;
+	private readonly guestIds: GuestIdSource;
+	private readonly sharedPresence: RedisPresence | null = null;
+	/** Re-reads of cached tables with several processes (a missed bus event heals). */
+	private refreshTimer: NodeJS.Timeout | null = null;
 
 	constructor(
 		readonly config: Config,
 		readonly storage: Storage,
 		log: Logger,
-		bus: Bus = new LocalBus()
+		bus: Bus = new LocalBus(),
+		private readonly redis: SharedRedis | null = null
 	) {
 		const { hub, metrics } = this;
 		this.bus = bus;
 		this.log = log;
 
-		this.auth = new AuthService(storage.users, storage.sessions, config);
+		// `join` / `leave` with the community's online count (read when announcing).
+		const presence = new PresenceAnnouncer(bus, { usersOnline: () => this.online.usersOnline() });
+		const announced = (done: Promise<void> | void) =>
+			done?.catch((err) => log.warn({ err: String(err) }, 'presence change not announced'));
+		if (redis) {
+			this.sharedPresence = new RedisPresence({
+				redis,
+				processId: config.processId,
+				connections: () => hub.identifiedConnections(),
+				// Presence changes no connection announced: a dead process's users, a resync's.
+				news: {
+					wentOffline: (users) => users.forEach((u) => announced(presence.wentOffline(u))),
+					cameOnline: (users) => users.forEach((u) => announced(presence.cameOnline(u)))
+				},
+				log
+			});
+			const shared = this.sharedPresence;
+			// Renames and role changes show in the shared `users` list.
+			bus.subscribe((e) => {
+				if (e.kind === 'identity')
+					shared
+						.changed(e.userId, e)
+						.catch((err) => log.warn({ err: String(err) }, 'shared presence not updated'));
+			});
+		}
+		this.online = this.sharedPresence ?? new LocalOnline(hub);
+		const online = this.online;
+
+		this.auth = new AuthService(storage.users, storage.sessions, config, (name, limit, windowMs) =>
+			redis ? new RedisAttempts(redis, name, limit, windowMs) : new LocalAttempts(limit, windowMs)
+		);
 		// Sessions that end (logout, kick, ban lifted, password change) close their sockets.
 		this.auth.onSessionEnd(({ sessionId, userId }) => {
 			const close = { code: CloseCode.sessionEnded, reason: 'Session ended' };
@@ -90,11 +140,19 @@ export class App {
 		this.rooms = new RoomService(storage.rooms, bus);
 		this.moderation = new ModerationService(storage, {
 			auth: this.auth,
-			presence: hub,
+			presence: online,
 			bus,
-			log: this.log
+			log: this.log,
+			isHere: (userId) => hub.isOnline(userId)
 		});
-		const sendRules = new SendRules(config, this.moderation, () => metrics.rateLimitedSend());
+		const sendRules = new SendRules(
+			config,
+			this.moderation,
+			() => metrics.rateLimitedSend(),
+			redis
+				? new RedisLimiter(redis, 'send', config.rateLimitPerSec, config.rateLimitBurst)
+				: new LocalLimiter(config.rateLimitPerSec, config.rateLimitBurst)
+		);
 		const references = new MessageReferences({
 			message: (id) => store.get(id),
 			accountsNamed: (names) => storage.messages.accountsNamed(names),
@@ -104,7 +162,11 @@ export class App {
 			config,
 			store,
 			this.rooms,
-			hub,
+			{
+				identityOf: (id) => hub.identityOf(id),
+				onlineUser: (id) => online.user(id),
+				guestsOnline: () => online.guestsOnline()
+			},
 			this.auth,
 			bus,
 			references,
@@ -128,7 +190,10 @@ export class App {
 		);
 		// Search sees what the user may see now: the chat service knows their rooms.
 		this.search = new SearchService(storage.search, this.chat, config.search);
-		this.stats = new ServerStats(hub, this.chat);
+		this.stats = new ServerStats(
+			{ usersOnline: () => online.usersOnline(), connectionCount: () => hub.connectionCount },
+			this.chat
+		);
 
 		new Fanout(hub, (n) => metrics.delivered(n)).connect(bus);
 		bus.subscribe((e) => {
@@ -137,6 +202,7 @@ export class App {
 		});
 		metrics.observe({
 			connections: () => hub.connectionCount,
+			// This process's users (a gauge per process; the community's count is in `users`).
 			usersOnline: () => hub.usersOnline,
 			bufferedBytes: () => {
 				let sum = 0;
@@ -146,9 +212,16 @@ export class App {
 		});
 
 		const history = new HistoryPages((page) => noticesForPage(storage.audit, page));
-		this.names = new NameRegistry(storage.users, hub);
-		this.guestIds = new GuestIds(storage.meta);
-		const presence = new PresenceAnnouncer(bus, hub);
+		this.names = new NameRegistry(
+			storage.users,
+			redis
+				? {
+						onlineIdentities: async () =>
+							(await online.onlineUsers()).map((u) => ({ ...u, isGuest: !!u.is_guest }))
+					}
+				: hub
+		);
+		this.guestIds = redis ? new RedisGuestIds(redis, storage.meta) : new GuestIds(storage.meta);
 		const services = {
 			chat: this.chat,
 			receipts: this.receipts,
@@ -157,6 +230,7 @@ export class App {
 			renames: new Renames(this.names, this.moderation, bus),
 			typing: new TypingRelay(this.chat, this.moderation, bus),
 			hub,
+			online,
 			history,
 			stats: this.stats
 		};
@@ -169,9 +243,11 @@ export class App {
 			guestIds: this.guestIds,
 			chat: this.chat,
 			presence,
+			online,
 			services,
 			sequence: {
 				hub,
+				online,
 				chat: this.chat,
 				history,
 				moderation: this.moderation,
@@ -197,6 +273,17 @@ export class App {
 			this.names.init(),
 			this.guestIds.init()
 		]);
+		await this.sharedPresence?.start();
+		if (this.redis) {
+			// Other processes create rooms and put or lift mutes: their bus events keep this
+			// process in step, and a re-read now and then heals an event missed meanwhile.
+			this.refreshTimer = setInterval(() => {
+				Promise.all([this.rooms.init(), this.moderation.reloadMutes()]).catch((err) =>
+					this.log.warn({ err }, 'could not re-read rooms and mutes')
+				);
+			}, SHARED_REFRESH_MS);
+			this.refreshTimer.unref();
+		}
 		this.retention.start();
 		this.sessionSweeper.start();
 	}
@@ -206,6 +293,7 @@ export class App {
 	 * arrive from now on are ignored; what was already queued is still committed by close().
 	 */
 	closeSockets(): Promise<void> {
+		if (this.refreshTimer) clearInterval(this.refreshTimer);
 		this.retention.stop();
 		this.sessionSweeper.stop();
 		return this.gateway.closeAll(1001, 'Server shutting down');
@@ -217,7 +305,9 @@ export class App {
 		await this.chat.store.drain();
 		await this.retention.stop();
 		this.moderation.dispose();
+		await this.sharedPresence?.stop();
 		await this.bus.close();
+		await this.redis?.close();
 		await this.storage.close();
 		this.log.info('database closed');
 	}
@@ -227,7 +317,13 @@ export class App {
 export async function createApp(config: Config): Promise<App> {
 	const log = createLogger(config.logLevel, config.redisUrl ? config.processId : undefined);
 	const storage = await openStorage(config.databaseUrl, { poolSize: config.databasePoolSize });
-	const app = new App(config, storage, log, openBus(config, storage, log));
+	const app = new App(
+		config,
+		storage,
+		log,
+		openBus(config, storage, log),
+		config.redisUrl ? createRedisClient(config.redisUrl, config.redisPrefix) : null
+	);
 	await app.start();
 	return app;
 }

@@ -26,13 +26,19 @@ const configSchema = z.object({
 	DATABASE_URL: z.string().min(1).default('./data/chat.db'),
 	// Connections per process when DATABASE_URL is postgres:// (SQLite has one handle).
 	DATABASE_POOL_SIZE: int(10, 1, 1000),
-	// Several processes (PROTOCOL.md §14): Redis carries events and shared state between them.
+	// Several processes (PROTOCOL.md §14): Redis carries events (the bus) and the state they share
+	// (presence, rate limits, login throttles, guest ids); unset, all of it stays in this process.
 	REDIS_URL: z
 		.string()
 		.regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
 		.optional(),
-	REDIS_PREFIX: z.string().max(64).default('chat:'),
-	PROCESS_ID: z.string().min(1).max(100).optional(),
+	// Every key this server writes starts with it, so communities (and test runs) can share a Redis.
+	REDIS_PREFIX: z.string().min(1).max(64).default('chat:'),
+	// Names this process in Redis (its connections, its heartbeat), logs and metrics.
+	PROCESS_ID: z
+		.string()
+		.regex(/^[A-Za-z0-9_.:-]{1,100}$/, '1-100 characters: letters, digits, _ . : -')
+		.optional(),
 	GUESTS: flag,
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	ALLOWED_ORIGINS: z

@@ -1,7 +1,11 @@
-/** What the server figures are made of: who is online (the hub) and how many messages exist. */
+import type { Maybe } from './realtime/online';
+
+/** What the server figures are made of: who is online and how many messages exist. */
 export interface StatsSources {
-	usersOnline: number;
-	connectionCount: number;
+	/** Users online in the whole community (every process when presence is shared). */
+	usersOnline(): Maybe<number>;
+	/** This process's open sockets. */
+	connectionCount(): number;
 }
 
 /** The figures of `get_stats`, the welcome and the admin overview (PROTOCOL.md §6). */
@@ -17,10 +21,10 @@ export class ServerStats {
 		return Math.floor((Date.now() - this.startedAt) / 1000);
 	}
 
-	snapshot() {
+	async snapshot() {
 		return {
-			users_online: this.presence.usersOnline,
-			connections: this.presence.connectionCount,
+			users_online: await this.presence.usersOnline(),
+			connections: this.presence.connectionCount(),
 			uptime_seconds: this.uptimeSeconds(),
 			server_time: Math.floor(Date.now() / 1000),
 			total_messages: this.messages.lastCommittedId

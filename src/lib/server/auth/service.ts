@@ -6,7 +6,7 @@ import type { SessionsRepository } from '../storage/sessions';
 import type { InsertPolicy, UserRecord, UsersRepository } from '../storage/users';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { generateSessionToken, SessionStore, toSessionUser, type SessionUser } from './sessions';
-import { WindowCounter } from './throttle';
+import { LocalAttempts, type AttemptWindow } from '../shared/attempts';
 import { QueueFullError, WorkQueue } from './work-queue';
 
 export type { InsertPolicy };
@@ -30,14 +30,17 @@ export interface LoginResult {
 	expiresAt: number;
 }
 
+/** Makes the attempt window named `name` (login failures, registrations…). */
+export type AttemptWindows = (name: string, limit: number, windowMs: number) => AttemptWindow;
+
 /** Listeners that must learn when sessions end (the gateway closes their sockets with 4001). */
 export type SessionEndListener = (event: { sessionId?: string; userId?: number }) => void;
 
 export class AuthService {
 	readonly sessions: SessionStore;
-	private readonly loginFailures: WindowCounter;
-	private readonly addressFailures: WindowCounter;
-	private readonly registrations: WindowCounter;
+	private readonly loginFailures: AttemptWindow;
+	private readonly addressFailures: AttemptWindow;
+	private readonly registrations: AttemptWindow;
 	/** Every argon2 hash and verification waits here (ARGON2_CONCURRENCY, ARGON2_MAX_QUEUE). */
 	private readonly argon2Queue: WorkQueue;
 	private readonly sessionEndListeners = new Set<SessionEndListener>();
@@ -45,13 +48,15 @@ export class AuthService {
 	constructor(
 		private readonly users: UsersRepository,
 		sessions: SessionsRepository,
-		private readonly config: Config
+		private readonly config: Config,
+		/** Where the throttles count: this process's memory, or Redis shared by every process. */
+		attempts: AttemptWindows = (_name, limit, windowMs) => new LocalAttempts(limit, windowMs)
 	) {
 		this.sessions = new SessionStore(sessions, config.sessionDays);
-		this.loginFailures = new WindowCounter(config.loginMaxFailures, FIFTEEN_MINUTES);
+		this.loginFailures = attempts('login', config.loginMaxFailures, FIFTEEN_MINUTES);
 		// An address trying many usernames is stopped too, with more slack for shared NATs.
-		this.addressFailures = new WindowCounter(config.loginMaxFailures * 4, FIFTEEN_MINUTES);
-		this.registrations = new WindowCounter(config.registerPerHour || Infinity, HOUR);
+		this.addressFailures = attempts('login-address', config.loginMaxFailures * 4, FIFTEEN_MINUTES);
+		this.registrations = attempts('register', config.registerPerHour || Infinity, HOUR);
 		this.argon2Queue = new WorkQueue(config.argon2Concurrency, config.argon2MaxQueue);
 	}
 
@@ -89,16 +94,16 @@ export class AuthService {
 		const creds = this.parseCredentials(input);
 		const closed = this.config.registration === 'closed';
 		if (closed && (await this.userCount()) > 0) throw registrationClosed();
-		const refund = this.registrations.reserve(address);
+		const refund = await this.registrations.reserve(address);
 		if (!refund) {
-			const wait = this.registrations.retryAfterMs(address);
+			const wait = await this.registrations.retryAfterMs(address);
 			throw throttled(wait, 'Too many new accounts from this address; try again later');
 		}
 		try {
 			return await this.startSession(await this.createUser(creds, closed ? 'first-only' : 'open'));
 		} catch (err) {
 			// Given back only when the attempt was never made (server busy, or a fault of ours).
-			if (!(err instanceof ServiceError) || err.code === 'rate_limited') refund();
+			if (!(err instanceof ServiceError) || err.code === 'rate_limited') await refund();
 			throw err;
 		}
 	}
@@ -156,13 +161,13 @@ export class AuthService {
 		const pairKey = `${username.toLowerCase()}|${address}`;
 		// Reserve the failure before the argon2 await (see WindowCounter.reserve); a right
 		// password gives it back. Both counters or neither.
-		const refundPair = this.loginFailures.reserve(pairKey);
-		const refundAddress = refundPair && this.addressFailures.reserve(address);
+		const refundPair = await this.loginFailures.reserve(pairKey);
+		const refundAddress = refundPair && (await this.addressFailures.reserve(address));
 		if (!refundPair || !refundAddress) {
-			refundPair?.();
+			await refundPair?.();
 			const wait = Math.max(
-				this.loginFailures.retryAfterMs(pairKey),
-				this.addressFailures.retryAfterMs(address)
+				await this.loginFailures.retryAfterMs(pairKey),
+				await this.addressFailures.retryAfterMs(address)
 			);
 			throw throttled(wait, 'Too many failed logins; try again later');
 		}
@@ -183,8 +188,7 @@ export class AuthService {
 			);
 		} catch (err) {
 			// Not checked at all (server busy): the attempt does not count.
-			refundPair();
-			refundAddress();
+			await Promise.all([refundPair(), refundAddress()]);
 			throw err;
 		}
 		if (!row || !ok) {
@@ -192,9 +196,9 @@ export class AuthService {
 				field: 'password'
 			});
 		}
-		refundAddress();
+		await refundAddress();
 		if (row.bannedAt) {
-			refundPair();
+			await refundPair();
 			throw new ServiceError(
 				'banned',
 				`This account is banned${row.banReason ? `: ${row.banReason}` : ''}`,
@@ -202,7 +206,7 @@ export class AuthService {
 				{ params: { reason: row.banReason ?? '' } }
 			);
 		}
-		this.loginFailures.reset(pairKey);
+		await this.loginFailures.reset(pairKey);
 		return toSessionUser(row);
 	}
 

@@ -36,8 +36,9 @@ export class MessageChanges {
 	 */
 	edit(who: Identity, messageId: number, content: string): Promise<ChangeRecord> {
 		const body = this.rules.text(content);
-		this.rules.admit(who);
+		const admitted = this.rules.admit(who);
 		const checked = (async (): Promise<ChangeOp> => {
+			if (admitted) await admitted;
 			const message = await this.access.visible(who, messageId);
 			if (message.senderId !== who.id) throw forbidden('You can only edit your own messages');
 			if (message.kind !== 'text') throw forbidden('Only text messages can be edited');

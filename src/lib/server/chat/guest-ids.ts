@@ -3,7 +3,17 @@ import type { MetaRepository } from '../storage/meta';
 /** Guest ids start here and never collide with account ids. */
 export const GUEST_ID_BASE = 1_000_000_000;
 /** Ids reserved per write of the high-water mark: one small write per this many guests. */
-const BLOCK = 1000;
+export const BLOCK = 1000;
+
+/** Where guests get their ids and names: this process (GuestIds) or Redis (RedisGuestIds). */
+export interface GuestIdSource {
+	/** Loads what it starts from (start-up). */
+	init(): Promise<void>;
+	/** A guest id never handed out before. */
+	take(): Promise<number>;
+	/** The display name a new guest starts with (`User12`). */
+	nameFor(id: number): string;
+}
 
 /**
  * Hands out guest ids that are never given twice, not across restarts, crashes or
@@ -12,8 +22,10 @@ const BLOCK = 1000;
  * starts above it; ids reserved but unused are skipped. Messages addressed to a guest
  * therefore can never be read by a later guest that happens to get the same id.
  */
-export class GuestIds {
+export class GuestIds implements GuestIdSource {
 	private next = GUEST_ID_BASE;
+	/** Guests named so far by this process (User1, User2…). */
+	private named = 0;
 	private reservedUpTo = GUEST_ID_BASE - 1;
 	/** The block being reserved; guests arriving meanwhile wait for it. */
 	private reserving: Promise<void> | null = null;
@@ -34,6 +46,10 @@ export class GuestIds {
 			await this.reserving;
 		}
 		return this.next++;
+	}
+
+	nameFor(): string {
+		return `User${++this.named}`;
 	}
 
 	private async reserve(): Promise<void> {

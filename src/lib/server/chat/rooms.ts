@@ -21,9 +21,17 @@ export class RoomService {
 	constructor(
 		private readonly rooms: RoomsRepository,
 		private readonly bus: Bus
-	) {}
+	) {
+		// Rooms created by any process (several share one database) join every room list.
+		bus.subscribe((e) => {
+			if (e.kind === 'room_created') this.remember(e.room);
+		});
+	}
 
-	/** Loads every room into memory (start-up): lookups by name and id are then synchronous. */
+	/**
+	 * Loads every room into memory (start-up): lookups by name and id are then synchronous.
+	 * With several processes it runs again now and then, in case a `room_created` was missed.
+	 */
 	async init(): Promise<void> {
 		for (const room of await this.rooms.all()) this.remember(room);
 	}
@@ -87,7 +95,11 @@ export class RoomService {
 		const row = await this.rooms.create(name, cleanTopic, isAccount ? by.id : null);
 		if (!row) throw new ServiceError('invalid_message', `Room already exists: ${name}`, 409);
 		this.remember(row);
-		this.bus.publish({ kind: 'room_created', room: { name: row.name, topic: row.topic }, by });
+		this.bus.publish({
+			kind: 'room_created',
+			room: { id: row.id, name: row.name, topic: row.topic },
+			by
+		});
 		return row;
 	}
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { ServiceError } from '../errors';
 import type { Identity } from '../realtime/connection';
-import { KeyedBuckets } from '../realtime/rate-limit';
+import { LocalLimiter, type KeyedLimiter, type LimitVerdict } from '../shared/limiter';
 
 /** Who may send right now; moderation answers (mutes). Throws ServiceError('muted'). */
 export interface SendGuard {
@@ -16,8 +16,11 @@ const MAX_URL_LENGTH = 2048;
  */
 export class SendRules {
 	/** Send buckets: per account, and per address for guests (see `admit`). */
-	private readonly buckets: KeyedBuckets<number | string>;
+	private readonly buckets: KeyedLimiter;
 
+	/**
+	 * @param buckets shared buckets (Redis, several processes); this process's own by default
+	 */
 	constructor(
 		private readonly config: Pick<
 			Config,
@@ -25,9 +28,10 @@ export class SendRules {
 		>,
 		private readonly guard: SendGuard,
 		/** Counts refusals (metrics). */
-		private readonly onRateLimited: () => void = () => {}
+		private readonly onRateLimited: () => void = () => {},
+		buckets?: KeyedLimiter
 	) {
-		this.buckets = new KeyedBuckets(config.rateLimitPerSec, config.rateLimitBurst);
+		this.buckets = buckets ?? new LocalLimiter(config.rateLimitPerSec, config.rateLimitBurst);
 	}
 
 	/**
@@ -35,19 +39,35 @@ export class SendRules {
 	 * Accounts have one bucket across all their connections. Guests behind one address share
 	 * one, like one user: a guest is a new id per connection, so reconnecting must not buy a
 	 * fresh burst.
+	 *
+	 * Throws at once when refused by this process's buckets; with shared (Redis) buckets it
+	 * returns a promise that rejects instead, which the caller awaits in its place in the
+	 * write queue (so the queue order stays the frame order).
 	 */
-	admit(who: Identity): void {
+	admit(who: Identity): Promise<void> | undefined {
 		this.guard.assertCanSend(who.id);
-		const bucket = this.buckets.get(who.isGuest ? `guest@${who.address ?? who.id}` : who.id);
-		if (!bucket.take()) {
-			this.onRateLimited();
-			// Whole seconds for people (ceil), as the HTTP Retry-After header wants them.
-			const retryAfter = Math.max(1, Math.ceil(bucket.waitMs() / 1000));
-			throw new ServiceError('rate_limited', 'You are sending too fast; slow down', 429, {
-				retryAfterSeconds: retryAfter,
-				params: { retry_after: retryAfter }
-			});
+		const verdict = this.buckets.take(
+			who.isGuest ? `guest@${who.address ?? who.id}` : `user:${who.id}`
+		);
+		if (verdict instanceof Promise) {
+			const admitted = verdict.then((v) => this.enforce(v));
+			// The caller may throw before awaiting it (an unknown room): not an unhandled rejection.
+			admitted.catch(() => {});
+			return admitted;
 		}
+		this.enforce(verdict);
+		return undefined;
+	}
+
+	private enforce(verdict: LimitVerdict): void {
+		if (verdict.ok) return;
+		this.onRateLimited();
+		// Whole seconds for people (ceil), as the HTTP Retry-After header wants them.
+		const retryAfter = Math.max(1, Math.ceil(verdict.waitMs / 1000));
+		throw new ServiceError('rate_limited', 'You are sending too fast; slow down', 429, {
+			retryAfterSeconds: retryAfter,
+			params: { retry_after: retryAfter }
+		});
 	}
 
 	/** A message's text: not blank, at most MAX_MESSAGE_LENGTH characters. */

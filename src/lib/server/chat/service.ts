@@ -4,16 +4,20 @@ import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
 import type { Bus } from '../realtime/bus';
 import { historyPage, type HistoryPosition, type Pages } from './history-window';
+import type { Maybe } from '../realtime/online';
 import type { Draft, MessageStore, SubmitResult } from './messages';
 import type { MessageReferences, Place } from './references';
 import type { SendGuard, SendRules } from './send-rules';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
 
-/** What the chat service needs to know about who is online (the hub answers). */
+/** What the chat service needs to know about who is online. */
 export interface Presence {
-	isOnline(userId: number): boolean;
+	/** A user connected to this process (the hub answers at once). */
 	identityOf(userId: number): Identity | undefined;
-	guestsOnline(): number;
+	/** A user online anywhere (other processes too when presence is shared). */
+	onlineUser(userId: number): Maybe<{ id: number; name: string } | undefined>;
+	/** Guests online anywhere (every one is in general). */
+	guestsOnline(): Maybe<number>;
 }
 
 /** Account lookups the chat service needs (DM recipients that are offline). */
@@ -87,7 +91,7 @@ export class ChatService {
 			if (!set) this.guestRooms.set(who.id, (set = new Set()));
 			set.add(room.id);
 		}
-		await this.rooms.join(room, who, !who.isGuest, this.guestMembers(room));
+		await this.rooms.join(room, who, !who.isGuest, await this.guestMembers(room));
 		return room;
 	}
 
@@ -100,9 +104,9 @@ export class ChatService {
 		return !who.isGuest && (await this.rooms.ensureDefaultMembership(who.id));
 	}
 
-	announceNewcomer(who: Identity): Promise<void> {
+	async announceNewcomer(who: Identity): Promise<void> {
 		const general = this.rooms.require(DEFAULT_ROOM);
-		return this.rooms.announce('member_joined', general, who, this.guestMembers(general));
+		return this.rooms.announce('member_joined', general, who, await this.guestMembers(general));
 	}
 
 	/** Leaves a room: the room hears `member_left`, then every tab of the user `room_left`. */
@@ -111,7 +115,7 @@ export class ChatService {
 		if (!(await this.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
 		// A guest's membership goes first, so the announced count no longer includes it.
 		if (who.isGuest && room.name !== DEFAULT_ROOM) this.guestRooms.get(who.id)?.delete(room.id);
-		await this.rooms.leave(room, who, !who.isGuest, this.guestMembers(room));
+		await this.rooms.leave(room, who, !who.isGuest, await this.guestMembers(room));
 		this.bus.publish({
 			kind: 'event',
 			to: { user: who.id },
@@ -128,7 +132,7 @@ export class ChatService {
 	async roomSummaries(who: Identity | null): Promise<(RoomSummary & { joined: boolean })[]> {
 		const mine = who ? (await this.roomsOf(who)).map((r) => r.id) : [];
 		const accountId = who && !who.isGuest ? who.id : null;
-		return this.rooms.summaries(mine, accountId, this.guestCounts(), ROOM_LIST_OTHERS);
+		return this.rooms.summaries(mine, accountId, await this.guestCounts(), ROOM_LIST_OTHERS);
 	}
 
 	/** A room by name (general when none is given), or not_found. */
@@ -150,8 +154,11 @@ export class ChatService {
 		return this.bus.delivered ?? this.store.lastCommittedId;
 	}
 
-	/** Guests in one room: every online guest is in general; others as they joined. */
-	guestMembers(room: Room): number {
+	/**
+	 * Guests in one room: every online guest is in general (counted across processes when
+	 * presence is shared); in other rooms, the guests of this process that joined them.
+	 */
+	guestMembers(room: Room): Maybe<number> {
 		if (room.name === DEFAULT_ROOM) return this.presence.guestsOnline();
 		let n = 0;
 		for (const rooms of this.guestRooms.values()) if (rooms.has(room.id)) n++;
@@ -159,10 +166,10 @@ export class ChatService {
 	}
 
 	/** Online guests per room id, counted in one pass (room lists ask for every room at once). */
-	guestCounts(): Map<number, number> {
+	async guestCounts(): Promise<Map<number, number>> {
 		const counts = new Map<number, number>();
 		const general = this.rooms.require(DEFAULT_ROOM);
-		counts.set(general.id, this.presence.guestsOnline());
+		counts.set(general.id, await this.presence.guestsOnline());
 		for (const rooms of this.guestRooms.values())
 			for (const id of rooms) if (id !== general.id) counts.set(id, (counts.get(id) ?? 0) + 1);
 		return counts;
@@ -193,7 +200,8 @@ export class ChatService {
 	): Promise<SubmitResult> {
 		const body =
 			input.kind === 'image' ? this.rules.imageUrl(input.content) : this.rules.text(input.content);
-		this.rules.admit(who);
+		// A promise when the send buckets are shared (Redis): awaited in the queue below.
+		const admitted = this.rules.admit(who);
 		const room = this.rooms.require(input.room ?? DEFAULT_ROOM);
 		const place: Place = { roomId: room.id, everyone: room.name === DEFAULT_ROOM };
 		const build = (member: boolean, refs: References): Draft => {
@@ -218,9 +226,10 @@ export class ChatService {
 		// The common message (member known, no reply, no @) is built at once; the rest in its
 		// place in the queue, membership first (a non-member learns nothing about the parent).
 		const draft =
-			known !== undefined && input.replyTo === undefined && !text.includes('@')
+			!admitted && known !== undefined && input.replyTo === undefined && !text.includes('@')
 				? build(known, NO_REFERENCES)
 				: (async () => {
+						if (admitted) await admitted;
 						const member = known ?? (await this.rooms.isMember(who.id, room.id));
 						if (!member) return build(false, NO_REFERENCES);
 						return build(true, await this.references(input.replyTo, text, place));
@@ -252,7 +261,7 @@ export class ChatService {
 		}
 	): Promise<SubmitResult> {
 		const body = this.rules.text(input.content);
-		this.rules.admit(who);
+		const admitted = this.rules.admit(who);
 		const build = (recipient: { id: number; name: string }, refs: References): Draft => ({
 			roomId: null,
 			room: null,
@@ -269,9 +278,10 @@ export class ChatService {
 		});
 		const online = this.presence.identityOf(input.toId);
 		const draft =
-			online && input.replyTo === undefined && !body.includes('@')
+			!admitted && online && input.replyTo === undefined && !body.includes('@')
 				? build({ id: input.toId, name: online.name }, NO_REFERENCES)
 				: (async () => {
+						if (admitted) await admitted;
 						const recipient = online
 							? { id: input.toId, name: online.name }
 							: await this.resolveUser(input.toId);
@@ -283,7 +293,7 @@ export class ChatService {
 
 	/** An account (online or not) or an online guest; anything else is not_found. */
 	async resolveUser(id: number): Promise<{ id: number; name: string }> {
-		const online = this.presence.identityOf(id);
+		const online = this.presence.identityOf(id) ?? (await this.presence.onlineUser(id));
 		if (online) return { id, name: online.name };
 		const account = await this.directory.getUser(id);
 		if (account) return { id: account.id, name: account.name };

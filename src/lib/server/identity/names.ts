@@ -6,9 +6,12 @@ import { CONTROL_CHARS, FORMAT_CHARS, RESERVED_WORDS, skeleton } from './skeleto
 export const MAX_NAME_LENGTH = 20;
 const INVALID_NAME = 'Invalid name (1-20 characters required)';
 
-/** Who is online (the hub answers): their names count as taken look-alikes too. */
+/** Someone online, as far as names go. */
+type OnlineName = Pick<Identity, 'id' | 'name' | 'isGuest'>;
+
+/** Who is online (every process when presence is shared): their names count as taken too. */
 export interface OnlineNames {
-	onlineIdentities(): Iterable<Identity>;
+	onlineIdentities(): Iterable<OnlineName> | Promise<Iterable<OnlineName>>;
 }
 
 /**
@@ -19,7 +22,7 @@ export interface OnlineNames {
  * Accounts' skeletons are stored in `users` (indexed), filled in here when missing.
  */
 export class NameRegistry {
-	private readonly cache = new WeakMap<Identity, { name: string; shape: string }>();
+	private readonly cache = new WeakMap<OnlineName, { name: string; shape: string }>();
 
 	constructor(
 		private readonly users: UsersRepository,
@@ -61,7 +64,7 @@ export class NameRegistry {
 
 	private async takenBySomeoneElse(userId: number, shape: string): Promise<boolean> {
 		// Accounts are found in the table; guests exist only online.
-		for (const other of this.online.onlineIdentities()) {
+		for (const other of await this.online.onlineIdentities()) {
 			if (other.isGuest && other.id !== userId && this.skeletonOf(other) === shape) return true;
 		}
 		await this.fillMissing();
@@ -69,7 +72,7 @@ export class NameRegistry {
 	}
 
 	/** A guest's skeleton, computed once per name (a rename check must stay cheap). */
-	private skeletonOf(who: Identity): string {
+	private skeletonOf(who: OnlineName): string {
 		const cached = this.cache.get(who);
 		if (cached?.name === who.name) return cached.shape;
 		const shape = skeleton(who.name);

@@ -2,12 +2,16 @@ import { formatDuration } from '$lib/format/duration';
 import { ServiceError } from '../errors';
 import type { Logger } from '../logger';
 import type { MutesRepository } from '../storage/moderation';
+import { GUEST_ID_BASE } from '../chat/guest-ids';
 
 export interface Mute {
 	/** Unix seconds. */
 	until: number;
 	reason: string;
 }
+
+/** Guests' mutes are not stored: they last as long as the guest. */
+const isGuest = (userId: number) => userId >= GUEST_ID_BASE;
 
 /** setTimeout cannot wait longer than this (about 24.8 days); longer mutes re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -17,6 +21,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * path. The chat write path asks `assertCanSend` and the typing handler `isMuted`; both
  * answer from memory, kept in step with the table. A timer per mute notices its end and
  * reports it through `onEnded`, so the user is told without asking.
+ *
+ * Several processes: each keeps its own memory, in step through the `mute` bus event that
+ * the moderation service publishes after every put or lift (`apply`), and `reload` re-reads
+ * the table now and then in case an event was missed. When a mute runs out every process
+ * notices; the one whose delete removed the row tells the user (guests, whose mutes are
+ * not stored: the process they are connected to).
  */
 export class MuteBook {
 	/** userId → mute, loaded at start and kept in step with the table. */
@@ -30,14 +40,35 @@ export class MuteBook {
 	constructor(
 		private readonly mutes: MutesRepository,
 		private readonly nowMs: () => number,
-		private readonly log?: Pick<Logger, 'error'>
+		private readonly log?: Pick<Logger, 'error'>,
+		/** Guests connected to this process (their mutes end here). */
+		private readonly isHere: (userId: number) => boolean = () => true
 	) {}
 
 	/** Loads the mutes in force (start-up); those that ended while the server was down go. */
 	async init(): Promise<void> {
 		await this.mutes.deleteEnded(Math.floor(this.nowMs() / 1000));
-		for (const r of await this.mutes.all())
-			this.remember(r.userId, { until: r.until, reason: r.reason });
+		await this.reload();
+	}
+
+	/**
+	 * Brings the accounts' mutes in step with the table (several processes: in case a `mute`
+	 * event was missed). Guests' mutes are in memory only and stay.
+	 */
+	async reload(): Promise<void> {
+		const rows = await this.mutes.all();
+		const inTable = new Set(rows.map((r) => r.userId));
+		for (const userId of [...this.mutedUntil.keys()])
+			if (!isGuest(userId) && !inTable.has(userId)) this.remember(userId, null);
+		for (const r of rows) this.apply(r.userId, { until: r.until, reason: r.reason });
+	}
+
+	/** A `mute` bus event: a put or a lift made by any process (this one included). */
+	apply(userId: number, mute: Mute | null): void {
+		const known = this.mutedUntil.get(userId);
+		if (mute && known && known.until === mute.until && known.reason === mute.reason) return;
+		if (!mute && !known) return;
+		this.remember(userId, mute);
 	}
 
 	muteOf(userId: number): Mute | undefined {
@@ -107,11 +138,16 @@ export class MuteBook {
 		if (this.mutedUntil.get(userId) !== mute) return;
 		if (mute.until * 1000 > this.nowMs()) return this.remember(userId, mute);
 		this.mutedUntil.delete(userId);
-		// Memory already answers "not muted"; the row goes in the background (a newer mute stays).
-		this.mutes
-			.deleteEndedBy(userId, mute.until)
-			.catch((err) => this.log?.error({ err, userId }, 'could not delete an ended mute'));
-		this.onEnded(userId);
+		// Memory already answers "not muted"; the row goes in the background (a newer mute
+		// stays), and whoever deleted it tells the user, once however many processes noticed.
+		if (isGuest(userId)) {
+			if (this.isHere(userId)) this.onEnded(userId);
+			return;
+		}
+		this.mutes.deleteEndedBy(userId, mute.until).then(
+			(deleted) => deleted && this.onEnded(userId),
+			(err) => this.log?.error({ err, userId }, 'could not delete an ended mute')
+		);
 	}
 
 	/** Stops the mute timers (tests that build a service of their own). */

@@ -9,10 +9,16 @@ import type { App } from '../app';
 /** Accounts (and online guests) whose username or name contains `q`, online ones first. */
 export async function listUsers(app: App, q: string, limit = 200): Promise<AdminUser[]> {
 	const rows = await app.storage.overview.accounts(q, limit);
-	const count = (id: number) => [...app.hub.connectionsOf(id)].length;
+	// Every process's users and connections when presence is shared.
+	const [users, counts] = await Promise.all([
+		app.online.onlineUsers(),
+		app.online.connectionCounts()
+	]);
+	const byId = new Map(users.map((u) => [u.id, u]));
+	const count = (id: number) => counts.get(id) ?? 0;
 	const list: AdminUser[] = rows.map((r) => {
 		const mute = app.moderation.muteOf(r.id);
-		const online = app.hub.identityOf(r.id);
+		const online = byId.get(r.id);
 		return {
 			id: r.id,
 			username: r.username,
@@ -30,7 +36,7 @@ export async function listUsers(app: App, q: string, limit = 200): Promise<Admin
 		};
 	});
 	const needle = q.toLowerCase();
-	for (const u of app.hub.onlineUsers()) {
+	for (const u of users) {
 		if (!u.is_guest || !u.name.toLowerCase().includes(needle)) continue;
 		const mute = app.moderation.muteOf(u.id);
 		list.push({
@@ -55,7 +61,7 @@ export async function listUsers(app: App, q: string, limit = 200): Promise<Admin
 
 export async function adminStats(app: App): Promise<AdminStats> {
 	const counts = await app.storage.overview.counts(app.moderation.now());
-	const base = app.stats.snapshot();
+	const base = await app.stats.snapshot();
 	return {
 		users_online: base.users_online,
 		connections: base.connections,

@@ -3,7 +3,7 @@ import type { AuthService } from '../auth/service';
 import type { SessionUser } from '../auth/sessions';
 import { forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
-import type { Hub } from '../realtime/hub';
+import type { OnlineDirectory } from '../realtime/online';
 
 /** Who performs an action: a connection's identity or the HTTP session's user. */
 export type Actor = Pick<Identity, 'id' | 'name' | 'isGuest'>;
@@ -19,7 +19,7 @@ export interface Target {
 export interface PolicyDeps {
 	auth: Pick<AuthService, 'getUser'>;
 	/** Who is online: guests exist only there, and an online name is the current one. */
-	presence: Pick<Hub, 'identityOf'>;
+	presence: Pick<OnlineDirectory, 'user'>;
 }
 
 /** The rules of moderation (PROTOCOL.md §7): who may act, and on whom. */
@@ -51,8 +51,8 @@ export class ModerationPolicy {
 	}
 
 	private async findTarget(id: number): Promise<Target> {
-		const online = this.deps.presence.identityOf(id);
-		if (online?.isGuest) return { id, name: online.name, isGuest: true, account: undefined };
+		const online = await this.deps.presence.user(id);
+		if (online?.is_guest) return { id, name: online.name, isGuest: true, account: undefined };
 		const account = await this.deps.auth.getUser(id);
 		if (!account) throw notFound('User not found');
 		return { id, name: online?.name ?? account.name, isGuest: false, account };

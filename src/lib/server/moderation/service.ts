@@ -12,7 +12,7 @@ import { ServiceError, forbidden } from '../errors';
 import type { Logger } from '../logger';
 import { CloseCode } from '../realtime/connection';
 import type { Bus } from '../realtime/bus';
-import type { Hub } from '../realtime/hub';
+import type { OnlineDirectory } from '../realtime/online';
 import type { AuditRepository, MutesRepository } from '../storage/moderation';
 import type { UsersRepository } from '../storage/users';
 import { DEFAULT_ROOM } from '../chat/rooms';
@@ -27,11 +27,13 @@ export type { Actor };
 export interface ModerationDeps {
 	auth: Pick<AuthService, 'getUser' | 'endAllSessions' | 'createUser'>;
 	/** Who is online: guests exist only there, and an online name is the current one. */
-	presence: Pick<Hub, 'identityOf'>;
+	presence: Pick<OnlineDirectory, 'user'>;
 	/** Where every effect on clients is published (the target's event, notices, closes). */
 	bus: Bus;
 	/** Operators see every action in the server log too. */
 	log?: Pick<Logger, 'info' | 'error'>;
+	/** Users connected to this process (a guest's mute ends where the guest is). */
+	isHere?: (userId: number) => boolean;
 }
 
 /** The storage moderation writes: accounts (bans, roles), mutes and the audit log. */
@@ -100,7 +102,11 @@ export class ModerationService {
 		readonly nowMs: () => number = () => Date.now()
 	) {
 		this.policy = new ModerationPolicy(deps);
-		this.mutes = new MuteBook(repos.mutes, nowMs, deps.log);
+		this.mutes = new MuteBook(repos.mutes, nowMs, deps.log, deps.isHere);
+		// Every process's mute book follows every put and lift (this process's included).
+		deps.bus.subscribe((e) => {
+			if (e.kind === 'mute') this.mutes.apply(e.userId, e.mute);
+		});
 		this.trail = new AuditTrail(repos.audit, deps.log);
 		this.delivery = busDelivery(deps.bus);
 		this.mutes.onEnded = (userId) =>
@@ -110,6 +116,11 @@ export class ModerationService {
 	/** Loads the mutes in force (start-up). */
 	init(): Promise<void> {
 		return this.mutes.init();
+	}
+
+	/** Re-reads the mutes table (several processes: a missed `mute` event heals). */
+	reloadMutes(): Promise<void> {
+		return this.mutes.reload();
 	}
 
 	/** Unix seconds by the injected clock. */
@@ -178,6 +189,7 @@ export class ModerationService {
 			{ until, reason },
 			target.account ? { by: actor.id, at: this.now() } : null
 		);
+		this.deps.bus.publish({ kind: 'mute', userId: target.id, mute: { until, reason } });
 		this.delivery.toUser(target.id, events.muted({ until, reason, by: actor.name }));
 		// Stamped `until - duration` (this second, rounded up like `until`), so the audit log
 		// gives back the length that was asked for: history notices say "for 5 minutes".
@@ -189,6 +201,7 @@ export class ModerationService {
 		const target = await this.policy.authorize(actor, targetId, 'unmute');
 		reason = clean(reason);
 		const had = await this.mutes.lift(target.id);
+		this.deps.bus.publish({ kind: 'mute', userId: target.id, mute: null });
 		if (had) this.delivery.toUser(target.id, events.unmuted({ reason, by: actor.name }));
 		await this.record(actor, 'unmute', target, reason, null);
 	}

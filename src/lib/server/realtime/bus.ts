@@ -15,8 +15,8 @@ export type BusEvent =
 	| { kind: 'message'; message: StoredMessage }
 	/** A committed edit, deletion or reaction: whoever can see the message, each in its form. */
 	| { kind: 'change'; change: ChangeRecord }
-	/** A new room, announced to everyone online. */
-	| { kind: 'room_created'; room: { name: string; topic: string }; by: Actor }
+	/** A new room, announced to everyone online; every process's room list learns it. */
+	| { kind: 'room_created'; room: { id: number; name: string; topic: string }; by: Actor }
 	/**
 	 * A membership change: the user's connections (un)subscribe, then the room hears it.
 	 * `members`: the room's member count after the change, so clients need not keep tally.
@@ -28,6 +28,11 @@ export type BusEvent =
 	| { kind: 'event'; to: Audience; event: ServerEvent }
 	/** What live connections remember of a user changed (a rename, a role). */
 	| { kind: 'identity'; userId: number; name?: string; isAdmin?: boolean }
+	/**
+	 * A mute was put or lifted (`mute: null`): every process's mute book takes it, so sends
+	 * and typing are refused (or allowed again) whichever process the user is on.
+	 */
+	| { kind: 'mute'; userId: number; mute: { until: number; reason: string } | null }
 	/** Close the connections of a user or of one session (kick, ban, logout, password change). */
 	| { kind: 'close'; of: { userId: number } | { sessionId: string }; code: number; reason: string };
 

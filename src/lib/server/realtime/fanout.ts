@@ -62,6 +62,8 @@ export class Fanout {
 					if (event.isAdmin !== undefined) conn.identity!.isAdmin = event.isAdmin;
 				}
 				return;
+			case 'mute':
+				return; // for the mute books (moderation/mutes.ts); clients get `muted` events
 			case 'close': {
 				const { of } = event;
 				// Copied first: a close takes the connection out of the hub's sets.

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AuthService } from '../auth/service';
-import type { GuestIds } from '../chat/guest-ids';
+import type { GuestIdSource } from '../chat/guest-ids';
 import type { ChatService } from '../chat/service';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -14,6 +14,7 @@ import { dispatchFrame, frameBytes, refuseFrame, type FrameDeps } from './frames
 import { FrameOrder } from './frame-order';
 import { Heartbeat } from './heartbeat';
 import type { Hub } from './hub';
+import { settle, type OnlineDirectory } from './online';
 import type { PresenceAnnouncer } from './presence';
 import { UpgradePolicy } from './upgrade-policy';
 import { runConnectionSequence, type ConnectionSequenceDeps } from './welcome';
@@ -25,9 +26,10 @@ export interface GatewayDeps extends FrameDeps {
 	metrics: Metrics;
 	hub: Hub;
 	auth: Pick<AuthService, 'authenticate' | 'sessions'>;
-	guestIds: Pick<GuestIds, 'take'>;
+	guestIds: Pick<GuestIdSource, 'take' | 'nameFor'>;
 	chat: Pick<ChatService, 'forgetGuest'>;
 	presence: Pick<PresenceAnnouncer, 'wentOffline'>;
+	online: Pick<OnlineDirectory, 'departed'>;
 	sequence: ConnectionSequenceDeps;
 }
 
@@ -70,7 +72,10 @@ export class Gateway {
 			metrics: deps.metrics,
 			log: deps.log,
 			maxFrameBytes: config.maxFrameBytes,
-			forgetIdentity: (conn) => this.depart(conn, hub.detach(conn)),
+			forgetIdentity: (conn) => {
+				const attached = hub.isAttached(conn);
+				this.depart(conn, attached, hub.detach(conn));
+			},
 			admit: (conn, identity) => this.admit(conn, identity),
 			replay: (conn, data, isBinary) => this.onFrame(conn, data, isBinary)
 		});
@@ -219,18 +224,27 @@ export class Gateway {
 		const { hub, log } = this.deps;
 		if (conn.authTimer) clearTimeout(conn.authTimer);
 		this.limits.closed(conn.remoteAddress, conn.anonymous);
+		const attached = hub.isAttached(conn);
 		const wasLast = hub.remove(conn);
 		log.debug({ conn: conn.id, user: conn.identity?.id, code }, 'connection closed');
 		if (hub.connectionCount === 0) this.onAllClosed?.();
-		this.depart(conn, wasLast);
+		this.depart(conn, attached, wasLast);
 	}
 
-	/** After a socket stopped being its identity's: forget a guest, tell everyone when it was the last. */
-	private depart(conn: Connection, wasLast: boolean): void {
+	/**
+	 * After a socket stopped being its identity's (closed, or a guest that logged in): forget
+	 * a guest, and tell everyone when it was the user's last connection anywhere. Called in
+	 * the same turn as the hub changed (see OnlineDirectory).
+	 */
+	private depart(conn: Connection, attached: boolean, lastHere: boolean): void {
 		const who = conn.identity;
-		if (!who || !wasLast) return;
-		if (who.isGuest) this.deps.chat.forgetGuest(who.id);
-		this.deps.presence.wentOffline(who);
+		if (!who || !attached) return;
+		if (who.isGuest && lastHere) this.deps.chat.forgetGuest(who.id);
+		const announced = settle(this.deps.online.departed(conn, lastHere), (last) =>
+			last ? this.deps.presence.wentOffline(who) : undefined
+		);
+		if (announced instanceof Promise)
+			announced.catch((err) => this.deps.log.error({ err, user: who.id }, 'leave not announced'));
 	}
 
 	/**

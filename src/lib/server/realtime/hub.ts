@@ -61,6 +61,11 @@ export class Hub {
 		return true;
 	}
 
+	/** True while a connection is registered as its identity's (attach → detach/remove). */
+	isAttached(conn: Connection): boolean {
+		return !!conn.identity && !!this.users.get(conn.identity.id)?.connections.has(conn);
+	}
+
 	subscribe(conn: Connection, room: string): void {
 		conn.rooms.add(room);
 		let set = this.rooms.get(room);
@@ -116,17 +121,25 @@ export class Hub {
 
 	onlineUsers(): OnlineUser[] {
 		const list: OnlineUser[] = [];
-		for (const [id, presence] of this.users) {
-			const identity = presence.connections.values().next().value!.identity!;
-			list.push({
-				id,
-				name: identity.name,
-				username: identity.username,
-				connected_at: presence.connectedAt,
-				is_admin: identity.isAdmin,
-				is_guest: identity.isGuest
-			});
-		}
+		for (const [id, presence] of this.users) list.push(asOnlineUser(id, presence));
 		return list;
 	}
+
+	/** One online user as the `users` list shows it. */
+	onlineUser(id: number): OnlineUser | undefined {
+		const presence = this.users.get(id);
+		return presence && asOnlineUser(id, presence);
+	}
+}
+
+function asOnlineUser(id: number, presence: Presence): OnlineUser {
+	const identity = presence.connections.values().next().value!.identity!;
+	return {
+		id,
+		name: identity.name,
+		username: identity.username,
+		connected_at: presence.connectedAt,
+		is_admin: identity.isAdmin,
+		is_guest: identity.isGuest
+	};
 }

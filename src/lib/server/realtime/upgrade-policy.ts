@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { readCookie, SESSION_COOKIE, type SessionStore, type SessionUser } from '../auth/sessions';
-import type { GuestIds } from '../chat/guest-ids';
+import type { GuestIdSource } from '../chat/guest-ids';
 import type { Config } from '../config';
 import type { AddressLimits } from './address-limits';
 import { clientAddress } from './address';
@@ -25,7 +25,7 @@ export interface Admission {
 export interface UpgradePolicyDeps {
 	config: Config;
 	sessions: Pick<SessionStore, 'validate'>;
-	guestIds: Pick<GuestIds, 'take'>;
+	guestIds: Pick<GuestIdSource, 'take' | 'nameFor'>;
 	limits: Pick<AddressLimits, 'refusal'>;
 	connectionCount(): number;
 	closing(): boolean;
@@ -37,8 +37,6 @@ export interface UpgradePolicyDeps {
  * short HTTP answer.
  */
 export class UpgradePolicy {
-	private guestCounter = 0;
-
 	constructor(private readonly deps: UpgradePolicyDeps) {}
 
 	async decide(req: IncomingMessage): Promise<Refusal | Admission> {
@@ -71,7 +69,7 @@ export class UpgradePolicy {
 
 	private async newGuest(address: string): Promise<Identity> {
 		const id = await this.deps.guestIds.take();
-		const name = `User${++this.guestCounter}`;
+		const name = this.deps.guestIds.nameFor(id);
 		return { id, name, username: null, isAdmin: false, isGuest: true, sessionId: null, address };
 	}
 }

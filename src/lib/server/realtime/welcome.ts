@@ -6,6 +6,7 @@ import type { ServerStats } from '../stats';
 import type { Connection, Identity } from './connection';
 import type { HistoryPages } from './history';
 import type { Hub } from './hub';
+import type { OnlineDirectory } from './online';
 import type { PresenceAnnouncer } from './presence';
 
 /**
@@ -17,7 +18,9 @@ const RESUME_WINDOW_MS = 150;
 
 /** What the connection sequence reads and announces through. */
 export interface ConnectionSequenceDeps {
-	hub: Pick<Hub, 'attach' | 'subscribe' | 'usersOnline' | 'onlineUsers'>;
+	hub: Pick<Hub, 'attach' | 'subscribe'>;
+	/** Who is online in the whole community (every process when presence is shared). */
+	online: Pick<OnlineDirectory, 'arrived' | 'usersOnline' | 'onlineUsers'>;
 	chat: Pick<
 		ChatService,
 		| 'ensureDefaultMembership'
@@ -60,7 +63,9 @@ export async function runConnectionSequence(
 	// one turn, so no event falls between them. Live events wait until the sequence's own
 	// events are out (and then for `resume`).
 	conn.hold();
-	const first = hub.attach(conn);
+	// Registered with the shared presence in the same turn, so this process's changes reach
+	// it in the order they happen here.
+	const first = deps.online.arrived(conn, hub.attach(conn));
 	for (const room of rooms) hub.subscribe(conn, room.name);
 	// Everything committed after this point reaches the connection live; `resume` covers the
 	// rest. Read right after subscribing, from memory (no await between the two).
@@ -83,19 +88,19 @@ export async function runConnectionSequence(
 			is_admin: identity.isAdmin,
 			is_guest: identity.isGuest,
 			server_stats: {
-				users_online: hub.usersOnline,
+				users_online: await deps.online.usersOnline(),
 				uptime_seconds: deps.stats.uptimeSeconds(),
 				server_time: nowSeconds()
 			},
 			rooms: summaries
 		})
 	);
-	conn.sendEventAhead(events.users(hub.onlineUsers()));
+	conn.sendEventAhead(events.users(await deps.online.onlineUsers()));
 	conn.sendEventAhead(history);
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
 	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);
 	if (mute) conn.sendEventAhead(events.muted({ until: mute.until, reason: mute.reason }));
-	if (first) deps.presence.cameOnline(identity);
+	if (await first) await deps.presence.cameOnline(identity);
 	conn.hold(RESUME_WINDOW_MS);
 	// A new account is a new member of general: counts everywhere follow (after the welcome).
 	if (newcomer) await chat.announceNewcomer(identity);

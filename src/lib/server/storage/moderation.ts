@@ -15,8 +15,11 @@ export interface MutesRepository {
 	/** Stores a mute, replacing the user's current one. */
 	put(mute: MuteRecord & { by: number; at: number }): Promise<void>;
 	delete(userId: number): Promise<void>;
-	/** Deletes the user's mute if it ends at `until` or before (a newer, longer one stays). */
-	deleteEndedBy(userId: number, until: number): Promise<void>;
+	/**
+	 * Deletes the user's mute if it ends at `until` or before (a newer, longer one stays).
+	 * True when a row went: of several processes noticing the end, that one tells the user.
+	 */
+	deleteEndedBy(userId: number, until: number): Promise<boolean>;
 }
 
 /** One audit entry to append. */

@@ -14,5 +14,5 @@ export const GET: RequestHandler = (event) =>
 			Object.fromEntries(event.url.searchParams.entries())
 		);
 		const app = getApp();
-		return json(await searchDirectory(app.storage.directory, query, onlineAccounts(app)));
+		return json(await searchDirectory(app.storage.directory, query, await onlineAccounts(app)));
 	});

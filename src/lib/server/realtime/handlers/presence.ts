@@ -6,12 +6,12 @@ export const presenceHandlers: HandlerMap = {
 		conn.sendEvent(events.pong());
 	},
 
-	get_users({ services, conn }) {
-		conn.sendEvent(events.users(services.hub.onlineUsers()));
+	async get_users({ services, conn }) {
+		conn.sendEvent(events.users(await services.online.onlineUsers()));
 	},
 
-	get_stats({ services, conn }) {
-		conn.sendEvent(events.stats(services.stats.snapshot()));
+	async get_stats({ services, conn }) {
+		conn.sendEvent(events.stats(await services.stats.snapshot()));
 	},
 
 	/** The user's tabs hear `name_changed` and everyone else `user_renamed` (identity/rename.ts). */

@@ -9,6 +9,7 @@ import type { ServerStats } from '../../stats';
 import type { Connection, Identity } from '../connection';
 import type { HistoryPages } from '../history';
 import type { Hub } from '../hub';
+import type { OnlineDirectory } from '../online';
 
 /**
  * What socket handlers may use: the services' entry points and nothing else (no database,
@@ -35,8 +36,10 @@ export interface HandlerServices {
 	moderation: Pick<ModerationService, 'kick' | 'mute' | 'unmute' | 'ban' | 'unban'>;
 	renames: Pick<Renames, 'rename'>;
 	typing: Pick<TypingRelay, 'typing'>;
-	/** The connection registry: a join subscribes the asking connection; `get_users` lists. */
-	hub: Pick<Hub, 'subscribe' | 'onlineUsers'>;
+	/** The connection registry: a join subscribes the asking connection. */
+	hub: Pick<Hub, 'subscribe'>;
+	/** Who is online in the whole community: `get_users` lists them. */
+	online: Pick<OnlineDirectory, 'onlineUsers'>;
 	history: Pick<HistoryPages, 'roomEvent'>;
 	stats: Pick<ServerStats, 'snapshot'>;
 }

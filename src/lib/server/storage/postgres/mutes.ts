@@ -26,7 +26,8 @@ export class PostgresMutes implements MutesRepository {
 		await this.sql`DELETE FROM mutes WHERE user_id = ${userId}`;
 	}
 
-	async deleteEndedBy(userId: number, until: number): Promise<void> {
-		await this.sql`DELETE FROM mutes WHERE user_id = ${userId} AND until <= ${until}`;
+	async deleteEndedBy(userId: number, until: number): Promise<boolean> {
+		const rows = await this.sql`DELETE FROM mutes WHERE user_id = ${userId} AND until <= ${until}`;
+		return rows.count > 0;
 	}
 }

@@ -36,7 +36,7 @@ export class SqliteMutes implements MutesRepository {
 		this.deleteStmt.run(userId);
 	}
 
-	async deleteEndedBy(userId: number, until: number): Promise<void> {
-		this.deleteEndedByStmt.run(userId, until);
+	async deleteEndedBy(userId: number, until: number): Promise<boolean> {
+		return this.deleteEndedByStmt.run(userId, until).changes > 0;
 	}
 }

@@ -13,7 +13,7 @@ export const GET: RequestHandler = (event) =>
 		requireUser(event);
 		const id = parseBody(idSchema, event.params.id);
 		const app = getApp();
-		const user = await directoryUser(app.storage.directory, id, onlineAccounts(app));
+		const user = await directoryUser(app.storage.directory, id, await onlineAccounts(app));
 		if (!user) throw notFound('User not found');
 		return json(user);
 	});

@@ -1,0 +1,76 @@
+import type { OnlineUser } from '$lib/protocol/events';
+import type { Connection } from './connection';
+import type { Hub } from './hub';
+
+/** A value now (this process's memory) or later (Redis); see `settle`. */
+export type Maybe<T> = T | Promise<T>;
+
+/** Runs `then` at once on a plain value, after resolution on a promise. */
+export function settle<T, R>(value: Maybe<T>, then: (v: T) => R): Maybe<R> {
+	return value instanceof Promise ? (value.then(then) as Promise<R>) : then(value);
+}
+
+/** Someone who went offline without their process saying so (it died): `leave` is due. */
+export type Departure = Pick<OnlineUser, 'id' | 'name'>;
+
+/**
+ * Who is online across every process serving the community (PROTOCOL.md §14): the `users`
+ * list, the online count, and whether a connection is its user's first or last anywhere.
+ * The hub (hub.ts) stays this process's registry of sockets for the fan-out; this is the
+ * community's. With one process it *is* the hub (LocalOnline, answers synchronously); with
+ * REDIS_URL it is shared/redis-presence.ts.
+ *
+ * The gateway calls `arrived` / `departed` in the same turn as it changes the hub, so the
+ * order of a process's changes is the order they reach the shared store.
+ */
+export interface OnlineDirectory {
+	/** An identified connection was attached to the hub; true when its user's first anywhere. */
+	arrived(conn: Connection, firstHere: boolean): Maybe<boolean>;
+	/** It left the hub (closed, or a guest became an account); true when its user's last anywhere. */
+	departed(conn: Connection, lastHere: boolean): Maybe<boolean>;
+	usersOnline(): Maybe<number>;
+	onlineUsers(): Maybe<OnlineUser[]>;
+	/** An online user, wherever connected (guests exist only here). */
+	user(id: number): Maybe<OnlineUser | undefined>;
+	guestsOnline(): Maybe<number>;
+	/** Open connections per online user, every process counted (the admin panel). */
+	connectionCounts(): Maybe<Map<number, number>>;
+}
+
+/** One process: the hub knows everyone. */
+export class LocalOnline implements OnlineDirectory {
+	constructor(private readonly hub: Hub) {}
+
+	arrived(_conn: Connection, firstHere: boolean): boolean {
+		return firstHere;
+	}
+
+	departed(_conn: Connection, lastHere: boolean): boolean {
+		return lastHere;
+	}
+
+	usersOnline(): number {
+		return this.hub.usersOnline;
+	}
+
+	onlineUsers(): OnlineUser[] {
+		return this.hub.onlineUsers();
+	}
+
+	user(id: number): OnlineUser | undefined {
+		return this.hub.onlineUser(id);
+	}
+
+	guestsOnline(): number {
+		return this.hub.guestsOnline();
+	}
+
+	connectionCounts(): Map<number, number> {
+		const counts = new Map<number, number>();
+		for (const conn of this.hub.identifiedConnections()) {
+			const id = conn.identity!.id;
+			counts.set(id, (counts.get(id) ?? 0) + 1);
+		}
+		return counts;
+	}
+}
