@@ -29,6 +29,7 @@ import { Hub } from './realtime/hub';
 import { LocalOnline, type OnlineDirectory } from './realtime/online';
 import { PresenceAnnouncer } from './realtime/presence';
 import { LocalAttempts } from './shared/attempts';
+import { FallbackAttempts, FallbackLimiter } from './shared/fallback';
 import { LocalLimiter } from './shared/limiter';
 import { RedisAttempts } from './shared/redis-attempts';
 import { connectRedis, createRedisClient, type SharedRedis } from './shared/redis-client';
@@ -122,7 +123,14 @@ export class App {
 		const online = this.online;
 
 		this.auth = new AuthService(storage.users, storage.sessions, config, (name, limit, windowMs) =>
-			redis ? new RedisAttempts(redis, name, limit, windowMs) : new LocalAttempts(limit, windowMs)
+			redis
+				? new FallbackAttempts(
+						redis,
+						new RedisAttempts(redis, name, limit, windowMs),
+						limit,
+						windowMs
+					)
+				: new LocalAttempts(limit, windowMs)
 		);
 		// Sessions that end (logout, kick, ban lifted, password change) close their sockets.
 		this.auth.onSessionEnd(({ sessionId, userId }) => {
@@ -150,7 +158,12 @@ export class App {
 			this.moderation,
 			() => metrics.rateLimitedSend(),
 			redis
-				? new RedisLimiter(redis, 'send', config.rateLimitPerSec, config.rateLimitBurst)
+				? new FallbackLimiter(
+						redis,
+						new RedisLimiter(redis, 'send', config.rateLimitPerSec, config.rateLimitBurst),
+						config.rateLimitPerSec,
+						config.rateLimitBurst
+					)
 				: new LocalLimiter(config.rateLimitPerSec, config.rateLimitBurst)
 		);
 		const references = new MessageReferences({
