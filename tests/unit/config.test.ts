@@ -81,6 +81,25 @@ describe('loadConfig', () => {
 		expect(message).not.toContain('\n');
 	});
 
+	it('reads the Redis settings of several processes', () => {
+		const none = loadConfig({});
+		expect(none.redisUrl).toBeUndefined();
+		expect(none.redisPrefix).toBe('chat:');
+		expect(none.processId).toMatch(/^.+:\d+$/);
+		const c = loadConfig({
+			REDIS_URL: 'redis://127.0.0.1:6379',
+			REDIS_PREFIX: 'team:',
+			PROCESS_ID: 'web-2'
+		});
+		expect(c).toMatchObject({
+			redisUrl: 'redis://127.0.0.1:6379',
+			redisPrefix: 'team:',
+			processId: 'web-2'
+		});
+		expect(() => loadConfig({ REDIS_URL: 'http://localhost' })).toThrow(/REDIS_URL/);
+		expect(() => loadConfig({ PROCESS_ID: 'a b' })).toThrow(/PROCESS_ID/);
+	});
+
 	it('wants TLS_CERT and TLS_KEY together', () => {
 		expect(() => loadConfig({ TLS_CERT: '/c.pem' })).toThrow(/TLS_CERT\/TLS_KEY/);
 	});

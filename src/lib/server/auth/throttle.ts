@@ -1,7 +1,8 @@
 /**
  * Sliding-window counters in memory: login failures per (username, address) and
  * registrations per address. One process holds them; a restart forgets them,
- * which only ever lets someone retry sooner.
+ * which only ever lets someone retry sooner. With REDIS_URL every process counts in one
+ * window instead (shared/redis-attempts.ts, behind shared/attempts.ts).
  *
  * Attempts are *reserved* before the slow work (argon2) and refunded afterwards when they
  * turn out not to count: checking before the await and counting after it let 40 requests
