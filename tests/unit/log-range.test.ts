@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewMessage, Storage, WriteOp } from '$lib/server/storage';
+import type { Storage } from '$lib/server/storage';
 import { openPostgresStorage } from '$lib/server/storage/postgres';
 import { openSqliteStorage } from '$lib/server/storage/sqlite';
 import { createTestDatabase, testDatabaseServer, type TestDatabase } from '../helpers/pg';
+import { actor, create } from '../helpers/write-ops';
 
 /**
  * messages.logRange: the whole log of a seq window, oldest first, for every audience (what
@@ -21,29 +22,6 @@ if (testDatabaseServer()) {
 			return openPostgresStorage(db.url, { poolSize: 2 });
 		}
 	]);
-}
-
-const actor = { id: 7, name: 'alice' };
-
-function create(body: string, over: Partial<NewMessage> = {}): WriteOp {
-	return {
-		create: {
-			roomId: 1,
-			room: 'general',
-			senderId: actor.id,
-			senderName: actor.name,
-			senderUsername: null,
-			senderIsAdmin: false,
-			recipientId: null,
-			recipientName: null,
-			kind: 'text',
-			body,
-			clientId: null,
-			mentions: [],
-			replyToId: null,
-			...over
-		}
-	};
 }
 
 describe.each(backends)('messages.logRange on %s', (_name, open) => {

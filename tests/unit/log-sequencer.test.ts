@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LogSequencer, seqOf, type LogEvent } from '$lib/server/realtime/log-sequencer';
 import type { Storage, WriteOp } from '$lib/server/storage';
 import { openSqliteStorage } from '$lib/server/storage/sqlite';
+import { prng } from '../helpers/chat';
+import { actor, create } from '../helpers/write-ops';
 
 /**
  * The LogSequencer against a real storage: events of the log arrive shuffled, duplicated and
@@ -9,36 +11,6 @@ import { openSqliteStorage } from '$lib/server/storage/sqlite';
  * whole log, in seq order, exactly once. Seeded; the seed is printed on failure.
  */
 const SEED = Number(process.env.SEQUENCER_SEED ?? 20261128);
-
-function prng(seed: number) {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = s;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-const actor = { id: 7, name: 'alice' };
-const create = (body: string): WriteOp => ({
-	create: {
-		roomId: 1,
-		room: 'general',
-		senderId: actor.id,
-		senderName: actor.name,
-		senderUsername: null,
-		senderIsAdmin: false,
-		recipientId: null,
-		recipientName: null,
-		kind: 'text',
-		body,
-		clientId: null,
-		mentions: [],
-		replyToId: null
-	}
-});
 
 describe('LogSequencer', () => {
 	let storage: Storage | undefined;
