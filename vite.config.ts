@@ -47,7 +47,30 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
-					exclude: ['tests/integration/load-abuse.test.ts'],
+					// pg-*: PostgreSQL itself (the log under concurrent writers, the migration from
+					// SQLite); they need TEST_DATABASE_URL and run in integration-pg.
+					exclude: ['tests/integration/load-abuse.test.ts', 'tests/integration/pg-*.test.ts'],
+					environment: 'node',
+					testTimeout: 30_000,
+					hookTimeout: 60_000
+				}
+			},
+			{
+				// The same files against PostgreSQL (CHAT_TEST_BACKEND=postgres, TEST_DATABASE_URL;
+				// scripts/test.js sets them): each server gets its own fresh database.
+				extends: true,
+				test: {
+					name: 'integration-pg',
+					include: ['tests/integration/**/*.test.ts'],
+					exclude: [
+						// Measures latency on its own, as the abuse project does.
+						'tests/integration/load-abuse.test.ts',
+						// Backs up and restores the SQLite file (scripts/backup.js is SQLite's tool;
+						// PostgreSQL has pg_dump).
+						'tests/integration/ops-backup.test.ts',
+						// Reads SQLite's EXPLAIN QUERY PLAN.
+						'tests/integration/sqlite-query-plans.test.ts'
+					],
 					environment: 'node',
 					testTimeout: 30_000,
 					hookTimeout: 60_000

@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
 import WebSocket, { type ClientOptions } from 'ws';
 import { TestClient } from './client';
 import type { TestServer } from './server';
 
 /**
  * Lower-level helpers for the identity and limits tests: sockets with `ws` options of our
- * choosing (no auto-pong, any Origin or none), and direct writes to the server's SQLite file
+ * choosing (no auto-pong, any Origin or none), and direct writes to the server's database
  * for states no API of this branch can produce yet (a ban, an expired session).
  */
 
@@ -34,19 +33,8 @@ export async function rawClient(server: TestServer, opts: RawOptions = {}): Prom
 	return client;
 }
 
-/**
- * Runs one write against the server's database file (WAL: the server sees it at once);
- * returns how many rows it changed.
- */
-export function writeDb(server: TestServer, sql: string, ...params: unknown[]): number {
-	const db = new Database(server.dbFile);
-	try {
-		db.pragma('busy_timeout = 5000');
-		return db.prepare(sql).run(...params).changes;
-	} finally {
-		db.close();
-	}
-}
+/** Direct writes to the server's database (either backend): see db.ts. */
+export { writeDb } from './db';
 
 /** POSTs JSON to the API and returns the response. */
 export function postJson(server: TestServer, path: string, body: unknown, cookie?: string) {

@@ -5,16 +5,25 @@ import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, onPostgres, type TestDatabase } from './pg';
 
 /**
  * Starts the real production server (`node server.js`, from the build that `npm test`
- * makes first) on a free port with its own temporary SQLite file.
+ * makes first) on a free port with its own temporary SQLite file; or, with
+ * CHAT_TEST_BACKEND=postgres, its own fresh PostgreSQL database on TEST_DATABASE_URL's
+ * server (and, with TEST_REDIS_URL, its own Redis key prefix).
  */
 export interface TestServer {
 	port: number;
 	url: string;
 	wsUrl: string;
+	/** The SQLite file (on PostgreSQL: the path it would have; nothing is there). */
 	dbFile: string;
+	/** What the server was given as DATABASE_URL: the file, or the postgres:// URL. */
+	databaseUrl: string;
+	/** On PostgreSQL: the test's own database (dropped by dispose). */
+	database?: TestDatabase;
 	dir: string;
 	proc: ChildProcess;
 	output: () => string;
@@ -22,7 +31,7 @@ export interface TestServer {
 	stop(hard?: boolean): Promise<void>;
 	/** Stops and starts again on the same port and database file. */
 	restart(hard?: boolean): Promise<TestServer>;
-	/** Stops and removes the temporary directory. */
+	/** Stops and removes the temporary directory (and drops the test's database). */
 	dispose(): Promise<void>;
 }
 
@@ -38,14 +47,43 @@ export function freePort(): Promise<number> {
 	});
 }
 
+/** The environment of the backend: a fresh database and Redis prefix when on PostgreSQL. */
+async function backendEnv(
+	dbFile: string,
+	reuse?: BackendState,
+	given?: string,
+	backend?: string
+): Promise<BackendState & { env: Record<string, string> }> {
+	// A test that names its own DATABASE_URL (a restored backup) or CHAT_TEST_BACKEND=sqlite
+	// (a file to migrate to PostgreSQL) gets that.
+	if (!onPostgres() || given || backend === 'sqlite')
+		return { env: { DATABASE_URL: given ?? dbFile } };
+	const database = reuse?.database ?? (await createTestDatabase());
+	const env: Record<string, string> = { DATABASE_URL: database.url };
+	const redisPrefix = reuse?.redisPrefix ?? `t${randomBytes(6).toString('hex')}:`;
+	if (process.env.TEST_REDIS_URL) {
+		env.REDIS_URL = process.env.TEST_REDIS_URL;
+		env.REDIS_PREFIX = redisPrefix;
+	}
+	return { database, redisPrefix, env };
+}
+
+/** What a restart keeps besides the port and directory. */
+interface BackendState {
+	database?: TestDatabase;
+	redisPrefix?: string;
+}
+
 export async function startServer(
 	env: Record<string, string> = {},
-	reuse?: { port: number; dir: string },
+	reuse?: { port: number; dir: string } & BackendState,
 	fixedPort?: number
 ): Promise<TestServer> {
 	const port = reuse?.port ?? fixedPort ?? (await freePort());
 	const dir = reuse?.dir ?? mkdtempSync(join(tmpdir(), 'chat-test-'));
 	const dbFile = join(dir, 'chat.db');
+	const backend = await backendEnv(dbFile, reuse, env.DATABASE_URL, env.CHAT_TEST_BACKEND);
+	const databaseUrl = backend.env.DATABASE_URL;
 	let log = '';
 	const proc = spawn(process.execPath, ['server.js'], {
 		cwd: process.cwd(),
@@ -54,9 +92,9 @@ export async function startServer(
 			SKIP_BUILD: '1',
 			PORT: String(port),
 			HOST: '127.0.0.1',
-			DATABASE_URL: dbFile,
 			LOG_LEVEL: 'warn',
 			REGISTER_PER_HOUR: '10000',
+			...backend.env,
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -66,13 +104,20 @@ export async function startServer(
 	const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
 	// With TLS_CERT the same port speaks HTTPS and WSS (self-signed in tests).
 	const tls = !!env.TLS_CERT;
-	await waitForHealth(port, tls, proc, () => log);
+	try {
+		await waitForHealth(port, tls, proc, () => log);
+	} catch (err) {
+		if (!reuse?.database) await backend.database?.drop();
+		throw err;
+	}
 
 	const server: TestServer = {
 		port,
 		url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
 		wsUrl: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`,
 		dbFile,
+		databaseUrl,
+		database: backend.database,
 		dir,
 		proc,
 		output: () => log,
@@ -83,11 +128,12 @@ export async function startServer(
 		},
 		async restart(hard = false) {
 			await server.stop(hard);
-			return startServer(env, { port, dir });
+			return startServer(env, { port, dir, ...backend });
 		},
 		async dispose() {
 			await server.stop();
 			rmSync(dir, { recursive: true, force: true });
+			await backend.database?.drop();
 		}
 	};
 	return server;

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import type { TestClient } from './client';
 
 /**
@@ -65,16 +64,5 @@ export class Sender {
 	}
 }
 
-/** Every message row of a database file: id, sender's client_id and body. */
-export function storedMessages(file: string) {
-	const db = new Database(file, { readonly: true });
-	try {
-		return db.prepare('SELECT id, client_id, body FROM messages ORDER BY id').all() as {
-			id: number;
-			client_id: string | null;
-			body: string;
-		}[];
-	} finally {
-		db.close();
-	}
-}
+/** Every message row of a server's database (either backend): see db.ts. */
+export { storedMessages } from './db';

@@ -33,7 +33,7 @@ describe('kill -9 in the middle of steady traffic', () => {
 		await reader.client.closed;
 
 		// 1. Everything any client saw acknowledged is stored, under the id it was given.
-		const stored = new Map(storedMessages(server.dbFile).map((r) => [r.client_id, r.id]));
+		const stored = new Map((await storedMessages(server)).map((r) => [r.client_id, r.id]));
 		let acked = 0;
 		for (const { sender } of senders) {
 			for (const [clientId, id] of sender.acked) {
@@ -62,11 +62,11 @@ describe('kill -9 in the middle of steady traffic', () => {
 		}
 
 		// 4. The reader ends with every stored message exactly once, in order.
-		const all = storedMessages(server.dbFile).map((r) => r.id);
+		const all = (await storedMessages(server)).map((r) => r.id);
 		if (seen.at(-1) !== all.at(-1)) await again.next((e) => e.id === all.at(-1));
 		expect(seen).toEqual(all);
 		expect(new Set(all).size).toBe(all.length);
-		const clientIds = storedMessages(server.dbFile).map((r) => r.client_id);
+		const clientIds = (await storedMessages(server)).map((r) => r.client_id);
 		expect(new Set(clientIds).size).toBe(clientIds.length);
 		await again.close();
 	});

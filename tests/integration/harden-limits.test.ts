@@ -98,7 +98,7 @@ describe('frame budget (every frame type)', () => {
 		await register(server, uniq('budgetadmin')); // the first account is the admin
 		({ cookie } = await register(server, uniq('budget')));
 		// 1,500 rooms, as the review's account created: written straight to the file.
-		writeDb(
+		await writeDb(
 			server,
 			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
 			 INSERT INTO rooms (name, topic) SELECT 'spam-' || i, 'a topic that takes some room ' || i FROM n`

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, login, register, upgradeStatus, type TestClient } from '../helpers/client';
+import { nowSec } from '../helpers/db';
 import { rawClient, writeDb } from '../helpers/raw';
 import { startServer, type TestServer } from '../helpers/server';
 
@@ -117,7 +118,7 @@ describe('§2 session cookie and Origin', () => {
 
 	it('refuses the upgrade of a banned account with 403', async () => {
 		const { user, cookie } = await register(members, 'banneduser');
-		writeDb(members, 'UPDATE users SET banned_at = unixepoch() WHERE id = ?', user.id);
+		await writeDb(members, 'UPDATE users SET banned_at = ? WHERE id = ?', nowSec(), user.id);
 		expect(await upgradeStatus(members, '/ws', { cookie, origin: members.url })).toBe(403);
 	});
 });
@@ -189,7 +190,7 @@ describe('§2 the auth message', () => {
 
 	it('refuses a banned account with auth_failed', async () => {
 		const { user } = await register(members, 'bannedcli');
-		writeDb(members, 'UPDATE users SET banned_at = unixepoch() WHERE id = ?', user.id);
+		await writeDb(members, 'UPDATE users SET banned_at = ? WHERE id = ?', nowSec(), user.id);
 		const c = await rawClient(members);
 		c.send({ type: 'auth', username: 'bannedcli', password: 'password123' });
 		expect((await c.next('auth_failed')).content.code).toBe('banned');

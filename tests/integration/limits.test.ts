@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, login, register, upgradeStatus, userClient } from '../helpers/client';
+import { nowSec } from '../helpers/db';
 import { postJson, rawClient, writeDb } from '../helpers/raw';
 import { startServer, type TestServer } from '../helpers/server';
 
@@ -162,12 +163,12 @@ describe('sessions ending', () => {
 		const { cookie: keep } = await login(small, 'expiring');
 		const doomed = await connect(small, { cookie });
 		const kept = await connect(small, { cookie: keep });
-		writeDb(small, 'UPDATE sessions SET expires_at = 1 WHERE id = ?', sessionIdOf(cookie));
+		await writeDb(small, 'UPDATE sessions SET expires_at = 1 WHERE id = ?', sessionIdOf(cookie));
 		expect(await doomed.closed).toBe(4001);
 		await kept.request({ type: 'ping' }, 'pong');
 		expect(kept.closeCode).toBeNull();
 		// A session deleted behind the server's back ends the same way.
-		writeDb(small, 'DELETE FROM sessions WHERE id = ?', sessionIdOf(keep));
+		await writeDb(small, 'DELETE FROM sessions WHERE id = ?', sessionIdOf(keep));
 		expect(await kept.closed).toBe(4001);
 	});
 
@@ -193,7 +194,7 @@ describe('banned accounts', () => {
 			await u.client.close();
 			return u;
 		});
-		writeDb(small, 'UPDATE users SET banned_at = unixepoch() WHERE id = ?', user.id);
+		await writeDb(small, 'UPDATE users SET banned_at = ? WHERE id = ?', nowSec(), user.id);
 		expect(await upgradeStatus(small, '/ws', { cookie, origin: small.url })).toBe(403);
 		const { res } = await login(small, 'tobebanned');
 		expect(res.status).toBe(403);

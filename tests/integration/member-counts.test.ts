@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, userClient, type Event } from '../helpers/client';
-import { FAST, uniq } from '../helpers/chat';
+import { FAST, received, uniq } from '../helpers/chat';
 import { startServer, type TestServer } from '../helpers/server';
 
 /**
@@ -56,10 +56,19 @@ describe('member counts', () => {
 		// Two join at once: each event states a count, and the last one is right.
 		b.client.send({ type: 'join_room', room });
 		c.client.send({ type: 'join_room', room });
-		const counts = await Promise.all([
-			a.client.next((e) => e.type === 'member_joined' && e.content.user_id === b.user.id),
-			a.client.next((e) => e.type === 'member_joined' && e.content.user_id === c.user.id)
-		]);
+		// In either order (the two joins race): each looked for among everything received.
+		const counts = [
+			await received(
+				a.client,
+				(e) =>
+					e.type === 'member_joined' && e.content.room === room && e.content.user_id === b.user.id
+			),
+			await received(
+				a.client,
+				(e) =>
+					e.type === 'member_joined' && e.content.room === room && e.content.user_id === c.user.id
+			)
+		];
 		expect(counts.map((e) => e.content.members).sort()).toEqual([2, 3]);
 		const bOwn = await b.client.next(
 			(e) =>

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, userClient } from '../helpers/client';
 import { FAST, nextError, received, sendAck, uniq } from '../helpers/chat';
+import { countDb, queryDb } from '../helpers/db';
 import { startServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -37,15 +37,12 @@ describe('message', () => {
 	it('commits before the echo: the acknowledged row is already in the database', async () => {
 		const a = await userClient(server, uniq('commit'));
 		const echo = await sendAck(a.client, { type: 'message', content: 'durable' });
-		const db = new Database(server.dbFile, { readonly: true });
-		try {
-			const row = db.prepare('SELECT body FROM messages WHERE id = ?').get(echo.id) as {
-				body: string;
-			};
-			expect(row.body).toBe('durable');
-		} finally {
-			db.close();
-		}
+		const [row] = await queryDb<{ body: string }>(
+			server,
+			'SELECT body FROM messages WHERE id = ?',
+			echo.id
+		);
+		expect(row.body).toBe('durable');
 		await a.client.close();
 	});
 
@@ -154,16 +151,11 @@ describe('group commit', () => {
 			.filter((e) => e.type === 'message' && all.includes(e.id))
 			.map((e) => e.id);
 		expect(seenByFirst).toEqual([...all].sort((x, y) => x - y));
-		const db = new Database(server.dbFile, { readonly: true });
-		try {
-			const stored = db
-				.prepare(`SELECT COUNT(*) FROM messages WHERE id IN (${all.join(',')})`)
-				.pluck()
-				.get();
-			expect(stored).toBe(all.length);
-		} finally {
-			db.close();
-		}
+		const stored = await countDb(
+			server,
+			`SELECT COUNT(*) FROM messages WHERE id IN (${all.join(',')})`
+		);
+		expect(stored).toBe(all.length);
 		await Promise.all(senders.map((s) => s.client.close()));
 	});
 });
@@ -198,14 +190,7 @@ describe('across a restart', () => {
 			});
 			const fresh = await sendAck(again, { type: 'message', content: 'new', client_id: 'r-3' });
 			expect(fresh.id).toBeGreaterThan(dm.id);
-			const db = new Database(own.dbFile, { readonly: true });
-			try {
-				expect(
-					db.prepare("SELECT COUNT(*) FROM messages WHERE client_id = 'r-1'").pluck().get()
-				).toBe(1);
-			} finally {
-				db.close();
-			}
+			expect(await countDb(own, "SELECT COUNT(*) FROM messages WHERE client_id = 'r-1'")).toBe(1);
 			await again.close();
 		} finally {
 			await own.dispose();

@@ -394,6 +394,8 @@ describe('accounts and the audit log', () => {
 		await act(boss.cookie, { action: 'unmute', target_id: target.user.id, reason: 'two' });
 		boss.client.send({ type: 'kick', target_id: target.user.id, reason: 'three' });
 		await target.client.closed;
+		// The kick is recorded right after the sockets close (a networked store takes a turn).
+		await expect.poll(async () => (await audit('?limit=1'))[0]?.action).toBe('kick');
 
 		const [kick, unmute, mute] = await audit('?limit=3');
 		const now = Math.floor(Date.now() / 1000);

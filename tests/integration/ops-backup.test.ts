@@ -50,7 +50,7 @@ describe('backup and restore', () => {
 		// Restore: a server on the copy (the copy is a plain SQLite file, nothing else needed).
 		const restored = await startServer({ DATABASE_URL: file });
 		servers.push(restored);
-		const rows = storedMessages(file);
+		const rows = await storedMessages(file);
 		const ids = new Set(rows.map((r) => r.client_id));
 		for (const clientId of ackedBefore.keys()) expect(ids.has(clientId)).toBe(true);
 		// The restored server serves what the copy holds.

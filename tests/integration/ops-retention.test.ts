@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userClient } from '../helpers/client';
+import { insertMessage, nowSec } from '../helpers/db';
 import { startServer, type TestServer } from '../helpers/server';
 import { storedMessages } from '../helpers/traffic';
 
@@ -15,21 +15,15 @@ describe('RETENTION_DAYS', () => {
 		const fresh = await client.next((e) => e.content === 'fresh');
 		await server.stop();
 
-		// Rows from three and from half a day ago, written straight into the file.
-		const db = new Database(server.dbFile);
-		const now = Math.floor(Date.now() / 1000);
-		const insert = db.prepare(
-			`INSERT INTO messages (room_id, sender_id, sender_name, kind, body, created_at)
-			 VALUES ((SELECT id FROM rooms WHERE name = 'general'), ?, 'oldtimer', 'text', ?, ?)`
-		);
-		insert.run(user.id, 'ancient', now - 3 * 86400);
-		insert.run(user.id, 'recent', now - 86400 / 2);
-		db.close();
+		// Rows from three and from half a day ago, written straight into the database.
+		const now = nowSec();
+		await insertMessage(server, user.id, 'ancient', now - 3 * 86400);
+		await insertMessage(server, user.id, 'recent', now - 86400 / 2);
 
-		server = await startServer({ RETENTION_DAYS: '1' }, { port: server.port, dir: server.dir });
+		server = await startServer({ RETENTION_DAYS: '1' }, server);
 		await expect
-			.poll(() => storedMessages(server!.dbFile).map((r) => r.body), { timeout: 5000 })
+			.poll(async () => (await storedMessages(server!)).map((r) => r.body), { timeout: 5000 })
 			.toEqual(['fresh', 'recent']);
-		expect(storedMessages(server.dbFile)[0].id).toBe(fresh.id);
+		expect((await storedMessages(server))[0].id).toBe(fresh.id);
 	});
 });

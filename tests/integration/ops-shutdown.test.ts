@@ -30,7 +30,7 @@ describe('graceful shutdown', () => {
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(server.output()).not.toMatch(/"level":50/); // no errors logged on the way down
 
-		const rows = storedMessages(server.dbFile);
+		const rows = await storedMessages(server);
 		const byClientId = new Map(rows.map((r) => [r.client_id, r.id]));
 		let acked = 0;
 		for (const s of senders) {

@@ -57,7 +57,7 @@ describe('TLS', () => {
 		const first = await startServer();
 		const tlsEnv = selfSigned(first.dir);
 		await first.stop();
-		server = await startServer(tlsEnv, { port: first.port, dir: first.dir });
+		server = await startServer(tlsEnv, first);
 		expect(server.url).toMatch(/^https:/);
 
 		const res = await httpsPost(`${server.url}/api/auth/register`, {

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, login, register } from '../helpers/client';
+import { countDb } from '../helpers/db';
 import { postJson } from '../helpers/raw';
 import { startServer, type TestServer } from '../helpers/server';
 
@@ -44,13 +44,8 @@ function tally(statuses: (number | string)[]): Record<string, number> {
 	return out;
 }
 
-function countRows(server: TestServer, sql: string): number {
-	const db = new Database(server.dbFile, { readonly: true });
-	try {
-		return db.prepare(sql).pluck().get() as number;
-	} finally {
-		db.close();
-	}
+function countRows(server: TestServer, sql: string): Promise<number> {
+	return countDb(server, sql);
 }
 
 describe('login throttle under concurrency', () => {
@@ -107,7 +102,7 @@ describe('login throttle under concurrency', () => {
 describe('registration throttle under concurrency', () => {
 	it('26 registrations at once from one address with a limit of 20: at most 20 accounts', async () => {
 		// Every account on this server was registered from this address within the hour.
-		const before = countRows(limits, 'SELECT COUNT(*) FROM users');
+		const before = await countRows(limits, 'SELECT COUNT(*) FROM users');
 		const statuses = await times(26, (i) =>
 			postJson(limits, '/api/auth/register', {
 				username: `storm${i}`,
@@ -117,7 +112,7 @@ describe('registration throttle under concurrency', () => {
 		const counts = tally(statuses);
 		expect(counts[201]).toBe(20 - before);
 		expect(counts[429]).toBe(26 - (20 - before));
-		expect(countRows(limits, 'SELECT COUNT(*) FROM users')).toBe(20);
+		expect(await countRows(limits, 'SELECT COUNT(*) FROM users')).toBe(20);
 	});
 
 	it('counts "taken" answers too, so usernames cannot be probed without limit', async () => {
@@ -172,11 +167,11 @@ describe('first admin', () => {
 				const bodies = await Promise.all(answers.map((r) => r.json()));
 				const admins = bodies.filter((b) => b.user?.is_admin);
 				expect(admins).toHaveLength(1);
-				expect(countRows(server, "SELECT COUNT(*) FROM users WHERE role = 'admin'")).toBe(1);
+				expect(await countRows(server, "SELECT COUNT(*) FROM users WHERE role = 'admin'")).toBe(1);
 				if (registration === 'closed') {
 					// Only the admin got in; the others were told registration is closed.
 					expect(answers.map((r) => r.status).sort()).toEqual([201, 403, 403, 403]);
-					expect(countRows(server, 'SELECT COUNT(*) FROM users')).toBe(1);
+					expect(await countRows(server, 'SELECT COUNT(*) FROM users')).toBe(1);
 				} else {
 					expect(answers.every((r) => r.status === 201)).toBe(true);
 				}

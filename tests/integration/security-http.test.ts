@@ -1,6 +1,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, register } from '../helpers/client';
+import { countDb, nowSec } from '../helpers/db';
 import { writeDb } from '../helpers/raw';
 import { startServer, type TestServer } from '../helpers/server';
 
@@ -171,21 +172,14 @@ describe('expired sessions', () => {
 	it('are purged by the periodic sweep, in batches; live sessions stay', async () => {
 		const { cookie } = await register(server, 'sweeper');
 		// 1,200 sessions that expired an hour ago (more than two batches).
-		const inserted = writeDb(
+		const inserted = await writeDb(
 			server,
 			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
 			 INSERT INTO sessions (id, user_id, expires_at)
-			 SELECT 'expired-' || i, (SELECT id FROM users WHERE username = 'sweeper'), unixepoch() - 3600 FROM n`
+			 SELECT 'expired-' || i, (SELECT id FROM users WHERE username = 'sweeper'), ? FROM n`,
+			nowSec() - 3600
 		);
-		const Database = (await import('better-sqlite3')).default;
-		const count = () => {
-			const db = new Database(server.dbFile, { readonly: true });
-			try {
-				return db.prepare("SELECT COUNT(*) FROM sessions WHERE id LIKE 'expired-%'").pluck().get();
-			} finally {
-				db.close();
-			}
-		};
+		const count = () => countDb(server, "SELECT COUNT(*) FROM sessions WHERE id LIKE 'expired-%'");
 		// The sweep may already have run by the time we could read them back, so the insert's
 		// own count is what shows they were there.
 		expect(inserted).toBe(1200);

@@ -19,8 +19,10 @@ describe('loadConfig', () => {
 			rateLimitBurst: 20,
 			heartbeatMs: 30000,
 			authTimeoutMs: 10000,
-			sessionDays: 30
+			sessionDays: 30,
+			databasePoolSize: 10
 		});
+		expect(loadConfig({ DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25);
 	});
 
 	it('parses numbers, flags and origin lists', () => {
@@ -63,7 +65,8 @@ describe('loadConfig', () => {
 		['ALLOWED_ORIGINS', 'http://ok.example,nope'],
 		['RATE_LIMIT_PER_SEC', '-2'],
 		['LOG_LEVEL', 'loud'],
-		['ORIGIN', 'example.com']
+		['ORIGIN', 'example.com'],
+		['DATABASE_POOL_SIZE', '0']
 	])('rejects %s=%s with one line naming the variable', (name, value) => {
 		let error: unknown;
 		try {

@@ -3,14 +3,15 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The storage seam (docs/architecture.md, "Storage"): SQL and the database handle live in
- * src/lib/server/storage/sqlite/ only. Everything else goes through the repository
- * interfaces, so a PostgreSQL implementation can take their place. A simple text scan of
- * the code (comments left out), so a slip shows up here with the file and line.
+ * The storage seam (docs/architecture.md, "Storage"): SQL and the database handles live in
+ * the implementation folders, src/lib/server/storage/sqlite/ and storage/postgres/, only.
+ * Everything else goes through the repository interfaces, so either implementation can take
+ * the other's place. A simple text scan of the code (comments left out), so a slip shows up
+ * here with the file and line.
  */
 const ROOT = join(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'src');
-const IMPLEMENTATION = 'src/lib/server/storage/sqlite/';
+const IMPLEMENTATIONS = ['src/lib/server/storage/sqlite/', 'src/lib/server/storage/postgres/'];
 /** Generated code, not ours. */
 const SKIPPED = ['src/lib/paraglide/'];
 const CODE = /\.(ts|js|svelte)$/;
@@ -18,6 +19,7 @@ const CODE = /\.(ts|js|svelte)$/;
 const FORBIDDEN: [string, RegExp][] = [
 	['a prepared statement', /\.prepare\(/],
 	['the better-sqlite3 driver', /better-sqlite3/],
+	['the postgres driver', /from ['"]postgres['"]|\bsql\.begin\(|\.unsafe\(/],
 	['drizzle-orm', /drizzle-orm/],
 	['the drizzle client handle', /\.\$client\b/],
 	['SQL', /\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b/]
@@ -39,11 +41,11 @@ function withoutComments(text: string): string {
 }
 
 describe('the storage seam', () => {
-	it('keeps SQL and the database handle inside storage/sqlite/', () => {
+	it('keeps SQL and the database handles inside storage/sqlite/ and storage/postgres/', () => {
 		const offenders: string[] = [];
 		for (const file of files(SRC)) {
 			const path = relative(ROOT, file).split('\\').join('/');
-			if (path.startsWith(IMPLEMENTATION) || SKIPPED.some((s) => path.startsWith(s))) continue;
+			if ([...IMPLEMENTATIONS, ...SKIPPED].some((s) => path.startsWith(s))) continue;
 			const lines = withoutComments(readFileSync(file, 'utf8')).split('\n');
 			lines.forEach((line, i) => {
 				for (const [what, pattern] of FORBIDDEN) {
@@ -53,16 +55,17 @@ describe('the storage seam', () => {
 		}
 		expect(
 			offenders,
-			`Only ${IMPLEMENTATION} may hold SQL or touch the database; use a repository (src/lib/server/storage/) instead:\n${offenders.join('\n')}`
+			`Only ${IMPLEMENTATIONS.join(' and ')} may hold SQL or touch the database; use a repository (src/lib/server/storage/) instead:\n${offenders.join('\n')}`
 		).toEqual([]);
 	});
 
 	it('finds what it looks for (the scan itself works)', () => {
 		const sample = withoutComments(
-			"// SELECT in a comment\nconst q = db.prepare('SELECT 1');\n/* DELETE FROM x */"
+			"// SELECT in a comment\nconst q = db.prepare('SELECT 1');\n/* DELETE FROM x */\nimport postgres from 'postgres';"
 		).split('\n');
 		expect(FORBIDDEN.filter(([, p]) => sample.some((l) => p.test(l))).map(([w]) => w)).toEqual([
 			'a prepared statement',
+			'the postgres driver',
 			'SQL'
 		]);
 	});

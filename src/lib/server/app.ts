@@ -215,7 +215,11 @@ export class App {
 /** Opens the storage (migrations run then), wires the app and loads its state. */
 export async function createApp(config: Config): Promise<App> {
 	const log = createLogger(config.logLevel);
-	const app = new App(config, await openStorage(config.databaseUrl), log);
+	const app = new App(
+		config,
+		await openStorage(config.databaseUrl, { poolSize: config.databasePoolSize }),
+		log
+	);
 	await app.start();
 	return app;
 }

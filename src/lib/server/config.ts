@@ -23,6 +23,8 @@ const configSchema = z.object({
 	HOST: z.string().default('0.0.0.0'),
 	ORIGIN: origin.optional(),
 	DATABASE_URL: z.string().min(1).default('./data/chat.db'),
+	// Connections per process when DATABASE_URL is postgres:// (SQLite has one handle).
+	DATABASE_POOL_SIZE: int(10, 1, 1000),
 	GUESTS: flag,
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	ALLOWED_ORIGINS: z
@@ -94,6 +96,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		host: env.HOST,
 		origin: env.ORIGIN,
 		databaseUrl: env.DATABASE_URL,
+		databasePoolSize: env.DATABASE_POOL_SIZE,
 		guests: env.GUESTS,
 		logLevel: env.LOG_LEVEL,
 		allowedOrigins: env.ALLOWED_ORIGINS,

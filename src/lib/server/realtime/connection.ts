@@ -118,11 +118,28 @@ export class Connection {
 		this.send(data);
 	}
 
-	/** Starts holding events back for at most `ms` (see `held`). */
-	hold(ms: number): void {
-		this.held = [];
+	/**
+	 * Holds live events back (see `held`): from the subscription on, while the connection
+	 * sequence reads storage (a networked store answers in later turns, and a live event must
+	 * not pass the `welcome`); with `ms`, for at most that long from now.
+	 */
+	hold(ms?: number): void {
+		this.held ??= [];
+		if (ms === undefined) return;
+		if (this.holdTimer) clearTimeout(this.holdTimer);
 		this.holdTimer = setTimeout(() => this.release(), ms);
 		this.holdTimer.unref();
+	}
+
+	/** An event of the connection sequence itself: goes out ahead of the live events held. */
+	sendEventAhead(event: object): void {
+		const held = this.held;
+		this.held = null;
+		try {
+			this.sendEvent(event);
+		} finally {
+			this.held = held;
+		}
 	}
 
 	get holding(): boolean {

@@ -145,10 +145,16 @@ export class Gateway {
 			log.info({ conn: conn.id, err: err.message }, 'connection closed on a protocol error');
 		});
 		if (identity) {
-			this.admit(conn, identity).catch((err) => {
-				log.error({ conn: conn.id, err }, 'connection sequence failed');
-				conn.close(CloseCode.internal, 'Internal error');
-			});
+			// The sequence runs as the connection's first "frame": a frame sent right away (a
+			// reconnecting client's `resume`) waits for it, however long its storage reads take.
+			const order = new FrameOrder();
+			this.frameOrder.set(conn, order);
+			order.run(() =>
+				this.admit(conn, identity).catch((err) => {
+					log.error({ conn: conn.id, err }, 'connection sequence failed');
+					conn.close(CloseCode.internal, 'Internal error');
+				})
+			);
 		} else {
 			conn.authTimer = setTimeout(() => {
 				metrics.disconnected('auth_timeout');

@@ -40,8 +40,9 @@ export interface ConnectionSequenceDeps {
  * subscribe, `welcome`, `users`, `history` of general, a `muted` reminder, and `join` to
  * everyone else when this is the user's first connection.
  *
- * The storage reads are awaited; with SQLite they settle as microtasks, so no live event
- * reaches the connection before its `welcome` (see realtime/handlers/rooms.ts).
+ * Live events are held from the subscription on and the sequence's own events go out
+ * ahead of them, so no live event reaches the connection before its `welcome`, however long
+ * the storage reads take (PostgreSQL answers in later turns; SQLite in microtasks).
  */
 export async function runConnectionSequence(
 	deps: ConnectionSequenceDeps,
@@ -50,9 +51,16 @@ export async function runConnectionSequence(
 ): Promise<void> {
 	const { hub, chat } = deps;
 	conn.identity = identity;
-	const first = hub.attach(conn);
 	const newcomer = await chat.ensureDefaultMembership(identity);
 	const rooms = await chat.roomsOf(identity);
+	// The reads above may take turns of the event loop (a networked store): a socket closed
+	// meanwhile must not be attached after its close removed it.
+	if (!conn.isOpen) return;
+	// Attach (events to the user), subscribe (to its rooms) and the seq read below happen in
+	// one turn, so no event falls between them. Live events wait until the sequence's own
+	// events are out (and then for `resume`).
+	conn.hold();
+	const first = hub.attach(conn);
 	for (const room of rooms) hub.subscribe(conn, room.name);
 	// Everything committed after this point reaches the connection live; `resume` covers the
 	// rest. Read right after subscribing, from memory (no await between the two).
@@ -66,7 +74,7 @@ export async function runConnectionSequence(
 		general.name,
 		await chat.latestPage(general, 100)
 	);
-	conn.sendEvent(
+	conn.sendEventAhead(
 		events.welcome({
 			user_id: identity.id,
 			user_name: identity.name,
@@ -82,11 +90,11 @@ export async function runConnectionSequence(
 			rooms: summaries
 		})
 	);
-	conn.sendEvent(events.users(hub.onlineUsers()));
-	conn.sendEvent(history);
+	conn.sendEventAhead(events.users(hub.onlineUsers()));
+	conn.sendEventAhead(history);
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
 	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);
-	if (mute) conn.sendEvent(events.muted({ until: mute.until, reason: mute.reason }));
+	if (mute) conn.sendEventAhead(events.muted({ until: mute.until, reason: mute.reason }));
 	if (first) deps.presence.cameOnline(identity);
 	conn.hold(RESUME_WINDOW_MS);
 	// A new account is a new member of general: counts everywhere follow (after the welcome).

@@ -107,6 +107,20 @@ export interface MessagesRepository {
 		upToSeq: number;
 		limit: number;
 	}): Promise<{ entries: LogEntry[]; truncated: boolean }>;
+	/**
+	 * The whole log with afterSeq < seq <= upToSeq, in seq order, for every audience (no user
+	 * filter: this is what a process that missed bus events re-publishes to its own fan-out):
+	 * messages created there in their current state (deleted ones left out) and changes. At most
+	 * `limit` entries, the OLDEST (the caller pages forward from the last seq it got);
+	 * `lastSeq` is the highest seq examined (so a caller can advance past a range with nothing
+	 * visible left in it, e.g. retention-deleted rows). Never past `maxSeq()`: a seq not yet
+	 * committed is not examined.
+	 */
+	logRange(
+		afterSeq: number,
+		upToSeq: number,
+		limit: number
+	): Promise<{ entries: LogEntry[]; lastSeq: number }>;
 	/** A thread's replies (not deleted) before `before`, newest `limit`, oldest first. */
 	threadPage(rootId: number, before: number | undefined, limit: number): Promise<MessagePage>;
 	/** Which of these account ids exist with these usernames (lower-cased), for @mentions. */

@@ -1,11 +1,21 @@
 import type { Storage } from './index';
+import { openPostgresStorage } from './postgres';
 import { openSqliteStorage } from './sqlite';
 
+export interface StorageOptions {
+	/** Connections in the pool of a networked database (DATABASE_POOL_SIZE). */
+	poolSize: number;
+}
+
 /**
- * The storage for a DATABASE_URL. Only SQLite files exist today; a PostgreSQL
- * implementation (issue 12) is chosen here by the URL's scheme (`postgres://`), behind the
- * same interfaces, and nothing else changes.
+ * The storage for a DATABASE_URL, chosen by its scheme: `postgres://` or `postgresql://`
+ * is PostgreSQL (storage/postgres/), anything else a SQLite file (storage/sqlite/). Both sit
+ * behind the same interfaces, so nothing else changes.
  */
-export function openStorage(databaseUrl: string): Promise<Storage> {
+export function openStorage(
+	databaseUrl: string,
+	options: StorageOptions = { poolSize: 10 }
+): Promise<Storage> {
+	if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return openPostgresStorage(databaseUrl, options);
 	return openSqliteStorage(databaseUrl);
 }

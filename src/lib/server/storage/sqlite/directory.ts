@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DirectoryRecord, DirectoryRepository } from '../directory';
-import { containsPattern } from './overview';
+import { containsPattern } from '../like';
 
 export class SqliteDirectory implements DirectoryRepository {
 	private readonly searchStmt: Statement;

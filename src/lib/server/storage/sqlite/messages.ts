@@ -1,38 +1,22 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
-	ChangeRecord,
 	InsertResult,
 	LogEntry,
 	MessagePage,
 	MessageRecord,
 	MessagesRepository,
 	NewMessage,
+	ThreadSummary,
 	WriteOp,
 	WriteResult
 } from '../messages';
+import { liveIdsOf, logEntries, type LogRow } from '../log-entries';
 import { ChangeWriter, NEXT_SEQ } from './message-changes';
 import { Hydrator, SELECT, type Row } from './message-rows';
 
 /** DMs only: 'low:high' of the two user ids, so one index serves a conversation both ways. */
 export function conversationKey(a: number, b: number): string {
 	return a < b ? `${a}:${b}` : `${b}:${a}`;
-}
-
-/** A row of the change log, with its room's name. */
-interface LogRow {
-	seq: number;
-	kind: 'create' | 'edit' | 'delete' | 'reaction';
-	message_id: number;
-	room_id: number | null;
-	room: string | null;
-	party_a: number | null;
-	party_b: number | null;
-	actor_id: number;
-	actor_name: string;
-	emoji: string | null;
-	reaction_on: number | null;
-	reaction_count: number | null;
-	created_at: number;
 }
 
 /**
@@ -54,6 +38,7 @@ export class SqliteMessages implements MessagesRepository {
 	private readonly conversationPageStmt: Statement;
 	private readonly threadPageStmt: Statement;
 	private readonly account: Statement;
+	private readonly range: Statement;
 	/** logBetween, by the number of room ids it lists (an IN list of parameters each). */
 	private readonly logStatements = new Map<number, Statement>();
 
@@ -94,6 +79,10 @@ export class SqliteMessages implements MessagesRepository {
 		);
 		// users_username_nocase is an index on `username COLLATE NOCASE`: this is its lookup.
 		this.account = sqlite.prepare('SELECT id FROM users WHERE username = ? COLLATE NOCASE').pluck();
+		this.range = sqlite.prepare(
+			`SELECT c.*, r.name AS room FROM changes c LEFT JOIN rooms r ON r.id = c.room_id
+			 WHERE c.seq > ? AND c.seq <= ? ORDER BY c.seq LIMIT ?`
+		);
 	}
 
 	async maxSeq(): Promise<number> {
@@ -222,54 +211,38 @@ export class SqliteMessages implements MessagesRepository {
 			limit + 1
 		) as LogRow[];
 		const truncated = rows.length > limit;
-		const log = rows.slice(0, limit).reverse();
-		// Messages in their current state: created in the window, or edited/reacted to there.
-		const ids = [...new Set(log.filter((r) => r.kind !== 'delete').map((r) => r.message_id))];
+		return { entries: this.entries(rows.slice(0, limit).reverse()), truncated };
+	}
+
+	async logRange(
+		afterSeq: number,
+		upToSeq: number,
+		limit: number
+	): Promise<{ entries: LogEntry[]; lastSeq: number }> {
+		if (limit < 1) return { entries: [], lastSeq: afterSeq };
+		// Synchronous: nothing commits between these two reads.
+		const head = Math.min(upToSeq, this.max.get() as number);
+		const log = this.range.all(afterSeq, head, limit) as LogRow[];
+		// A short page examined the whole range, including seqs whose rows retention deleted.
+		const lastSeq = log.length === limit ? log[log.length - 1].seq : Math.max(afterSeq, head);
+		return { entries: this.entries(log), lastSeq };
+	}
+
+	/** Log rows (seq order) as entries: messages in their current state, live changes. */
+	private entries(log: LogRow[]): LogEntry[] {
 		const current = new Map(
-			this.hydrator.records(this.byIds.all(JSON.stringify(ids)) as Row[]).map((m) => [m.id, m])
+			this.hydrator
+				.records(this.byIds.all(JSON.stringify(liveIdsOf(log))) as Row[])
+				.map((m) => [m.id, m])
 		);
-		const entries: LogEntry[] = [];
+		const threads = new Map<number, ThreadSummary>();
 		for (const r of log) {
-			if (r.kind === 'create') {
-				const message = current.get(r.message_id);
-				if (message) entries.push({ message });
-				continue;
-			}
-			const change: ChangeRecord = {
-				seq: r.seq,
-				kind: r.kind,
-				messageId: r.message_id,
-				roomId: r.room_id,
-				room: r.room,
-				partyA: r.party_a,
-				partyB: r.party_b,
-				actorId: r.actor_id,
-				actorName: r.actor_name,
-				createdAt: r.created_at
-			};
-			if (r.kind === 'delete') {
-				const root = this.threadRoot.get(r.message_id) as number | null;
-				const thread = root !== null && root !== r.message_id ? this.hydrator.thread(root) : null;
-				entries.push({ change: { ...change, thread } });
-				continue;
-			}
-			// Changes to a message deleted since are not replayed: its deletion is.
-			const message = current.get(r.message_id);
-			if (!message) continue;
-			if (r.kind === 'edit') {
-				entries.push({ change: { ...change, body: message.body, mentions: message.mentions } });
-			} else {
-				entries.push({
-					change: {
-						...change,
-						emoji: r.emoji!,
-						on: r.reaction_on === 1,
-						count: r.reaction_count!
-					}
-				});
-			}
+			if (r.kind !== 'delete') continue;
+			const root = this.threadRoot.get(r.message_id) as number | null;
+			if (root !== null && root !== r.message_id)
+				threads.set(r.message_id, this.hydrator.thread(root));
 		}
-		return { entries, truncated };
+		return logEntries(log, current, threads);
 	}
 
 	/** The log statement for `rooms` room ids, prepared once per count. */

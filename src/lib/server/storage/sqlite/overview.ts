@@ -1,10 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { containsPattern } from '../like';
 import type { AccountOverview, AdminOverviewRepository, StoredCounts } from '../overview';
-
-/** `q` as a LIKE pattern that matches it literally anywhere (with ESCAPE '\'). */
-export function containsPattern(q: string): string {
-	return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export class SqliteOverview implements AdminOverviewRepository {
 	private readonly accountsStmt: Statement;

@@ -1,0 +1,28 @@
+// `npm test`: the whole suite. The integration tests run on SQLite, then, when the machine
+// has a PostgreSQL and a Redis to test against (TEST_DATABASE_URL and TEST_REDIS_URL, as
+// .ci/run sets them), a second time on PostgreSQL (CHAT_TEST_BACKEND=postgres).
+import { spawnSync } from 'node:child_process';
+
+/** Runs a command in the foreground; stops `npm test` with its exit code when it fails. */
+function run(command, args, env = {}) {
+	const result = spawnSync(command, args, {
+		stdio: 'inherit',
+		env: { ...process.env, ...env },
+		shell: process.platform === 'win32'
+	});
+	if (result.status !== 0) {
+		console.error(`\n${command} ${args.join(' ')} failed`);
+		process.exit(result.status ?? 1);
+	}
+}
+
+run('npm', ['run', 'build']);
+run('npx', ['vitest', 'run', '--project', 'unit', '--project', 'integration']);
+if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) {
+	run('npx', ['vitest', 'run', '--project', 'integration-pg'], { CHAT_TEST_BACKEND: 'postgres' });
+} else {
+	console.log('TEST_DATABASE_URL and TEST_REDIS_URL not both set: integration-pg not run.');
+}
+run('npx', ['vitest', 'run', '--project', 'abuse']);
+run('npx', ['playwright', 'test']);
+run('node', ['bench/run.js', '--smoke']);

@@ -1,0 +1,65 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { resolve } from 'node:path';
+import postgres from 'postgres';
+
+/** A pool, or a transaction of one (the repositories' queries run on either). */
+export type Sql = postgres.Sql<Record<string, never>>;
+export type Tx = postgres.TransactionSql<Record<string, never>>;
+export type Query = Sql | Tx;
+
+/** The PostgreSQL migrations, beside the SQLite ones (which stay in drizzle/). */
+export const PG_MIGRATIONS_DIR = resolve(process.cwd(), 'drizzle/pg');
+
+/**
+ * Any key for pg_advisory_lock, the same in every process of the deployment: the
+ * migrations run under it, so processes starting at once apply them one after the other
+ * (the first applies, the rest find them applied).
+ */
+const MIGRATION_LOCK = 0x63686174; // "chat"
+
+/**
+ * int8 (ids, seqs, Unix seconds, COUNT(*)) read as a JS number, as SQLite gives them: every
+ * value the schema holds is far below 2^53.
+ */
+const int8AsNumber = {
+	to: 20,
+	from: [20],
+	serialize: (x: number | bigint | string) => String(x),
+	parse: (x: string) => Number(x)
+};
+
+export interface PoolOptions {
+	/** Connections in the pool (DATABASE_POOL_SIZE). */
+	max: number;
+}
+
+/** A pool for the URL. Nothing is connected until the first query. */
+export function openPool(url: string, options: PoolOptions): Sql {
+	return postgres(url, {
+		max: options.max,
+		types: { int8: int8AsNumber },
+		// NOTICEs (e.g. "schema already exists" from the migrator) are not worth a log line.
+		onnotice: () => {}
+	}) as unknown as Sql;
+}
+
+/**
+ * Brings the schema up to date, on one connection of its own that holds the advisory lock
+ * while Drizzle's migrator applies what is missing (each migration in its transaction).
+ */
+export async function migrateDatabase(url: string): Promise<void> {
+	const sql = openPool(url, { max: 1 });
+	try {
+		await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
+		try {
+			await migrate(drizzle(sql as unknown as postgres.Sql), {
+				migrationsFolder: PG_MIGRATIONS_DIR
+			});
+		} finally {
+			await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`;
+		}
+	} finally {
+		await sql.end();
+	}
+}

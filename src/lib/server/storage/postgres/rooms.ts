@@ -1,0 +1,108 @@
+import type { RoomRecord, RoomsRepository, RoomSummaryRecord } from '../rooms';
+import type { Sql } from './client';
+import { isUniqueViolation } from './users';
+
+export class PostgresRooms implements RoomsRepository {
+	constructor(private readonly sql: Sql) {}
+
+	async all(): Promise<RoomRecord[]> {
+		return [...(await this.sql<RoomRecord[]>`SELECT id, name, topic FROM rooms ORDER BY id`)];
+	}
+
+	async create(name: string, topic: string, createdBy: number | null) {
+		try {
+			const [room] = await this.sql<RoomRecord[]>`
+				INSERT INTO rooms (name, topic, created_by) VALUES (${name}, ${topic}, ${createdBy}::bigint)
+				RETURNING id, name, topic`;
+			return room;
+		} catch (err) {
+			if (isUniqueViolation(err)) return undefined;
+			throw err;
+		}
+	}
+
+	async roomIdsOf(userId: number): Promise<number[]> {
+		const rows = await this.sql<{ room_id: number }[]>`
+			SELECT room_id FROM room_members WHERE user_id = ${userId}`;
+		return rows.map((r) => r.room_id);
+	}
+
+	async isMember(roomId: number, userId: number): Promise<boolean> {
+		const rows = await this.sql`
+			SELECT 1 FROM room_members WHERE room_id = ${roomId} AND user_id = ${userId}`;
+		return rows.length > 0;
+	}
+
+	async addMember(roomId: number, userId: number): Promise<boolean> {
+		// A newcomer starts with the room read up to its newest message (Slack's way).
+		const [row] = await this.sql<{ added: number }[]>`
+			WITH added AS (
+				INSERT INTO room_members (room_id, user_id) VALUES (${roomId}, ${userId})
+				ON CONFLICT DO NOTHING RETURNING room_id),
+			marker AS (
+				INSERT INTO read_markers (user_id, scope, room_id, last_read_id)
+				SELECT ${userId}, ${`r:${roomId}`}, room_id,
+				       (SELECT COALESCE(MAX(id), 0) FROM messages WHERE room_id = ${roomId})
+				FROM added
+				ON CONFLICT DO NOTHING)
+			SELECT COUNT(*) AS added FROM added`;
+		return row.added > 0;
+	}
+
+	async removeMember(roomId: number, userId: number): Promise<void> {
+		await this.sql`DELETE FROM room_members WHERE room_id = ${roomId} AND user_id = ${userId}`;
+	}
+
+	async memberCount(roomId: number): Promise<number> {
+		const [row] = await this.sql<{ n: number }[]>`
+			SELECT COUNT(*) AS n FROM room_members WHERE room_id = ${roomId}`;
+		return row.n;
+	}
+
+	async createdSince(userId: number, since: number) {
+		// The room-creation quota counts a user's rooms of the last day (rooms_created_by).
+		const [row] = await this.sql<{ count: number; oldest: number | null }[]>`
+			SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM rooms
+			WHERE created_by = ${userId} AND created_at > ${Math.floor(since)}`;
+		return { count: row.count, oldest: row.oldest ?? 0 };
+	}
+
+	async summaries(query: {
+		mine: number[];
+		userId: number | null;
+		othersLimit: number;
+		unreadCap: number;
+	}): Promise<RoomSummaryRecord[]> {
+		const { mine, userId: user, othersLimit, unreadCap: cap } = query;
+		// ONE query for a whole room list, as on SQLite (sqlite/rooms.ts explains it).
+		const rows = await this.sql<RoomSummaryRecord[]>`
+			WITH ranked AS (
+			  SELECT r.id, r.name, r.topic, r.id = ANY(${mine}::bigint[]) AS joined,
+			    (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
+			  FROM rooms r),
+			listed AS (
+			  SELECT * FROM ranked WHERE joined
+			  UNION ALL
+			  (SELECT * FROM ranked WHERE NOT joined
+			    ORDER BY last_message_id DESC NULLS LAST, id DESC LIMIT ${othersLimit}))
+			SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
+			  (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
+			  CASE WHEN l.joined AND ${user}::bigint IS NOT NULL THEN
+			    (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
+			       WHERE m.room_id = l.id AND m.sender_id <> ${user}::bigint AND m.deleted_at IS NULL
+			         AND m.id > COALESCE((SELECT last_read_id FROM read_markers
+			                              WHERE user_id = ${user}::bigint AND scope = 'r:' || l.id), 0)
+			       LIMIT ${cap}) x)
+			  ELSE 0 END AS unread,
+			  CASE WHEN l.joined AND ${user}::bigint IS NOT NULL THEN
+			    (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+			       WHERE mn.user_id = ${user}::bigint AND mn.room_id = l.id
+			         AND mn.message_id > COALESCE((SELECT last_read_id FROM read_markers
+			                              WHERE user_id = ${user}::bigint AND scope = 'r:' || l.id), 0)
+			       LIMIT ${cap}) x)
+			  ELSE 0 END AS mentions
+			FROM listed l
+			ORDER BY l.joined DESC, l.id`;
+		return [...rows];
+	}
+}
