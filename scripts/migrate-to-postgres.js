@@ -85,7 +85,10 @@ async function sharedColumns(tx, table) {
 	const target = await tx`SELECT column_name FROM information_schema.columns
 		WHERE table_schema = current_schema() AND table_name = ${table} AND is_generated = 'NEVER'
 		  AND identity_generation IS DISTINCT FROM 'ALWAYS'`;
-	const here = new Set(sqlite.prepare(`PRAGMA table_info(${table})`).all().map((c) => c.name));
+	const info = /** @type {{ name: string }[]} */ (
+		sqlite.prepare(`PRAGMA table_info(${table})`).all()
+	);
+	const here = new Set(info.map((c) => c.name));
 	return target.map((c) => c.column_name).filter((c) => here.has(c));
 }
 
@@ -130,14 +133,16 @@ try {
 		}
 		// The next seq continues the file's: AUTOINCREMENT's high-water mark, even when
 		// retention deleted the newest rows.
-		const high = sqlite
-			.prepare(
-				`SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0),
+		const high = /** @type {number} */ (
+			sqlite
+				.prepare(
+					`SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0),
 				            COALESCE((SELECT MAX(seq) FROM changes), 0),
 				            COALESCE((SELECT MAX(id) FROM messages), 0))`
-			)
-			.pluck()
-			.get();
+				)
+				.pluck()
+				.get()
+		);
 		await tx`UPDATE log_head SET seq = ${high}`;
 		counts.log_head = high;
 		return counts;
