@@ -96,7 +96,7 @@ async function main() {
 		ev: 'result',
 		ok: true,
 		mode: cfg.mode,
-		url: cfg.url,
+		url: cfg.urls?.length ? cfg.urls : cfg.url,
 		run_tag: runTag,
 		started_at: startedAt,
 		clients: cfg.clients,

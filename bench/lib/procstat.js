@@ -199,6 +199,31 @@ export async function waitQuiet(maxMs, thresholdPct = 15, log = () => {}) {
 	};
 }
 
+/**
+ * Pids of the processes whose command line contains one of `needles` (PostgreSQL names each
+ * backend "postgres: 15/main: <user> <database> <client> <state>"), or [] off Linux.
+ * @param {string[]} needles
+ */
+export function pidsWithCmdline(needles) {
+	if (!needles.length) return [];
+	/** @type {number[]} */
+	const out = [];
+	try {
+		for (const entry of readdirSync('/proc')) {
+			if (!/^\d+$/.test(entry)) continue;
+			try {
+				const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+				if (needles.some((n) => cmd.includes(n))) out.push(Number(entry));
+			} catch {
+				/* gone */
+			}
+		}
+	} catch {
+		/* no /proc */
+	}
+	return out;
+}
+
 /** @param {string} list e.g. "0-1,3" @returns {number[]} */
 function parseCpuList(list) {
 	/** @type {number[]} */
