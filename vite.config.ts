@@ -77,6 +77,18 @@ export default defineConfig({
 				}
 			},
 			{
+				// Several processes on one PostgreSQL database and one Redis (PROTOCOL.md §14):
+				// run by `npm test` when TEST_DATABASE_URL and TEST_REDIS_URL are set.
+				extends: true,
+				test: {
+					name: 'cluster',
+					include: ['tests/cluster/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 60_000,
+					hookTimeout: 120_000
+				}
+			},
+			{
 				// The load-and-abuse test measures latency: it runs on its own, after the others,
 				// so the other files' servers do not share the two cores with it.
 				extends: true,

@@ -20,8 +20,11 @@ run('npm', ['run', 'build']);
 run('npx', ['vitest', 'run', '--project', 'unit', '--project', 'integration']);
 if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) {
 	run('npx', ['vitest', 'run', '--project', 'integration-pg'], { CHAT_TEST_BACKEND: 'postgres' });
+	run('npx', ['vitest', 'run', '--project', 'cluster']);
 } else {
-	console.log('TEST_DATABASE_URL and TEST_REDIS_URL not both set: integration-pg not run.');
+	console.log(
+		'TEST_DATABASE_URL and TEST_REDIS_URL not both set: integration-pg and cluster not run.'
+	);
 }
 run('npx', ['vitest', 'run', '--project', 'abuse']);
 run('npx', ['playwright', 'test']);

@@ -11,6 +11,9 @@ export const errorCodes = [
 	'forbidden',
 	'muted',
 	'unauthorized',
+	// The store (or, with several processes, what joins them) cannot take the request now;
+	// nothing of it was committed: send it again later (docs/protocol.md, §14).
+	'unavailable',
 	// HTTP API
 	'invalid_input',
 	'taken',

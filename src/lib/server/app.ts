@@ -19,6 +19,8 @@ import { Metrics } from './metrics';
 import { noticesForPage } from './moderation/notices';
 import { ModerationService } from './moderation/service';
 import { LocalBus, type Bus } from './realtime/bus';
+import { RedisBus } from './realtime/redis-bus';
+import { connectRedis } from './redis';
 import { CloseCode } from './realtime/connection';
 import { Fanout } from './realtime/fanout';
 import { Gateway } from './realtime/gateway';
@@ -43,7 +45,7 @@ import { openStorage } from './storage/open';
  */
 export class App {
 	readonly log: Logger;
-	readonly bus: Bus = new LocalBus();
+	readonly bus: Bus;
 	readonly hub = new Hub();
 	readonly metrics = new Metrics();
 	readonly auth: AuthService;
@@ -62,9 +64,11 @@ export class App {
 	constructor(
 		readonly config: Config,
 		readonly storage: Storage,
-		log: Logger
+		log: Logger,
+		bus: Bus = new LocalBus()
 	) {
-		const { bus, hub, metrics } = this;
+		const { hub, metrics } = this;
+		this.bus = bus;
 		this.log = log;
 
 		this.auth = new AuthService(storage.users, storage.sessions, config);
@@ -77,6 +81,7 @@ export class App {
 
 		const store = new MessageStore(storage.messages, bus, {
 			committed: (n, s) => metrics.committed(n, s),
+			failed: (err) => this.log.error({ err }, 'a write batch failed; its senders were told'),
 			published: (received, committed, fannedOut) =>
 				metrics.sendLatency(received, committed, fannedOut)
 		});
@@ -119,7 +124,7 @@ export class App {
 			this.moderation,
 			this.moderation
 		);
-		this.stats = new ServerStats(hub, store);
+		this.stats = new ServerStats(hub, this.chat);
 
 		new Fanout(hub, (n) => metrics.delivered(n)).connect(bus);
 		bus.subscribe((e) => {
@@ -180,6 +185,7 @@ export class App {
 
 	/** Loads the services' in-memory state from storage, then starts the background jobs. */
 	async start(): Promise<void> {
+		await this.bus.start();
 		await Promise.all([
 			this.rooms.init(),
 			this.chat.store.init(),
@@ -207,6 +213,7 @@ export class App {
 		await this.chat.store.drain();
 		await this.retention.stop();
 		this.moderation.dispose();
+		await this.bus.close();
 		await this.storage.close();
 		this.log.info('database closed');
 	}
@@ -214,14 +221,24 @@ export class App {
 
 /** Opens the storage (migrations run then), wires the app and loads its state. */
 export async function createApp(config: Config): Promise<App> {
-	const log = createLogger(config.logLevel);
-	const app = new App(
-		config,
-		await openStorage(config.databaseUrl, { poolSize: config.databasePoolSize }),
-		log
-	);
+	const log = createLogger(config.logLevel, config.redisUrl ? config.processId : undefined);
+	const storage = await openStorage(config.databaseUrl, { poolSize: config.databasePoolSize });
+	const app = new App(config, storage, log, openBus(config, storage, log));
 	await app.start();
 	return app;
+}
+
+/** The in-process bus, or with REDIS_URL the Redis bus that joins several processes. */
+function openBus(config: Config, storage: Storage, log: Logger): Bus {
+	if (!config.redisUrl) return new LocalBus();
+	const name = `chat:${config.processId}`;
+	return new RedisBus(
+		connectRedis(config.redisUrl, `${name}:pub`, true),
+		connectRedis(config.redisUrl, `${name}:sub`),
+		`${config.redisPrefix}bus`,
+		storage.messages,
+		log.child({ part: 'bus' })
+	);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -25,6 +26,13 @@ const configSchema = z.object({
 	DATABASE_URL: z.string().min(1).default('./data/chat.db'),
 	// Connections per process when DATABASE_URL is postgres:// (SQLite has one handle).
 	DATABASE_POOL_SIZE: int(10, 1, 1000),
+	// Several processes (PROTOCOL.md §14): Redis carries events and shared state between them.
+	REDIS_URL: z
+		.string()
+		.regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+		.optional(),
+	REDIS_PREFIX: z.string().max(64).default('chat:'),
+	PROCESS_ID: z.string().min(1).max(100).optional(),
 	GUESTS: flag,
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	ALLOWED_ORIGINS: z
@@ -97,6 +105,9 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		origin: env.ORIGIN,
 		databaseUrl: env.DATABASE_URL,
 		databasePoolSize: env.DATABASE_POOL_SIZE,
+		redisUrl: env.REDIS_URL,
+		redisPrefix: env.REDIS_PREFIX,
+		processId: env.PROCESS_ID ?? `${hostname()}:${process.pid}`,
 		guests: env.GUESTS,
 		logLevel: env.LOG_LEVEL,
 		allowedOrigins: env.ALLOWED_ORIGINS,

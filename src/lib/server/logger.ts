@@ -6,10 +6,11 @@ import pino from 'pino';
  * at info level: request logs carry method, path, status and ids only, and the fields
  * below are removed wherever they appear.
  */
-export function createLogger(level: string) {
+export function createLogger(level: string, processId?: string) {
 	return pino({
 		level,
-		base: undefined,
+		// With several processes, every line says which one wrote it (PROCESS_ID).
+		base: processId ? { process: processId } : undefined,
 		redact: {
 			paths: ['password', '*.password', 'content', '*.content', 'req.headers.cookie'],
 			remove: true

@@ -1,3 +1,4 @@
+import { ServiceError } from '../errors';
 import type { Bus } from '../realtime/bus';
 import type {
 	ChangeOp,
@@ -35,6 +36,8 @@ const MAX_BATCH = 1000;
 export interface StoreObserver {
 	/** A batch committed: how many entries, in how many seconds. */
 	committed?(count: number, seconds: number): void;
+	/** A batch's transaction failed (nothing of it committed). */
+	failed?(err: unknown): void;
 	/** A new message's received → committed → fanned-out times (performance.now()). */
 	published?(receivedAt: number, committedAt: number, fannedOutAt: number): void;
 }
@@ -146,7 +149,15 @@ export class MessageStore {
 		try {
 			results = await this.messages.writeBatch(ops, this.now());
 		} catch (err) {
-			for (const p of batch) p.reject(err);
+			// The transaction did not commit (the database unreachable, or failing): nothing of
+			// the batch is acknowledged, each sender hears `unavailable` and may send again.
+			this.observer.failed?.(err);
+			const refusal = new ServiceError(
+				'unavailable',
+				'The message could not be stored; try again',
+				503
+			);
+			for (const p of batch) p.reject(refusal);
 			return;
 		}
 		// One clock read per batch and one per published message: the fan-out is synchronous,

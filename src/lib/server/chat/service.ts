@@ -140,9 +140,13 @@ export class ChatService {
 		return this.store.roomPage(room.id, undefined, limit);
 	}
 
-	/** The highest message id committed so far (what a new subscription has seen). */
+	/**
+	 * The highest seq delivered to this process's connections (what a new subscription has
+	 * seen; `resume` replays up to it): with several processes, the bus's position, which may
+	 * trail this process's own last commit until that comes back through Redis.
+	 */
 	get lastCommittedId(): number {
-		return this.store.lastCommittedId;
+		return this.bus.delivered ?? this.store.lastCommittedId;
 	}
 
 	/** Guests in one room: every online guest is in general; others as they joined. */

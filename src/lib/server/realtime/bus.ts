@@ -46,6 +46,18 @@ export interface Actor {
 export interface Bus {
 	publish(event: BusEvent): void;
 	subscribe(listener: (event: BusEvent) => void): () => void;
+	/**
+	 * The highest log seq (message id or change seq) delivered to this process's subscribers,
+	 * which `resume` replays up to; null when that is the write queue's own last commit (the
+	 * in-process bus delivers during publish).
+	 */
+	readonly delivered: number | null;
+	/** False while the bus cannot carry events (Redis unreachable): `/healthz` says 503. */
+	readonly healthy: boolean;
+	/** Connects (several processes); resolves when events flow. */
+	start(): Promise<void>;
+	/** Sends what is queued and disconnects (graceful shutdown, after the last publish). */
+	close(): Promise<void>;
 }
 
 /**
@@ -54,6 +66,8 @@ export interface Bus {
  */
 export class LocalBus implements Bus {
 	private readonly listeners = new Set<(event: BusEvent) => void>();
+	readonly delivered = null;
+	readonly healthy = true;
 
 	publish(event: BusEvent): void {
 		for (const listener of this.listeners) listener(event);
@@ -63,4 +77,8 @@ export class LocalBus implements Bus {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
 	}
+
+	async start(): Promise<void> {}
+
+	async close(): Promise<void> {}
 }

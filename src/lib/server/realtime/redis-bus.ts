@@ -1,0 +1,143 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import type { Bus, BusEvent } from './bus';
+import { LogSequencer, type LogEvent, type LogSource } from './log-sequencer';
+
+/** How often the database's head is compared with what was delivered (a lost tail). */
+const CHECK_EVERY_MS = 1000;
+
+/** What the bus counts for the metrics. */
+export interface RedisBusObserver {
+	/** A batch of events could not be published (Redis unreachable). */
+	publishFailed?(events: number): void;
+}
+
+/**
+ * The bus of several processes (PROTOCOL.md §14, docs/architecture.md "Several processes"):
+ * every event goes to one Redis pub/sub channel, the publisher's own included, and every
+ * process delivers what comes back to its fan-out. Log events (messages and changes) pass
+ * through a LogSequencer, so every process delivers the one seq order, exactly once, and
+ * fills in from the database what Redis lost or reordered; the others (presence, typing,
+ * moderation notices, closes) are delivered as they arrive — they are not in the log.
+ *
+ * The events of one turn (a group commit's) go out as one PUBLISH. Publishing while Redis is
+ * unreachable drops the batch: the messages in it are committed already and every process,
+ * this one too, fills them in from the database once its subscription is back.
+ */
+export class RedisBus implements Bus {
+	private readonly listeners = new Set<(event: BusEvent) => void>();
+	private readonly sequencer: LogSequencer;
+	private outbox: BusEvent[] = [];
+	private scheduled = false;
+	private checkTimer: NodeJS.Timeout | null = null;
+	/** The subscription was lost since it was last ready: fill in at once when it is back. */
+	private lost = false;
+
+	constructor(
+		private readonly pub: Redis,
+		private readonly sub: Redis,
+		private readonly channel: string,
+		source: LogSource,
+		private readonly log: Logger,
+		private readonly observer: RedisBusObserver = {}
+	) {
+		this.sequencer = new LogSequencer(
+			source,
+			(event) => this.emit(event),
+			(err) => this.log.warn({ err }, 'filling the message log from the database failed')
+		);
+	}
+
+	async start(): Promise<void> {
+		await Promise.all([this.pub.connect(), this.sub.connect()]);
+		await this.sequencer.start();
+		this.sub.on('message', (channel: string, data: string) => {
+			if (channel === this.channel) this.receive(data);
+		});
+		this.sub.on('close', () => {
+			if (!this.lost) this.log.warn('Redis subscription lost; events will be filled in');
+			this.lost = true;
+		});
+		// ioredis subscribes again on reconnect (autoResubscribe); what was published while
+		// it was away is in the database.
+		this.sub.on('ready', () => {
+			if (!this.lost) return;
+			this.lost = false;
+			this.log.info('Redis subscription back; filling in from the database');
+			this.check(true);
+		});
+		await this.sub.subscribe(this.channel);
+		this.checkTimer = setInterval(() => this.check(false), CHECK_EVERY_MS);
+		this.checkTimer.unref();
+	}
+
+	publish(event: BusEvent): void {
+		this.outbox.push(event);
+		if (this.scheduled) return;
+		this.scheduled = true;
+		setImmediate(() => this.flush());
+	}
+
+	subscribe(listener: (event: BusEvent) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** The highest log seq this process has delivered (what `resume` replays up to). */
+	get delivered(): number {
+		return this.sequencer.delivered;
+	}
+
+	get healthy(): boolean {
+		return this.pub.status === 'ready' && this.sub.status === 'ready';
+	}
+
+	async close(): Promise<void> {
+		if (this.checkTimer) clearInterval(this.checkTimer);
+		this.sequencer.stop();
+		this.flush();
+		await this.sequencer.idle();
+		await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
+	}
+
+	private flush(): void {
+		this.scheduled = false;
+		if (this.outbox.length === 0) return;
+		const events = this.outbox;
+		this.outbox = [];
+		this.pub.publish(this.channel, JSON.stringify(events)).catch((err: unknown) => {
+			this.observer.publishFailed?.(events.length);
+			this.log.warn({ err, events: events.length }, 'publishing to Redis failed');
+		});
+	}
+
+	private receive(data: string): void {
+		let events: BusEvent[];
+		try {
+			events = JSON.parse(data) as BusEvent[];
+		} catch (err) {
+			this.log.error({ err }, 'unreadable event batch on the bus channel');
+			return;
+		}
+		for (const event of events) {
+			if (event.kind === 'message' || event.kind === 'change') this.sequencer.accept(event);
+			else this.emit(event);
+		}
+	}
+
+	private emit(event: BusEvent | LogEvent): void {
+		for (const listener of this.listeners) {
+			try {
+				listener(event);
+			} catch (err) {
+				this.log.error({ err, kind: event.kind }, 'a bus listener failed');
+			}
+		}
+	}
+
+	private check(now: boolean): void {
+		this.sequencer.check(now).catch((err: unknown) => {
+			this.log.warn({ err }, 'comparing the message log with the database failed');
+		});
+	}
+}
