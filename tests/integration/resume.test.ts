@@ -83,7 +83,8 @@ describe('resume', () => {
 		const n = 1010;
 		for (let i = 0; i < n; i++)
 			b.client.send({ type: 'message', content: `t${i}`, client_id: `t-${i}` });
-		await b.client.next((e) => e.client_id === `t-${n - 1}`);
+		// A thousand commits: generous on PostgreSQL under a full parallel run on two cores.
+		await b.client.next((e) => e.client_id === `t-${n - 1}`, 30_000);
 		const sent = b.client.events.filter((e) => e.client_id?.startsWith('t-')).map((e) => e.id);
 		const back = await connect(server, { cookie: a.cookie });
 		const { messages, resumed } = await resume(back, fence.id);
