@@ -4,10 +4,10 @@
 // PostgreSQL backends (/proc, as for the single server), so that each can be divided by the
 // deliveries of that window.
 
-import { log } from './log.js';
+import { log, sleep } from './log.js';
 import { runLoadgen } from './loadgen-process.js';
 import { backendPids, checkPostgres, createDatabase, dropDatabase } from './postgres.js';
-import { cpuTimes, mb, memory, startMemorySampler } from './procstat.js';
+import { cpuSecondsPrecise, mb, memory, startMemorySampler } from './procstat.js';
 import { checkRedis, deletePrefix, redisCpuSeconds, redisServerPid } from './redis.js';
 import { reportCrash, startServers } from './servers.js';
 
@@ -52,41 +52,40 @@ export async function checkServices(opts) {
 }
 
 /**
- * CPU of every process of the system under test for each window (step_start … window_end).
- * Redis is read from /proc when it runs here, else from its INFO cpu (then asynchronously,
- * which is why `attach` is async).
- * @param {{ servers: import('./servers.js').Server[], redisPid: number | null, redisUrl: string, dbName: string }} p
+ * CPU of every process of the system under test for each window (step_start … window_end),
+ * from /proc in nanoseconds (cpuSecondsPrecise: Redis and PostgreSQL work a few hundred µs
+ * per second at low rates). Redis is read from /proc when it runs here, else from its INFO cpu
+ * (asynchronously, which is why `attach` is async).
+ * @param {{ servers: import('./servers.js').Server[], redisPid: number | null, redisUrl: string, dbName: string, redisIdle: number | null }} p
  */
-function clusterSampler({ servers, redisPid, redisUrl, dbName }) {
+function clusterSampler({ servers, redisPid, redisUrl, dbName, redisIdle }) {
 	/** @type {Map<string, any>} */
 	const samples = new Map();
 	/** @type {any} */
 	let cur = null;
-	const pgTimes = () => new Map(backendPids(dbName).map((pid) => [pid, cpuTimes(pid)]));
-	const redisNow = () =>
-		redisPid ? cpuTimes(redisPid) : redisCpuSeconds(redisUrl).catch(() => null);
-	/** seconds of CPU between two cpuTimes() samples @param {any} a @param {any} b */
-	const secs = (a, b) => (a && b ? b.user - a.user + b.system - a.system : null);
+	const pgNow = () => new Map(backendPids(dbName).map((pid) => [pid, cpuSecondsPrecise(pid)]));
+	const redisNow = () => redisNowOf(redisPid, redisUrl);
+	const diff = (/** @type {number | null} */ a, /** @type {number | null} */ b) =>
+		a == null || b == null ? null : b - a;
 	return {
 		/** @param {any} ev */
 		onEvent(ev) {
 			if (ev.ev === 'step_start')
 				cur = {
 					at: performance.now(),
-					servers: servers.map((s) => cpuTimes(s.pid)),
+					servers: servers.map((s) => cpuSecondsPrecise(s.pid)),
 					mem: servers.map((s) => startMemorySampler(s.pid)),
 					redis: redisNow(),
-					pg: pgTimes()
+					pg: pgNow()
 				};
 			else if (ev.ev === 'window_end' && cur) {
 				const a = cur;
 				cur = null;
 				const wall = (performance.now() - a.at) / 1000;
-				const serverSecs = servers.map((s, i) => secs(a.servers[i], cpuTimes(s.pid)));
-				const pgB = pgTimes();
+				const serverSecs = servers.map((s, i) => diff(a.servers[i], cpuSecondsPrecise(s.pid)));
 				let pg = 0;
 				// A backend opened during the window counts from zero (its start-up is the window's work).
-				for (const [pid, t] of pgB) pg += secs(a.pg.get(pid) ?? { user: 0, system: 0 }, t) ?? 0;
+				for (const [pid, t] of pgNow()) pg += diff(a.pg.get(pid) ?? 0, t) ?? 0;
 				samples.set(`${ev.step}:${ev.attempt ?? 0}`, {
 					wall,
 					serverSecs,
@@ -96,15 +95,19 @@ function clusterSampler({ servers, redisPid, redisUrl, dbName }) {
 				});
 			}
 		},
-		/** Adds the figures to each step: CPU % (100 = one core) and CPU-seconds. @param {any[]} steps */
+		/**
+		 * Adds the figures to each step: CPU % (100 = one core) and CPU-seconds (`cpu_s`, what the
+		 * costs per delivery are computed from). @param {any[]} steps
+		 */
 		async attach(steps) {
-			const pct = (/** @type {number | null} */ s, /** @type {number} */ wall) =>
-				s == null ? null : Math.round((s / wall) * 1000) / 10;
+			const pct = (/** @type {number | null} */ v, /** @type {number} */ wall) =>
+				v == null ? null : Math.round((v / wall) * 10000) / 100;
+			const r6 = (/** @type {number | null} */ v) => (v == null ? null : Math.round(v * 1e6) / 1e6);
 			for (const s of steps) {
 				const x = samples.get(`${s.step}:${s.attempt ?? 0}`);
 				if (!x) continue;
 				const [ra, rb] = await Promise.all(x.redis);
-				const redisSecs = typeof ra === 'number' ? rb - ra : secs(ra, rb);
+				const redis = diff(ra, rb);
 				const total = x.serverSecs.reduce(
 					(/** @type {number} */ t, /** @type {number | null} */ v) => t + (v ?? 0),
 					0
@@ -113,13 +116,28 @@ function clusterSampler({ servers, redisPid, redisUrl, dbName }) {
 					server_cpu_pct: { total: pct(total, x.wall) },
 					server_cpu_pct_each: x.serverSecs.map((/** @type {number | null} */ v) => pct(v, x.wall)),
 					server_rss_mb: Math.max(...x.rss),
-					redis_cpu_pct: pct(redisSecs, x.wall),
-					pg_cpu_pct: pct(x.pg, x.wall)
+					redis_cpu_pct: pct(redis, x.wall),
+					pg_cpu_pct: pct(x.pg, x.wall),
+					cpu_s: {
+						wall: r6(x.wall),
+						servers: r6(total),
+						redis: r6(redis),
+						// what Redis would have used anyway in this window (measured before the load)
+						redis_idle: redisIdle == null ? null : r6(redisIdle * x.wall),
+						pg: r6(x.pg)
+					}
 				});
 			}
 		}
 	};
 }
+
+/**
+ * Redis's CPU-seconds so far: /proc when it is a local process, else INFO cpu.
+ * @param {number | null} pid @param {string} url @returns {Promise<number | null> | number | null}
+ */
+const redisNowOf = (pid, url) =>
+	pid ? cpuSecondsPrecise(pid) : redisCpuSeconds(url).catch(() => null);
 
 /**
  * One load generator run against `processes` fresh servers sharing a fresh database and a
@@ -147,7 +165,16 @@ export async function clusterRun(bench, processes, lgCfg, env = {}) {
 		}));
 		const redisPid = await redisServerPid(redisUrl);
 		if (!redisPid) log('Redis is not a local process: its CPU comes from INFO cpu');
-		const sampler = clusterSampler({ servers, redisPid, redisUrl, dbName });
+		// Redis's CPU with our servers up and idle (its own timers, our processes' heartbeats,
+		// other clients of a shared Redis): subtracted from each window's before dividing by the
+		// messages, so that the cost per message is the messages' own.
+		const r0 = await redisNowOf(redisPid, redisUrl);
+		const t0 = performance.now();
+		await sleep(3000);
+		const r1 = await redisNowOf(redisPid, redisUrl);
+		const redisIdle =
+			r0 == null || r1 == null ? null : (r1 - r0) / ((performance.now() - t0) / 1000);
+		const sampler = clusterSampler({ servers, redisPid, redisUrl, dbName, redisIdle });
 		const rss0 = servers.map((s) => memory(s.pid)?.rss ?? 0);
 		const lg = runLoadgen(
 			{
@@ -156,7 +183,7 @@ export async function clusterRun(bench, processes, lgCfg, env = {}) {
 				// The other servers, Redis and our database's backends are the system under test:
 				// their CPU on our cores is not another process's contention.
 				alsoOursPids: [...servers.slice(1).map((s) => s.pid), ...(redisPid ? [redisPid] : [])],
-				alsoOursCmdline: [` ${dbName} `]
+				alsoOursPostgres: [dbName]
 			},
 			{ serverPid: servers[0].pid, onEvent: sampler.onEvent, label: `[ours×${processes}]` }
 		);
@@ -173,6 +200,7 @@ export async function clusterRun(bench, processes, lgCfg, env = {}) {
 			loadgen_error: result?.ok ? undefined : (result?.error ?? stderr.slice(-2000)),
 			quiet: q,
 			redis_sampled: redisPid ? 'proc' : 'INFO cpu',
+			redis_idle_cpu_pct: redisIdle == null ? null : Math.round(redisIdle * 10000) / 100,
 			server_rss_start_mb: rss0.map(mb),
 			result,
 			server_log_tail: crashed.length ? crashed.map((s) => s.tail()).join('\n---\n') : undefined

@@ -3,7 +3,7 @@
 // backends serving that database (sampled from /proc like the chat server).
 
 import { spawnSync } from 'node:child_process';
-import { pidsWithCmdline } from './procstat.js';
+import { postgresBackendPids } from './procstat.js';
 
 /**
  * Runs one SQL statement with psql against `url`; returns its unaligned output or throws
@@ -61,4 +61,4 @@ export function dropDatabase(adminUrl, name) {
  * The PostgreSQL backends serving database `name` (their process title names it).
  * @param {string} name
  */
-export const backendPids = (name) => pidsWithCmdline([` ${name} `]);
+export const backendPids = (name) => postgresBackendPids([name]);

@@ -11,7 +11,7 @@ export function scenario8Lines(entry) {
 	if (!entry?.ours?.one && !entry?.baseline) return [];
 	const n = (/** @type {any} */ v, digits = 0) =>
 		v == null ? '–' : Number(v).toLocaleString('en', { maximumFractionDigits: digits });
-	const ms = (/** @type {number | null | undefined} */ s) => (s == null ? '–' : n(s * 1000, 2));
+	const ms = (/** @type {number | null | undefined} */ s) => (s == null ? '–' : n(s * 1000, 3));
 	/** @param {string} label @param {any} r */
 	const row = (label, r) => {
 		const c = r?.cost;

@@ -63,8 +63,8 @@ const DEFAULTS = {
 	serverPid: 0,
 	/** more processes whose CPU is the system under test, not contention: the other servers, Redis */
 	/** @type {number[]} */ alsoOursPids: [],
-	/** …and processes whose command line contains one of these (PostgreSQL backends of our database) */
-	/** @type {string[]} */ alsoOursCmdline: [],
+	/** …and the PostgreSQL backends of these databases (ours, scenario 8) */
+	/** @type {string[]} */ alsoOursPostgres: [],
 	/** a step during which other processes used this % of a core on our CPUs is "contended" */
 	contendedForeignPct: 8,
 	/** re-run a contended step up to this many times (broadcast mode) */

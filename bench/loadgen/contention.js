@@ -6,7 +6,7 @@ import {
 	allowedCpus,
 	cpuSnapshot,
 	foreignCpuPercent,
-	pidsWithCmdline,
+	postgresBackendPids,
 	schedstat
 } from '../lib/procstat.js';
 import { cfg } from './config.js';
@@ -24,7 +24,7 @@ const watched = (() => {
 		/** @param {number} serverPid */
 		with(serverPid) {
 			for (const c of allowedCpus(serverPid) ?? []) cpus.add(c);
-			const all = [...pids, ...pidsWithCmdline(cfg.alsoOursCmdline)];
+			const all = [...new Set([...pids, ...postgresBackendPids(cfg.alsoOursPostgres)])];
 			return { cpus: [...cpus], pids: serverPid ? [serverPid, ...all] : all };
 		}
 	};

@@ -112,30 +112,34 @@ async function clusterSweep(bench, processes) {
  * @param {any} step
  */
 export function costPerDelivery(step) {
-	const perDelivery = (/** @type {number | null | undefined} */ pct) =>
-		pct == null || !step.delivered_per_s
-			? null
-			: round4(((pct / 100) * 1000) / step.delivered_per_s);
+	const c = step.cpu_s;
+	/** cores busy (CPU-seconds per second) of one of cpu_s's processes @param {'servers' | 'pg'} k */
+	const cores = (k) => (c?.[k] == null || !c.wall ? null : c[k] / c.wall);
+	// Redis: only what the messages added to its idle CPU (never below zero: noise).
+	const redisCores =
+		c?.redis == null || !c.wall ? null : Math.max(0, c.redis - (c.redis_idle ?? 0)) / c.wall;
+	const perDelivery = (/** @type {number | null} */ x) =>
+		x == null || !step.delivered_per_s ? null : round4((x * 1000) / step.delivered_per_s);
 	const messagesPerS = step.sent / step.seconds;
-	const perMessageUs = (/** @type {number | null | undefined} */ pct) =>
-		pct == null || !messagesPerS ? null : Math.round(((pct / 100) * 1e6) / messagesPerS);
+	const perMessageUs = (/** @type {number | null} */ x) =>
+		x == null || !messagesPerS ? null : Math.round((x * 1e6) / messagesPerS);
 	return {
 		delivered_per_s: step.delivered_per_s,
-		messages_per_s: Math.round(messagesPerS),
+		messages_per_s: Math.round(messagesPerS * 100) / 100,
 		server_cpu_pct: step.server_cpu_pct?.total ?? null,
 		redis_cpu_pct: step.redis_cpu_pct ?? null,
 		pg_cpu_pct: step.pg_cpu_pct ?? null,
-		server_cpu_s_per_1000: perDelivery(step.server_cpu_pct?.total),
-		redis_cpu_s_per_1000: perDelivery(step.redis_cpu_pct),
-		pg_cpu_s_per_1000: perDelivery(step.pg_cpu_pct),
-		server_cpu_us_per_message: perMessageUs(step.server_cpu_pct?.total),
-		redis_cpu_us_per_message: perMessageUs(step.redis_cpu_pct),
-		pg_cpu_us_per_message: perMessageUs(step.pg_cpu_pct)
+		server_cpu_s_per_1000: perDelivery(cores('servers')),
+		redis_cpu_s_per_1000: perDelivery(redisCores),
+		pg_cpu_s_per_1000: perDelivery(cores('pg')),
+		server_cpu_us_per_message: perMessageUs(cores('servers')),
+		redis_cpu_us_per_message: perMessageUs(redisCores),
+		pg_cpu_us_per_message: perMessageUs(cores('pg'))
 	};
 }
 
 const round4 = (/** @type {number} */ v) => Number(v.toPrecision(4));
-const ms = (/** @type {number | null} */ s) => (s == null ? '–' : fmt(s * 1000, 2));
+const ms = (/** @type {number | null} */ s) => (s == null ? '–' : fmt(s * 1000, 3));
 
 /** @param {Awaited<ReturnType<typeof clusterSweep>>} r */
 function line(r) {
