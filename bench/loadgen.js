@@ -14,7 +14,8 @@
 //   http       time sequential GETs of a URL template (`{before}` replaced by a random id).
 //
 // Options are the keys of DEFAULTS in bench/loadgen/config.js (--clients 1000, --auth register,
-// --client ws, ...), or a whole JSON object with --config. --server-pid lets each window record
+// --client ws, ...), or a whole JSON object with --config. --urls a,b spreads the clients over
+// several servers round-robin (client i on server i mod n, senders too). --server-pid lets each window record
 // whether another process took CPU from the server or from us (/proc/<pid>/schedstat); such
 // "contended" windows are repeated.
 //
@@ -96,7 +97,7 @@ async function main() {
 		ev: 'result',
 		ok: true,
 		mode: cfg.mode,
-		url: cfg.url,
+		url: cfg.urls?.length ? cfg.urls : cfg.url,
 		run_tag: runTag,
 		started_at: startedAt,
 		clients: cfg.clients,

@@ -13,6 +13,8 @@
 //   node bench/run.js --smoke          ~10 s: scenario 1 shrunk, ours and baseline; exit 1 on failure
 //   node bench/run.js --scenario 3     only scenario 3 (repeatable, or --scenario 1,2)
 //   node bench/run.js --scenario 3,7   scenario 7 (edits and reactions) judged against 3 of the same run
+//   node bench/run.js --scenario 8     two processes on PostgreSQL + Redis (fails if they do not answer;
+//                                      the full bench runs it only when they do)
 // Options:
 //   --duration S          seconds per measured window (per rate step in scenario 3)
 //   --target T            ours | baseline | both (default both; scenarios 5 and 6 are ours only)
@@ -24,6 +26,11 @@
 //   --s4-connect-timeout S  give up connecting scenario 4's clients after S s (900)
 //   --s5-window K         unacknowledged messages per sender in scenario 5 (16)
 //   --s6-rows N           messages seeded in scenario 6 (1000000)
+//   --s8-processes N      processes of scenario 8's cluster run (2)
+//   --pg-url URL          PostgreSQL of scenario 8, for CREATE/DROP DATABASE of a fresh database per run
+//                         (else BENCH_DATABASE_URL, TEST_DATABASE_URL, postgres://postgres@127.0.0.1:5432/postgres)
+//   --redis-url URL       Redis of scenario 8, a fresh key prefix per run
+//                         (else BENCH_REDIS_URL, TEST_REDIS_URL, redis://127.0.0.1:6379)
 //   --no-write            do not write results, chart or docs (the smoke run never writes them)
 //   --keep                keep the temporary databases
 //   --verbose             echo the servers' output
@@ -45,6 +52,7 @@ import { writeReports } from './lib/report.js';
 import { scenarios as allScenarios } from './scenarios/index.js';
 import { compareToBaseline } from './scenarios/s3-saturation.js';
 import { compareToSendOnly } from './scenarios/s7-changes.js';
+import { compareTwoProcesses } from './scenarios/s8-two-processes.js';
 import { smokeScenario, smokeVerdict } from './scenarios/smoke.js';
 
 const opts = parseOptions(process.argv.slice(2));
@@ -66,9 +74,23 @@ async function main() {
 	const machine = machineInfo();
 	let oursAvailable = existsSync(path.join(ROOT, 'server.js'));
 	let oursMissing = 'not run: server.js missing';
-	const wanted = opts.smoke
+	/** @type {any[]} */
+	let wanted = opts.smoke
 		? [smokeScenario(bench)]
 		: allScenarios(bench).filter((s) => !opts.scenarios.length || opts.scenarios.includes(s.id));
+	// A scenario that needs services (8: PostgreSQL and Redis) runs in the full bench only when
+	// they answer; asked for by --scenario, the run fails at once (not minutes later) if they do not.
+	/** @type {Record<string, string>} */
+	const skipped = {};
+	for (const sc of wanted) {
+		const why = sc.available ? await sc.available() : null;
+		if (!why) continue;
+		if (opts.scenarios.includes(sc.id))
+			throw new Error(`scenario ${sc.id} was asked for but cannot run: ${why}`);
+		skipped[sc.id] = why;
+		log(`scenario ${sc.id} skipped (run it with --scenario ${sc.id} once this is fixed): ${why}`);
+	}
+	wanted = wanted.filter((s) => !skipped[s.id]);
 	const targets = (/** @type {string[]} */ t) =>
 		t.filter((k) => opts.target === 'both' || opts.target === k);
 	log(
@@ -120,6 +142,7 @@ async function main() {
 		scenarios[sc.id] = entry;
 	}
 	if (scenarios[7] && !opts.smoke) compareToSendOnly(scenarios[7], scenarios[3]);
+	if (scenarios[8]) compareTwoProcesses(scenarios[8]);
 	const finished = new Date();
 	const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
 	const results = {
@@ -135,7 +158,13 @@ async function main() {
 		smoke: opts.smoke,
 		machine,
 		build,
-		options: { ...opts, serverNodeArgs: opts.serverNodeArgs.join(' ') },
+		options: {
+			...opts,
+			serverNodeArgs: opts.serverNodeArgs.join(' '),
+			pgUrl: redact(opts.pgUrl),
+			redisUrl: redact(opts.redisUrl)
+		},
+		skipped,
 		scenarios
 	};
 
@@ -148,6 +177,9 @@ async function main() {
 	printTable(scenarios);
 	return harnessFailure ? 1 : 0;
 }
+
+/** A URL without its password, for the results file. @param {string | undefined} url */
+const redact = (url) => url?.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
 
 /** @param {Record<string, any>} scenarios */
 function printTable(scenarios) {

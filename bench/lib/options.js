@@ -23,6 +23,9 @@ export function parseOptions(argv) {
 		s4ConnectTimeout: 900,
 		s5Window: 16,
 		s6Rows: 1_000_000,
+		s8Processes: 2,
+		/** @type {string | undefined} */ pgUrl: undefined,
+		/** @type {string | undefined} */ redisUrl: undefined,
 		write: true,
 		keep: false,
 		verbose: false
@@ -70,6 +73,15 @@ export function parseOptions(argv) {
 			case '--s6-rows':
 				o.s6Rows = Number(value());
 				break;
+			case '--s8-processes':
+				o.s8Processes = Number(value());
+				break;
+			case '--pg-url':
+				o.pgUrl = String(value());
+				break;
+			case '--redis-url':
+				o.redisUrl = String(value());
+				break;
 			case '--no-write':
 				o.write = false;
 				break;
@@ -90,7 +102,9 @@ export function parseOptions(argv) {
 	}
 	if (!['ours', 'baseline', 'both'].includes(o.target))
 		throw new Error(`--target ours|baseline|both`);
-	if (o.scenarios.some((n) => !(n >= 1 && n <= 7))) throw new Error('--scenario takes 1..7');
+	if (o.scenarios.some((n) => !(n >= 1 && n <= 8))) throw new Error('--scenario takes 1..8');
+	if (!(Number.isInteger(o.s8Processes) && o.s8Processes >= 2))
+		throw new Error('--s8-processes: an integer ≥ 2');
 	if (o.duration !== null && !(o.duration > 0 && o.duration <= 600))
 		throw new Error('--duration: 0 < S ≤ 600');
 	return o;

@@ -32,6 +32,29 @@ export function cpuTimes(pid) {
 }
 
 /**
+ * CPU seconds of every thread of a process in nanosecond resolution (the first field of
+ * /proc/<pid>/task/<tid>/schedstat), or null. /proc/<pid>/stat counts in clock ticks (10 ms),
+ * too coarse for a process that works a few hundred microseconds per second, like Redis
+ * relaying tens of messages per second. Threads that ended meanwhile are not counted.
+ * @param {number} pid
+ */
+export function cpuSecondsPrecise(pid) {
+	try {
+		let ns = 0;
+		for (const tid of readdirSync(`/proc/${pid}/task`)) {
+			try {
+				ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+			} catch {
+				/* thread gone */
+			}
+		}
+		return ns / 1e9;
+	} catch {
+		return null;
+	}
+}
+
+/**
  * Resident memory in bytes (VmRSS) and the peak (VmHWM), or null.
  * @param {number} pid
  */
@@ -197,6 +220,35 @@ export async function waitQuiet(maxMs, thresholdPct = 15, log = () => {}) {
 		waited_s: Math.round((Date.now() - t0) / 100) / 10,
 		busiest_cpu_pct: busy
 	};
+}
+
+/**
+ * Pids of the PostgreSQL backends serving one of the databases `names` on this machine: the
+ * processes named `postgres` whose title ("postgres: 15/main: <user> <database> <client>
+ * <state>") names it. Matching the command line alone would also find the load generator,
+ * whose --config names the database.
+ * @param {string[]} names
+ */
+export function postgresBackendPids(names) {
+	if (!names.length) return [];
+	/** @type {number[]} */
+	const out = [];
+	try {
+		for (const entry of readdirSync('/proc')) {
+			if (!/^\d+$/.test(entry)) continue;
+			try {
+				if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+				const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+				if (title.startsWith('postgres:') && names.some((n) => title.includes(` ${n} `)))
+					out.push(Number(entry));
+			} catch {
+				/* gone */
+			}
+		}
+	} catch {
+		/* no /proc */
+	}
+	return out;
 }
 
 /** @param {string} list e.g. "0-1,3" @returns {number[]} */

@@ -134,3 +134,24 @@ export function reportCrash(server) {
 		`${server.kind} server exited on its own (${JSON.stringify(server.exitInfo())}); its last output:\n${server.tail() || '(none)'}`
 	);
 }
+
+/**
+ * Starts `count` servers of one kind at once (scenario 8: several processes on one database
+ * and one Redis, which also exercises concurrent start-up migrations); `envFor(i)` adds each
+ * one's settings. If one fails to start, the others are stopped before the error is thrown.
+ * @param {import('./context.js').Bench} bench @param {'ours' | 'baseline'} kind
+ * @param {number} count @param {(i: number) => Record<string, string>} envFor
+ * @returns {Promise<Server[]>}
+ */
+export async function startServers(bench, kind, count, envFor) {
+	const started = await Promise.allSettled(
+		Array.from({ length: count }, (_, i) => startServer(bench, kind, { env: envFor(i) }))
+	);
+	const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+	const failed = started.find((s) => s.status === 'rejected');
+	if (failed) {
+		await Promise.all(servers.map((s) => s.stop()));
+		throw /** @type {PromiseRejectedResult} */ (failed).reason;
+	}
+	return servers;
+}

@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 
 const DEFAULTS = {
 	url: 'ws://127.0.0.1:3000/ws',
+	/** several servers (scenario 8): client i connects to urls[i % urls.length]; overrides url */
+	/** @type {string[] | undefined} */ urls: undefined,
 	/** @type {string | undefined} */ origin: undefined,
 	/** @type {Mode} */ mode: 'broadcast',
 	clients: 100,
@@ -59,6 +61,10 @@ const DEFAULTS = {
 	maxRunS: 0,
 	/** pid of the server under test: its run-queue wait tells whether another process took its core */
 	serverPid: 0,
+	/** more processes whose CPU is the system under test, not contention: the other servers, Redis */
+	/** @type {number[]} */ alsoOursPids: [],
+	/** …and the PostgreSQL backends of these databases (ours, scenario 8) */
+	/** @type {string[]} */ alsoOursPostgres: [],
 	/** a step during which other processes used this % of a core on our CPUs is "contended" */
 	contendedForeignPct: 8,
 	/** re-run a contended step up to this many times (broadcast mode) */
@@ -107,6 +113,7 @@ function parseArgs(argv) {
 		if (!(key in DEFAULTS)) throw new Error(`unknown option --${key}`);
 		const def = /** @type {any} */ (DEFAULTS)[key];
 		if (key === 'steps') cfg.steps = String(value).split(',').map(Number);
+		else if (key === 'urls') cfg.urls = String(value).split(',');
 		else if (key === 'localAddresses')
 			cfg.localAddresses = /^\d+$/.test(value) ? Number(value) : String(value).split(',');
 		else if (key === 'cookies') cfg.cookies = String(value).split('\n');
@@ -121,9 +128,16 @@ export const cfg = parseArgs(process.argv.slice(2));
 /** Prefix of every client_id and generated name of this run (scenario 5 counts rows by it). */
 export const runTag =
 	cfg.runTag || `b${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
-const wsUrl = new URL(cfg.url);
-export const httpBase = `http://${wsUrl.host}`;
-export const origin = cfg.origin ?? httpBase;
+/** Every server the clients connect to, each with the Origin its ORIGIN setting expects. */
+export const targets = (cfg.urls?.length ? cfg.urls : [cfg.url]).map((url) => ({
+	url,
+	origin: cfg.origin ?? `http://${new URL(url).host}`
+}));
+/** The first server: registration and HTTP mode use it. */
+export const httpBase = `http://${new URL(targets[0].url).host}`;
+export const origin = targets[0].origin;
+/** The server of client `idx`: round-robin, so clients and senders split evenly. @param {number} idx */
+export const targetFor = (idx) => targets[idx % targets.length];
 export const sourceAddresses = Array.isArray(cfg.localAddresses)
 	? cfg.localAddresses
 	: Array.from({ length: Math.max(1, cfg.localAddresses) }, (_, i) => `127.0.0.${i + 1}`);

@@ -9,7 +9,7 @@ import { RawWebSocket } from '../lib/raw-ws.js';
 import { summarize } from '../lib/histogram.js';
 import { register } from '../lib/http.js';
 import { Client, clients } from './client.js';
-import { cfg, httpBase, origin, runTag, sourceAddresses } from './config.js';
+import { cfg, httpBase, runTag, sourceAddresses, targetFor } from './config.js';
 import { onFrame } from './frames.js';
 import { emit, log, round, sleep } from './output.js';
 import { bump, counters, live } from './state.js';
@@ -27,7 +27,11 @@ function connectClient(c, cookie) {
 		/** @type {Record<string, string>} */
 		const headers = {};
 		if (cookie) headers.cookie = cookie;
-		const ws = openSocket(headers, sourceAddresses[c.idx % sourceAddresses.length]);
+		const ws = openSocket(
+			targetFor(c.idx),
+			headers,
+			sourceAddresses[c.idx % sourceAddresses.length]
+		);
 		c.ws = ws;
 		let done = false;
 		const timer = setTimeout(() => finish(false, 'ready_timeout'), cfg.connectTimeoutMs);
@@ -71,11 +75,12 @@ function connectClient(c, cookie) {
 
 /**
  * A client socket: the lean built-in client (default) or the `ws` package's (--client ws).
+ * @param {{ url: string, origin: string }} target
  * @param {Record<string, string>} headers @param {string} localAddress @returns {Socket}
  */
-function openSocket(headers, localAddress) {
-	if (cfg.client === 'raw') return new RawWebSocket(cfg.url, { origin, headers, localAddress });
-	const ws = new WebSocket(cfg.url, {
+function openSocket({ url, origin }, headers, localAddress) {
+	if (cfg.client === 'raw') return new RawWebSocket(url, { origin, headers, localAddress });
+	const ws = new WebSocket(url, {
 		origin,
 		headers,
 		localAddress,

@@ -2,19 +2,30 @@
 // waits, and the load generator's own event-loop delay.
 
 import { performance } from 'node:perf_hooks';
-import { allowedCpus, cpuSnapshot, foreignCpuPercent, schedstat } from '../lib/procstat.js';
+import {
+	allowedCpus,
+	cpuSnapshot,
+	foreignCpuPercent,
+	postgresBackendPids,
+	schedstat
+} from '../lib/procstat.js';
 import { cfg } from './config.js';
 import { round } from './output.js';
 
-/** Our CPUs (the server's and ours) and our processes (server, us, the runner that started us). */
+/**
+ * Our CPUs (the server's and ours) and our processes (server, us, the runner that started us,
+ * and in scenario 8 the other server, Redis and our database's PostgreSQL backends, looked up
+ * at each snapshot because the pool may open connections as the load grows).
+ */
 const watched = (() => {
-	const pids = [process.pid, process.ppid];
+	const pids = [process.pid, process.ppid, ...cfg.alsoOursPids];
 	const cpus = new Set(allowedCpus(process.pid) ?? []);
 	return {
 		/** @param {number} serverPid */
 		with(serverPid) {
 			for (const c of allowedCpus(serverPid) ?? []) cpus.add(c);
-			return { cpus: [...cpus], pids: serverPid ? [serverPid, ...pids] : pids };
+			const all = [...new Set([...pids, ...postgresBackendPids(cfg.alsoOursPostgres)])];
+			return { cpus: [...cpus], pids: serverPid ? [serverPid, ...all] : all };
 		}
 	};
 })();

@@ -15,32 +15,42 @@ export default (bench) => ({
 });
 
 /**
+ * The load generator options of scenario 3's sweep (scenarios 7 and 8 run the same sweep).
+ * @param {import('../lib/context.js').Bench} bench @param {Record<string, unknown>} [extra]
+ */
+export const sweepLoadgen = (bench, extra = {}) => ({
+	mode: 'broadcast',
+	clients: 1000,
+	senders: 10,
+	steps: bench.opts.s3Rates,
+	duration: bench.dur(5),
+	warmup: 1,
+	drain: 5,
+	stopP99Ms: 100,
+	stopReachPct: 99.9,
+	connectConcurrency: 100,
+	settleMaxMs: 60_000,
+	...extra
+});
+
+/** The server settings of the sweep: senders are not rate-limited. */
+export const SWEEP_ENV = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
+
+/**
  * The sweep of scenario 3; scenario 7 runs the same sweep with changes mixed in (`loadgen`).
  * @param {import('../lib/context.js').Bench} bench @param {'ours' | 'baseline'} kind
  * @param {Record<string, unknown>} [loadgen] extra load generator options
  */
 export async function saturationSweep(bench, kind, loadgen = {}) {
-	const run = await broadcastRun(
-		bench,
-		kind,
-		{
-			mode: 'broadcast',
-			clients: 1000,
-			senders: 10,
-			steps: bench.opts.s3Rates,
-			duration: bench.dur(5),
-			warmup: 1,
-			drain: 5,
-			stopP99Ms: 100,
-			stopReachPct: 99.9,
-			connectConcurrency: 100,
-			settleMaxMs: 60_000,
-			...loadgen
-		},
-		{ RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' }
-	);
-	/** @type {any[]} */
-	const steps = run.result?.steps ?? [];
+	return summarizeSweep(await broadcastRun(bench, kind, sweepLoadgen(bench, loadgen), SWEEP_ENV));
+}
+
+/**
+ * The steps that held (p99 ≤ 100 ms and reach ≥ 99.9 %) and the best of them: the one with
+ * the most deliveries per second, the saturation figure.
+ * @param {any[]} steps
+ */
+export function bestStep(steps) {
 	const passing = steps.filter(
 		(s) => (s.latency_ms.p99 ?? Infinity) <= 100 && (s.reach_pct ?? 0) >= 99.9
 	);
@@ -48,6 +58,17 @@ export async function saturationSweep(bench, kind, loadgen = {}) {
 		(a, s) => (!a || s.delivered_per_s > a.delivered_per_s ? s : a),
 		null
 	);
+	return { passing, best };
+}
+
+/**
+ * The summary of a sweep: saturation deliveries/s, the step after it, the issues.
+ * @param {any} run a broadcast run (lib/broadcast.js) or a cluster run (lib/cluster.js)
+ */
+export function summarizeSweep(run) {
+	/** @type {any[]} */
+	const steps = run.result?.steps ?? [];
+	const { passing, best } = bestStep(steps);
 	// The lowest rate that crossed the limits (with refinement there can be several).
 	const failing = steps
 		.filter((s) => !passing.includes(s))
@@ -86,7 +107,13 @@ export async function saturationSweep(bench, kind, loadgen = {}) {
 				reach: s.reach_pct,
 				server_cpu: s.server_cpu_pct?.total ?? null,
 				loadgen_cpu: s.loadgen_cpu_pct,
-				contended: !!s.contended
+				contended: !!s.contended,
+				// scenario 8 (lib/cluster.js): each process, Redis and our database's backends
+				...(s.redis_cpu_pct !== undefined && {
+					server_cpu_each: s.server_cpu_pct_each,
+					redis_cpu: s.redis_cpu_pct,
+					pg_cpu: s.pg_cpu_pct
+				})
 			})),
 		issues,
 		run
