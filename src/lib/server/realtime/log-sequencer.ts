@@ -84,12 +84,7 @@ export class LogSequencer {
 		this.held.set(seq, event);
 		if (seq > this.highestHeld) this.highestHeld = seq;
 		if (this.held.size > this.opts.maxPending) this.fillTo(this.highestHeld);
-		else if (!this.gapTimer && !this.filling) {
-			this.gapTimer = setTimeout(() => {
-				this.gapTimer = null;
-				if (this.held.size > 0) this.fillTo(this.lowestHeld() - 1);
-			}, this.opts.gapMs);
-		}
+		else this.armGapTimer();
 	}
 
 	/**
@@ -113,6 +108,19 @@ export class LogSequencer {
 	}
 
 	stop(): void {
+		this.disarmGapTimer();
+	}
+
+	/** After `gapMs` with events still held, fill up to the first of them from the database. */
+	private armGapTimer(): void {
+		if (this.gapTimer || this.filling || this.held.size === 0) return;
+		this.gapTimer = setTimeout(() => {
+			this.gapTimer = null;
+			if (this.held.size > 0) this.fillTo(this.lowestHeld() - 1);
+		}, this.opts.gapMs);
+	}
+
+	private disarmGapTimer(): void {
 		if (this.gapTimer) clearTimeout(this.gapTimer);
 		this.gapTimer = null;
 	}
@@ -134,8 +142,7 @@ export class LogSequencer {
 		for (const seq of this.held.keys()) if (seq <= this.position) this.held.delete(seq);
 		if (this.held.size === 0) {
 			this.highestHeld = 0;
-			if (this.gapTimer) clearTimeout(this.gapTimer);
-			this.gapTimer = null;
+			this.disarmGapTimer();
 		}
 	}
 
@@ -147,8 +154,7 @@ export class LogSequencer {
 
 	/** Reads (position, upTo] from the database and delivers it, then what was held. */
 	private fillTo(upTo: number): void {
-		if (this.gapTimer) clearTimeout(this.gapTimer);
-		this.gapTimer = null;
+		this.disarmGapTimer();
 		const previous = this.filling ?? Promise.resolve();
 		const run = previous
 			.then(() => this.readUpTo(upTo))
@@ -157,11 +163,7 @@ export class LogSequencer {
 				if (this.filling === run) this.filling = null;
 				this.release();
 				// Still a gap (the database was unreachable): try again after the same wait.
-				if (this.held.size > 0 && !this.filling && !this.gapTimer)
-					this.gapTimer = setTimeout(() => {
-						this.gapTimer = null;
-						if (this.held.size > 0) this.fillTo(this.lowestHeld() - 1);
-					}, this.opts.gapMs);
+				this.armGapTimer();
 			});
 		this.filling = run;
 	}

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import type { Bus, BusEvent } from './bus';
-import { LogSequencer, type LogEvent, type LogSource } from './log-sequencer';
+import { LogSequencer, type LogSource } from './log-sequencer';
 
 /** How often the database's head is compared with what was delivered (a lost tail). */
 const CHECK_EVERY_MS = 1000;
@@ -125,7 +125,7 @@ export class RedisBus implements Bus {
 		}
 	}
 
-	private emit(event: BusEvent | LogEvent): void {
+	private emit(event: BusEvent): void {
 		for (const listener of this.listeners) {
 			try {
 				listener(event);
