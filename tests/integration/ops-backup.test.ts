@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, userClient } from '../helpers/client';
+import { runNpmScript } from '../helpers/npm-script';
 import { startServer, type TestServer } from '../helpers/server';
 import { Sender, storedMessages } from '../helpers/traffic';
 
@@ -13,17 +13,7 @@ afterEach(async () => {
 
 /** Runs `npm run backup -- FILE` the way an operator would; resolves with its exit code and output. */
 function backup(databaseUrl: string, file: string) {
-	return new Promise<{ code: number | null; out: string }>((resolve) => {
-		const proc = spawn('npm', ['run', '--silent', 'backup', '--', file], {
-			cwd: process.cwd(),
-			env: { ...process.env, DATABASE_URL: databaseUrl },
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		let out = '';
-		proc.stdout.on('data', (d) => (out += d));
-		proc.stderr.on('data', (d) => (out += d));
-		proc.on('exit', (code) => resolve({ code, out }));
-	});
+	return runNpmScript('backup', [file], databaseUrl);
 }
 
 describe('backup and restore', () => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, login, userClient } from '../helpers/client';
 import { sendAck } from '../helpers/chat';
 import { queryDb } from '../helpers/db';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg';
+import { runNpmScript } from '../helpers/npm-script';
 import { startServer, type TestServer } from '../helpers/server';
 
 /**
@@ -14,17 +14,7 @@ import { startServer, type TestServer } from '../helpers/server';
 
 /** Runs the migration the way an operator would; resolves with its exit code and output. */
 function migrateToPostgres(file: string, databaseUrl: string) {
-	return new Promise<{ code: number | null; out: string }>((resolve) => {
-		const proc = spawn('npm', ['run', '--silent', 'migrate-to-postgres', '--', file], {
-			cwd: process.cwd(),
-			env: { ...process.env, DATABASE_URL: databaseUrl },
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		let out = '';
-		proc.stdout.on('data', (d) => (out += d));
-		proc.stderr.on('data', (d) => (out += d));
-		proc.on('exit', (code) => resolve({ code, out }));
-	});
+	return runNpmScript('migrate-to-postgres', [file], databaseUrl);
 }
 
 const servers: TestServer[] = [];
