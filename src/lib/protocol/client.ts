@@ -79,7 +79,15 @@ export const clientMessageSchemas = {
 	}),
 	// Any bad name, missing or not a string included, is `invalid_name` (checked by the handler).
 	set_name: z.object({ name: z.unknown().optional() }),
-	get_users: z.object({}),
+	// Paged when either is given (docs/protocol.md, "Large communities (§13)").
+	get_users: z.object({
+		after_id: cursorSchema.optional(),
+		limit: z.number().int().min(1).max(1000).optional()
+	}),
+	watch_presence: z.object({
+		all: z.boolean().optional(),
+		user_ids: z.array(idSchema).max(1000).optional()
+	}),
 	get_stats: z.object({}),
 	get_rooms: z.object({}),
 	create_room: z.object({ name: z.string(), topic: z.string().max(200).optional() }),

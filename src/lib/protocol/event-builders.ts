@@ -12,6 +12,7 @@ import type {
 	ModerationEvent,
 	MutedContent,
 	PongEvent,
+	PresenceBatchContent,
 	PresenceContent,
 	ReceiptsContent,
 	ResumedContent,
@@ -19,6 +20,7 @@ import type {
 	SanctionContent,
 	StatsContent,
 	TypingContent,
+	UsersPageContent,
 	WelcomeContent
 } from './server-events';
 
@@ -62,6 +64,8 @@ export const events = {
 	join: (content: PresenceContent) =>
 		envelope('join', content, { id: content.user_id, name: content.user_name }),
 	leave: (content: PresenceContent) => envelope('leave', content),
+	presence: (content: PresenceBatchContent) => envelope('presence', content),
+	usersPage: (content: UsersPageContent) => envelope('users_page', content),
 
 	roomJoined: (content: RoomJoinedContent) => envelope('room_joined', content),
 	roomLeft: (room: string) => envelope('room_left', { room }),

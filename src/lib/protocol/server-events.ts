@@ -42,6 +42,11 @@ export interface WelcomeContent {
 	is_guest: boolean;
 	server_stats: { users_online: number; uptime_seconds: number; server_time: number };
 	rooms: RoomListing[];
+	/**
+	 * Above this many users online, presence is coalesced into `presence` events and `users`
+	 * is capped (docs/protocol.md, "Large communities (§13)").
+	 */
+	presence_broadcast_max: number;
 }
 
 /** A page of a room (#general's with the moderation notices among its messages) or of a DM. */
@@ -52,6 +57,23 @@ export type HistoryContent =
 export interface PresenceContent {
 	user_id: number;
 	user_name: string;
+	users_online: number;
+}
+
+/**
+ * Presence above PRESENCE_BROADCAST_MAX: at most one per flush interval per process. `online`
+ * and `offline` are the state at sending time of the changed users this connection watches.
+ */
+export interface PresenceBatchContent {
+	users_online: number;
+	online?: OnlineUser[];
+	offline?: number[];
+}
+
+/** A page of `get_users {after_id, limit}`: ascending ids; `next_after_id` null at the end. */
+export interface UsersPageContent {
+	users: OnlineUser[];
+	next_after_id: number | null;
 	users_online: number;
 }
 
@@ -199,6 +221,8 @@ export type UsersEvent = Envelope<'users', OnlineUser[]>;
 export type HistoryEvent = Envelope<'history', HistoryContent>;
 export type JoinEvent = Envelope<'join', PresenceContent>;
 export type LeaveEvent = Envelope<'leave', PresenceContent>;
+export type PresenceEvent = Envelope<'presence', PresenceBatchContent>;
+export type UsersPageEvent = Envelope<'users_page', UsersPageContent>;
 export type RoomJoinedEvent = Envelope<'room_joined', RoomJoinedContent>;
 export type RoomLeftEvent = Envelope<'room_left', { room: string }>;
 export type RoomCreatedEvent = Envelope<'room_created', RoomCreatedContent>;
@@ -242,6 +266,8 @@ export type ServerEvent =
 	| HistoryEvent
 	| JoinEvent
 	| LeaveEvent
+	| PresenceEvent
+	| UsersPageEvent
 	| RoomJoinedEvent
 	| RoomLeftEvent
 	| RoomCreatedEvent

@@ -76,6 +76,8 @@ export class App {
 	readonly sessionSweeper: SessionSweeper;
 	/** Who is online in the whole community: the hub, or Redis shared by every process. */
 	readonly online: OnlineDirectory;
+	/** `join` / `leave`, or coalesced presence above PRESENCE_BROADCAST_MAX. */
+	readonly presence: PresenceAnnouncer;
 	private readonly rooms: RoomService;
 	private readonly names: NameRegistry;
 	private readonly guestIds: GuestIdSource;
@@ -95,9 +97,20 @@ export class App {
 		this.log = log;
 
 		// `join` / `leave` with the community's online count (read when announcing).
-		const presence = new PresenceAnnouncer(bus, { usersOnline: () => this.online.usersOnline() });
-		const announced = (done: Promise<void> | void) =>
-			done?.catch((err) => log.warn({ err: String(err) }, 'presence change not announced'));
+		const presenceFailed = (err: unknown) =>
+			log.warn({ err: String(err) }, 'presence change not announced');
+		const presence = new PresenceAnnouncer(
+			bus,
+			{
+				usersOnline: () => this.online.usersOnline(),
+				onlineUsers: () => this.online.onlineUsers(),
+				usersByIds: (ids) => this.online.usersByIds(ids)
+			},
+			config.presence,
+			presenceFailed
+		);
+		this.presence = presence;
+		const announced = (done: Promise<void> | void) => done?.catch(presenceFailed);
 		if (redis) {
 			this.sharedPresence = new RedisPresence({
 				redis,
@@ -244,6 +257,7 @@ export class App {
 			typing: new TypingRelay(this.chat, this.moderation, bus),
 			hub,
 			online,
+			presenceBroadcastMax: config.presence.broadcastMax,
 			history,
 			stats: this.stats
 		};
@@ -265,6 +279,7 @@ export class App {
 				history,
 				moderation: this.moderation,
 				presence,
+				presenceBroadcastMax: config.presence.broadcastMax,
 				stats: this.stats,
 				log: this.log
 			}
@@ -315,6 +330,7 @@ export class App {
 	/** Graceful stop: close the sockets, commit the write queue, close the database. */
 	async close(): Promise<void> {
 		await this.closeSockets();
+		this.presence.stop();
 		await this.chat.store.drain();
 		await this.retention.stop();
 		this.moderation.dispose();

@@ -77,6 +77,10 @@ const configSchema = z.object({
 	MAX_CONNECTIONS_PER_ADDRESS: int(200, 0),
 	MAX_ANONYMOUS_PER_ADDRESS: int(20, 0),
 	MAX_PENDING_AUTH_PER_ADDRESS: int(2, 0),
+	// Large communities (docs/protocol.md, "Large communities (§13)"): above this many users
+	// online, presence is coalesced into one frame per flush interval instead of join/leave.
+	PRESENCE_BROADCAST_MAX: int(200, 0),
+	PRESENCE_FLUSH_MS: int(1000, 50, 60_000),
 	HEARTBEAT_MS: int(30000, 100),
 	AUTH_TIMEOUT_MS: int(10000, 100),
 	SESSION_DAYS: int(30, 1),
@@ -134,6 +138,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		frameBudgetBurst: Math.max(env.FRAME_BUDGET_BURST, env.RATE_LIMIT_BURST),
 		roomsPerUserPerDay: env.ROOMS_PER_USER_PER_DAY || Infinity,
 		search: { perSecond: env.SEARCH_PER_SEC, burst: env.SEARCH_BURST },
+		presence: { broadcastMax: env.PRESENCE_BROADCAST_MAX, flushMs: env.PRESENCE_FLUSH_MS },
 		maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS || Infinity,
 		maxAnonymousPerAddress: env.MAX_ANONYMOUS_PER_ADDRESS || Infinity,
 		maxPendingAuthPerAddress: env.MAX_PENDING_AUTH_PER_ADDRESS || Infinity,

@@ -1,4 +1,4 @@
-import type { MessageReadContent, ServerEvent } from '$lib/protocol/events';
+import type { MessageReadContent, OnlineUser, ServerEvent } from '$lib/protocol/events';
 import type { ChangeRecord, MessageRecord as StoredMessage } from '$lib/protocol/wire';
 
 /**
@@ -24,6 +24,12 @@ export type BusEvent =
 	| { kind: 'member_joined' | 'member_left'; room: string; user: Actor; members: number }
 	/** A read marker moved past someone's message: its author hears it. */
 	| { kind: 'message_read'; authorId: number; payload: MessageReadContent }
+	/**
+	 * Presence above PRESENCE_BROADCAST_MAX, one per flush interval of the process that saw the
+	 * changes: the count, and the state at sending time of the users that changed (realtime/
+	 * presence.ts). Fan-out gives each connection the count and what it watches of the rest.
+	 */
+	| { kind: 'presence'; usersOnline: number; online: OnlineUser[]; offline: number[] }
 	/** A ready event for an audience (presence, typing, moderation, renames…). */
 	| { kind: 'event'; to: Audience; event: ServerEvent }
 	/** What live connections remember of a user changed (a rename, a role). */

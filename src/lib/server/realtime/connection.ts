@@ -32,6 +32,8 @@ export const CloseCode = {
 const CLOSE_GRACE_MS = 5000;
 
 let nextConnectionId = 1;
+/** Shared by every connection that watches nobody (most): no array per connection. */
+const NO_USERS: readonly number[] = Object.freeze([]);
 /** Buffers are sent as text frames: they hold UTF-8 JSON. */
 const TEXT = { binary: false } as const;
 
@@ -48,6 +50,8 @@ export class Connection {
 	readonly id = nextConnectionId++;
 	identity: Identity | null = null;
 	readonly rooms = new Set<string>();
+	/** The users this connection watches above the presence threshold (Hub.watch). */
+	watchedUsers: readonly number[] = NO_USERS;
 	/** Highest message id committed when this connection subscribed: later ones reach it live. */
 	subscribedUpTo = 0;
 	/**

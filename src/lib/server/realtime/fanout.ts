@@ -1,8 +1,9 @@
-import { events, type ServerEvent } from '$lib/protocol/events';
+import { events, type OnlineUser, type ServerEvent } from '$lib/protocol/events';
 import { changeEvent, toWire } from '$lib/protocol/wire';
 import type { StoredMessage } from '../chat/messages';
 import type { ChangeRecord } from '../storage/messages';
 import type { Audience, Bus, BusEvent } from './bus';
+import type { Connection } from './connection';
 import type { Hub } from './hub';
 
 /**
@@ -56,6 +57,8 @@ export class Fanout {
 				return this.deliver({ user: event.authorId }, events.messageRead(event.payload));
 			case 'event':
 				return this.deliver(event.to, event.event);
+			case 'presence':
+				return this.presence(event);
 			case 'identity':
 				for (const conn of this.hub.connectionsOf(event.userId)) {
 					if (event.name !== undefined) conn.identity!.name = event.name;
@@ -116,6 +119,41 @@ export class Fanout {
 		}
 	}
 
+	/**
+	 * Coalesced presence: everyone gets the count; those watching everything get every change,
+	 * those watching some users the changes of those (docs/protocol.md, "Large communities").
+	 * Three kinds of frame at most per event, plus one per connection whose watched users changed.
+	 */
+	private presence(p: Extract<BusEvent, { kind: 'presence' }>): void {
+		const users_online = p.usersOnline;
+		const count = Buffer.from(JSON.stringify(events.presence({ users_online })));
+		const news = p.online.length + p.offline.length > 0;
+		const everything = news
+			? Buffer.from(
+					JSON.stringify(events.presence({ users_online, online: p.online, offline: p.offline }))
+				)
+			: count;
+		const some = new Map<Connection, { online: OnlineUser[]; offline: number[] }>();
+		const pick = (id: number) => {
+			const picked: { online: OnlineUser[]; offline: number[] }[] = [];
+			for (const conn of this.hub.watchersOf(id)) {
+				if (this.hub.watchesAll(conn)) continue;
+				let mine = some.get(conn);
+				if (!mine) some.set(conn, (mine = { online: [], offline: [] }));
+				picked.push(mine);
+			}
+			return picked;
+		};
+		for (const user of p.online) for (const mine of pick(user.id)) mine.online.push(user);
+		for (const id of p.offline) for (const mine of pick(id)) mine.offline.push(id);
+		for (const conn of this.hub.identifiedConnections()) {
+			const mine = some.get(conn);
+			if (this.hub.watchesAll(conn)) conn.send(everything);
+			else if (mine) conn.send(JSON.stringify(events.presence({ users_online, ...trimmed(mine) })));
+			else conn.send(count);
+		}
+	}
+
 	/** Plain loops, not a generator: `join`/`leave` go to everyone online, per connect. */
 	private deliver(to: Audience, event: ServerEvent): void {
 		const data = Buffer.from(JSON.stringify(event));
@@ -132,4 +170,12 @@ export class Fanout {
 				if (conn.identity!.id !== to.except) conn.send(data);
 		}
 	}
+}
+
+/** Leaves out an empty `online` or `offline` (absent when there are none). */
+function trimmed(news: { online: OnlineUser[]; offline: number[] }) {
+	return {
+		...(news.online.length > 0 ? { online: news.online } : {}),
+		...(news.offline.length > 0 ? { offline: news.offline } : {})
+	};
 }

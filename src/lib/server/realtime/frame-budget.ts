@@ -27,6 +27,7 @@ export const FRAME_COSTS: Record<ClientMessageType, number> = {
 	get_receipts: 5,
 	auth: 5,
 	get_users: 10,
+	watch_presence: 10,
 	get_history: 10,
 	get_thread: 10,
 	join_room: 10,

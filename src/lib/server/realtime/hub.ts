@@ -14,6 +14,9 @@ export class Hub {
 	readonly connections = new Set<Connection>();
 	private readonly users = new Map<number, Presence>();
 	private readonly rooms = new Map<string, Set<Connection>>();
+	/** Presence watches (`watch_presence`): every change, or the listed users' (user → sockets). */
+	private readonly watchingAll = new Set<Connection>();
+	private readonly watchers = new Map<number, Set<Connection>>();
 
 	get connectionCount(): number {
 		return this.connections.size;
@@ -43,7 +46,34 @@ export class Hub {
 	/** Removes a socket everywhere; true when it was its user's last (they went offline). */
 	remove(conn: Connection): boolean {
 		this.connections.delete(conn);
+		this.watch(conn, false, []);
 		return this.detach(conn);
+	}
+
+	/** Replaces what a connection watches of presence (`watch_presence`). */
+	watch(conn: Connection, all: boolean, userIds: readonly number[]): void {
+		for (const id of conn.watchedUsers) {
+			const set = this.watchers.get(id);
+			set?.delete(conn);
+			if (set?.size === 0) this.watchers.delete(id);
+		}
+		conn.watchedUsers = [...new Set(userIds)];
+		for (const id of conn.watchedUsers) {
+			let set = this.watchers.get(id);
+			if (!set) this.watchers.set(id, (set = new Set()));
+			set.add(conn);
+		}
+		if (all) this.watchingAll.add(conn);
+		else this.watchingAll.delete(conn);
+	}
+
+	watchesAll(conn: Connection): boolean {
+		return this.watchingAll.has(conn);
+	}
+
+	/** The connections watching one user (not counting those that watch everyone). */
+	watchersOf(userId: number): Iterable<Connection> {
+		return this.watchers.get(userId) ?? [];
 	}
 
 	/**
@@ -119,10 +149,18 @@ export class Hub {
 		}
 	}
 
-	onlineUsers(): OnlineUser[] {
+	/** The online users, or the first `limit` of them. */
+	onlineUsers(limit = Infinity): OnlineUser[] {
 		const list: OnlineUser[] = [];
-		for (const [id, presence] of this.users) list.push(asOnlineUser(id, presence));
+		for (const [id, presence] of this.users) {
+			if (list.length >= limit) break;
+			list.push(asOnlineUser(id, presence));
+		}
 		return list;
+	}
+
+	onlineIds(): Iterable<number> {
+		return this.users.keys();
 	}
 
 	/** One online user as the `users` list shows it. */

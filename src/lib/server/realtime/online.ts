@@ -30,6 +30,12 @@ export interface OnlineDirectory {
 	departed(conn: Connection, lastHere: boolean): Maybe<boolean>;
 	usersOnline(): Maybe<number>;
 	onlineUsers(): Maybe<OnlineUser[]>;
+	/** At most `limit` online users, any of them (the capped `users` of a large community). */
+	someUsers(limit: number): Maybe<OnlineUser[]>;
+	/** Online users with ids above `afterId`, ascending, at most `limit` (`get_users` pages). */
+	usersPage(afterId: number, limit: number): Maybe<OnlineUser[]>;
+	/** Those of `ids` online now (coalesced presence reports the state at sending time). */
+	usersByIds(ids: readonly number[]): Maybe<OnlineUser[]>;
 	/** An online user, wherever connected (guests exist only here). */
 	user(id: number): Maybe<OnlineUser | undefined>;
 	guestsOnline(): Maybe<number>;
@@ -57,6 +63,23 @@ export class LocalOnline implements OnlineDirectory {
 		return this.hub.onlineUsers();
 	}
 
+	someUsers(limit: number): OnlineUser[] {
+		return this.hub.onlineUsers(limit);
+	}
+
+	usersPage(afterId: number, limit: number): OnlineUser[] {
+		return pageOf(this.hub.onlineIds(), afterId, limit).map((id) => this.hub.onlineUser(id)!);
+	}
+
+	usersByIds(ids: readonly number[]): OnlineUser[] {
+		const found: OnlineUser[] = [];
+		for (const id of ids) {
+			const user = this.hub.onlineUser(id);
+			if (user) found.push(user);
+		}
+		return found;
+	}
+
 	user(id: number): OnlineUser | undefined {
 		return this.hub.onlineUser(id);
 	}
@@ -73,4 +96,11 @@ export class LocalOnline implements OnlineDirectory {
 		}
 		return counts;
 	}
+}
+
+/** The ids above `afterId`, ascending, at most `limit` (a page of the online list). */
+export function pageOf(ids: Iterable<number>, afterId: number, limit: number): number[] {
+	const above: number[] = [];
+	for (const id of ids) if (id > afterId) above.push(id);
+	return above.sort((a, b) => a - b).slice(0, limit);
 }

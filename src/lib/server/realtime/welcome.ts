@@ -20,7 +20,7 @@ const RESUME_WINDOW_MS = 150;
 export interface ConnectionSequenceDeps {
 	hub: Pick<Hub, 'attach' | 'subscribe'>;
 	/** Who is online in the whole community (every process when presence is shared). */
-	online: Pick<OnlineDirectory, 'arrived' | 'usersOnline' | 'onlineUsers'>;
+	online: Pick<OnlineDirectory, 'arrived' | 'usersOnline' | 'someUsers'>;
 	chat: Pick<
 		ChatService,
 		| 'ensureDefaultMembership'
@@ -34,6 +34,8 @@ export interface ConnectionSequenceDeps {
 	history: Pick<HistoryPages, 'roomEvent'>;
 	moderation: Pick<ModerationService, 'muteOf'>;
 	presence: Pick<PresenceAnnouncer, 'cameOnline'>;
+	/** PRESENCE_BROADCAST_MAX: `users` holds at most this many (a large community's is capped). */
+	presenceBroadcastMax: number;
 	stats: Pick<ServerStats, 'uptimeSeconds'>;
 	log: Pick<Logger, 'debug'>;
 }
@@ -92,10 +94,13 @@ export async function runConnectionSequence(
 				uptime_seconds: deps.stats.uptimeSeconds(),
 				server_time: nowSeconds()
 			},
-			rooms: summaries
+			rooms: summaries,
+			presence_broadcast_max: deps.presenceBroadcastMax
 		})
 	);
-	conn.sendEventAhead(events.users(await deps.online.onlineUsers()));
+	// Capped: 10,000 connects each sent the whole list would be N² entries (a large community's
+	// clients page it with get_users when they show it).
+	conn.sendEventAhead(events.users(await deps.online.someUsers(deps.presenceBroadcastMax)));
 	conn.sendEventAhead(history);
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
 	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);

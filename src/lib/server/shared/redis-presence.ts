@@ -2,7 +2,7 @@ import type { OnlineUser } from '$lib/protocol/events';
 import { GUEST_ID_BASE } from '../chat/guest-ids';
 import type { Logger } from '../logger';
 import type { Connection } from '../realtime/connection';
-import type { OnlineDirectory } from '../realtime/online';
+import { pageOf, type OnlineDirectory } from '../realtime/online';
 import { LuaScript } from './lua';
 import type { SharedRedis } from './redis-client';
 
@@ -243,6 +243,31 @@ export class RedisPresence implements OnlineDirectory {
 	async onlineUsers(): Promise<OnlineUser[]> {
 		const values = await this.redis.client.hvals(this.k('users'));
 		return values.map((v) => JSON.parse(v) as OnlineUser);
+	}
+
+	async someUsers(limit: number): Promise<OnlineUser[]> {
+		// One HSCAN step reads about `limit` entries, not the whole hash.
+		const [, flat] = await this.redis.client.hscan(this.k('users'), '0', 'COUNT', limit);
+		const users: OnlineUser[] = [];
+		for (let i = 1; i < flat.length && users.length < limit; i += 2)
+			users.push(JSON.parse(flat[i]!) as OnlineUser);
+		return users;
+	}
+
+	/**
+	 * Reads the whole list and sorts it: pages are asked for when a people list opens, not per
+	 * connection, so this is a cost per viewer (a sorted set of ids would make it a range read).
+	 */
+	async usersPage(afterId: number, limit: number): Promise<OnlineUser[]> {
+		const all = await this.onlineUsers();
+		const byId = new Map(all.map((u) => [u.id, u]));
+		return pageOf(byId.keys(), afterId, limit).map((id) => byId.get(id)!);
+	}
+
+	async usersByIds(ids: readonly number[]): Promise<OnlineUser[]> {
+		if (ids.length === 0) return [];
+		const values = await this.redis.client.hmget(this.k('users'), ...ids.map(String));
+		return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as OnlineUser);
 	}
 
 	async user(id: number): Promise<OnlineUser | undefined> {

@@ -1,13 +1,54 @@
 import { events } from '$lib/protocol/events';
 import type { HandlerMap } from './types';
 
+/** `get_users {after_id}` without a `limit`. */
+const USERS_PAGE_DEFAULT = 500;
+
 export const presenceHandlers: HandlerMap = {
 	ping({ conn }) {
 		conn.sendEvent(events.pong());
 	},
 
-	async get_users({ services, conn }) {
-		conn.sendEvent(events.users(await services.online.onlineUsers()));
+	/** Paged with `after_id` / `limit`; without, the list as version 1 (capped when large). */
+	async get_users({ services, conn }, msg) {
+		const { online, presenceBroadcastMax: max } = services;
+		if (msg.after_id === undefined && msg.limit === undefined) {
+			conn.sendEvent(events.users(await online.someUsers(max)));
+			return;
+		}
+		const limit = msg.limit ?? USERS_PAGE_DEFAULT;
+		// One more than asked tells whether the page ends the list.
+		const [page, usersOnline] = await Promise.all([
+			online.usersPage(msg.after_id ?? 0, limit + 1),
+			online.usersOnline()
+		]);
+		const users = page.slice(0, limit);
+		conn.sendEvent(
+			events.usersPage({
+				users,
+				next_after_id: page.length > limit ? users[users.length - 1]!.id : null,
+				users_online: usersOnline
+			})
+		);
+	},
+
+	/** What this connection hears of presence above the threshold; answered with the state now. */
+	async watch_presence({ services, conn }, msg) {
+		const ids = msg.user_ids ?? [];
+		services.hub.watch(conn, msg.all ?? false, ids);
+		const [online, usersOnline] = await Promise.all([
+			services.online.usersByIds(ids),
+			services.online.usersOnline()
+		]);
+		const here = new Set(online.map((u) => u.id));
+		const offline = [...new Set(ids)].filter((id) => !here.has(id));
+		conn.sendEvent(
+			events.presence({
+				users_online: usersOnline,
+				...(online.length > 0 ? { online } : {}),
+				...(offline.length > 0 ? { offline } : {})
+			})
+		);
 	},
 
 	async get_stats({ services, conn }) {

@@ -36,10 +36,12 @@ export interface HandlerServices {
 	moderation: Pick<ModerationService, 'kick' | 'mute' | 'unmute' | 'ban' | 'unban'>;
 	renames: Pick<Renames, 'rename'>;
 	typing: Pick<TypingRelay, 'typing'>;
-	/** The connection registry: a join subscribes the asking connection. */
-	hub: Pick<Hub, 'subscribe'>;
+	/** The connection registry: a join subscribes the asking connection; a watch registers it. */
+	hub: Pick<Hub, 'subscribe' | 'watch'>;
 	/** Who is online in the whole community: `get_users` lists them. */
-	online: Pick<OnlineDirectory, 'onlineUsers'>;
+	online: Pick<OnlineDirectory, 'someUsers' | 'usersPage' | 'usersByIds' | 'usersOnline'>;
+	/** PRESENCE_BROADCAST_MAX: the cap of `users` in a large community. */
+	presenceBroadcastMax: number;
 	history: Pick<HistoryPages, 'roomEvent'>;
 	stats: Pick<ServerStats, 'snapshot'>;
 }
