@@ -27,6 +27,8 @@
 //   --s5-window K         unacknowledged messages per sender in scenario 5 (16)
 //   --s6-rows N           messages seeded in scenario 6 (1000000)
 //   --s8-processes N      processes of scenario 8's cluster run (2)
+//   --s9-connections N    clients of scenario 9's connect storm, half accounts, half guests (10000)
+//   --s9-window S         seconds of scenario 9's chat window, started with the storm (20)
 //   --pg-url URL          PostgreSQL of scenario 8, for CREATE/DROP DATABASE of a fresh database per run
 //                         (else BENCH_DATABASE_URL, TEST_DATABASE_URL, postgres://postgres@127.0.0.1:5432/postgres)
 //   --redis-url URL       Redis of scenario 8, a fresh key prefix per run
@@ -53,6 +55,7 @@ import { scenarios as allScenarios } from './scenarios/index.js';
 import { compareToBaseline } from './scenarios/s3-saturation.js';
 import { compareToSendOnly } from './scenarios/s7-changes.js';
 import { compareTwoProcesses } from './scenarios/s8-two-processes.js';
+import { compareStorm } from './scenarios/s9-connect-storm.js';
 import { smokeScenario, smokeVerdict } from './scenarios/smoke.js';
 
 const opts = parseOptions(process.argv.slice(2));
@@ -138,6 +141,7 @@ async function main() {
 			if (!entry[kind].ok) harnessFailure = true;
 		}
 		if (sc.id === 3 && !opts.smoke) compareToBaseline(entry);
+		if (sc.id === 9) compareStorm(entry);
 		entry.pass = entry.ours ? (entry.ours.pass ?? null) : null;
 		scenarios[sc.id] = entry;
 	}

@@ -24,6 +24,8 @@ export function parseOptions(argv) {
 		s5Window: 16,
 		s6Rows: 1_000_000,
 		s8Processes: 2,
+		s9Connections: 10_000,
+		s9Window: 20,
 		/** @type {string | undefined} */ pgUrl: undefined,
 		/** @type {string | undefined} */ redisUrl: undefined,
 		write: true,
@@ -76,6 +78,12 @@ export function parseOptions(argv) {
 			case '--s8-processes':
 				o.s8Processes = Number(value());
 				break;
+			case '--s9-connections':
+				o.s9Connections = Number(value());
+				break;
+			case '--s9-window':
+				o.s9Window = Number(value());
+				break;
 			case '--pg-url':
 				o.pgUrl = String(value());
 				break;
@@ -102,7 +110,9 @@ export function parseOptions(argv) {
 	}
 	if (!['ours', 'baseline', 'both'].includes(o.target))
 		throw new Error(`--target ours|baseline|both`);
-	if (o.scenarios.some((n) => !(n >= 1 && n <= 8))) throw new Error('--scenario takes 1..8');
+	if (o.scenarios.some((n) => !(n >= 1 && n <= 9))) throw new Error('--scenario takes 1..9');
+	if (!(Number.isInteger(o.s9Connections) && o.s9Connections >= 2))
+		throw new Error('--s9-connections: an integer ≥ 2');
 	if (!(Number.isInteger(o.s8Processes) && o.s8Processes >= 2))
 		throw new Error('--s8-processes: an integer ≥ 2');
 	if (o.duration !== null && !(o.duration > 0 && o.duration <= 600))

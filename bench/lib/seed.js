@@ -212,6 +212,14 @@ export function seedSessions(file, opts) {
 			['id', 'user_id', 'expires_at'],
 			['id', 'user_id', 'expires_at']
 		);
+		// Members of general already, as in a community that exists: a first connection would
+		// otherwise announce a new member to the whole room (one member_joined per account).
+		const general = /** @type {{ id: number } | undefined} */ (
+			db.prepare(`SELECT id FROM rooms WHERE name = 'general'`).get()
+		);
+		const member = general
+			? db.prepare('INSERT OR IGNORE INTO room_members (room_id, user_id) VALUES (?, ?)')
+			: null;
 		const expires = Math.floor(Date.now() / 1000) + (opts.sessionDays ?? 30) * 86400;
 		/** @type {string[]} */
 		const tokens = [];
@@ -226,6 +234,7 @@ export function seedSessions(file, opts) {
 					role: 'user'
 				});
 				const token = base32(randomBytes(20));
+				member?.run(general?.id, Number(info.lastInsertRowid));
 				sessions.run({
 					id: sessionIdFromToken(token),
 					user_id: Number(info.lastInsertRowid),

@@ -37,6 +37,24 @@ export function freePort() {
  * @param {{ env?: Record<string, string>, dbFile?: string, nodeArgs?: string[] }} [o]
  */
 export async function startServer(bench, kind, o = {}) {
+	// A free port can be taken before the server binds it: after a storm, tens of thousands of
+	// client sockets hold ephemeral ports. Another port then.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startServerOnce(bench, kind, o);
+		} catch (err) {
+			if (attempt >= 3 || !String(/** @type {Error} */ (err).message).includes('EADDRINUSE'))
+				throw err;
+			log(`${kind} server: its port was taken meanwhile; starting it on another`);
+		}
+	}
+}
+
+/**
+ * @param {import('./context.js').Bench} bench @param {'ours' | 'baseline'} kind
+ * @param {{ env?: Record<string, string>, dbFile?: string, nodeArgs?: string[] }} [o]
+ */
+async function startServerOnce(bench, kind, o = {}) {
 	const { opts } = bench;
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;

@@ -79,6 +79,7 @@ export async function runBroadcast() {
 			c.ownPrefix = `${runTag}-${i}-`;
 		});
 	if (senders.length < cfg.senders) counters.notes.push(`only ${senders.length} senders ready`);
+	if (cfg.joinRoom && cfg.room !== 'general') await joinRoom();
 	const rates = cfg.steps?.length ? cfg.steps : [cfg.rate];
 	const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RES_MS });
 	loopDelay.enable();
@@ -146,4 +147,20 @@ export async function runBroadcast() {
 	}
 	loopDelay.disable();
 	return { steps: reports };
+}
+
+/**
+ * Puts every ready client in `cfg.room` (the first creates it), so the measured chat is a room
+ * of its own while other clients fill general (scenario 9's connect storm).
+ */
+async function joinRoom() {
+	const ready = clients.filter((c) => c.ready && c.open);
+	const joined = () => counters.eventsByType['room_joined'] ?? 0;
+	ready[0]?.ws?.send(JSON.stringify({ type: 'create_room', name: cfg.room, topic: 'bench' }));
+	const deadline = performance.now() + 30_000;
+	while (joined() < 1 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+	for (const c of ready.slice(1)) c.ws?.send(JSON.stringify({ type: 'join_room', room: cfg.room }));
+	while (joined() < ready.length && performance.now() < deadline)
+		await new Promise((r) => setTimeout(r, 20));
+	log(`${joined()}/${ready.length} clients in ${cfg.room}`);
 }

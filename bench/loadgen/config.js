@@ -44,6 +44,8 @@ const DEFAULTS = {
 	/** @type {'raw' | 'ws'} */ client: 'raw',
 	perMessageDeflate: true,
 	room: 'general',
+	/** broadcast mode: every client joins `room` first (created by the first one) — a room of its own */
+	joinRoom: false,
 	window: 16,
 	/** @type {'own' | 'general'} */ senderRooms: 'own',
 	holdMaxS: 120,

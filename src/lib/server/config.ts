@@ -81,6 +81,8 @@ const configSchema = z.object({
 	// online, presence is coalesced into one frame per flush interval instead of join/leave.
 	PRESENCE_BROADCAST_MAX: int(200, 0),
 	PRESENCE_FLUSH_MS: int(1000, 50, 60_000),
+	// Upgrades waiting their turn in a connect storm; beyond it new ones get 503 at once.
+	CONNECT_QUEUE_MAX: int(10000, 1),
 	HEARTBEAT_MS: int(30000, 100),
 	AUTH_TIMEOUT_MS: int(10000, 100),
 	SESSION_DAYS: int(30, 1),
@@ -138,6 +140,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		frameBudgetBurst: Math.max(env.FRAME_BUDGET_BURST, env.RATE_LIMIT_BURST),
 		roomsPerUserPerDay: env.ROOMS_PER_USER_PER_DAY || Infinity,
 		search: { perSecond: env.SEARCH_PER_SEC, burst: env.SEARCH_BURST },
+		connectQueueMax: env.CONNECT_QUEUE_MAX,
 		presence: { broadcastMax: env.PRESENCE_BROADCAST_MAX, flushMs: env.PRESENCE_FLUSH_MS },
 		maxConnectionsPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS || Infinity,
 		maxAnonymousPerAddress: env.MAX_ANONYMOUS_PER_ADDRESS || Infinity,

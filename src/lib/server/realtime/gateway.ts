@@ -17,6 +17,7 @@ import type { Hub } from './hub';
 import { settle, type OnlineDirectory } from './online';
 import type { PresenceAnnouncer } from './presence';
 import { UpgradePolicy } from './upgrade-policy';
+import { AdmissionQueue } from './admission';
 import { runConnectionSequence, type ConnectionSequenceDeps } from './welcome';
 
 /** What the gateway is built from (App wires it; nothing here reaches into App). */
@@ -46,6 +47,8 @@ export class Gateway {
 	private readonly authMessages: AuthMessages;
 	/** Each connection's frames, handled in the order they arrived (frame-order.ts). */
 	private readonly frameOrder = new WeakMap<Connection, FrameOrder>();
+	/** A connect storm is taken a few at a time (admission.ts). */
+	private readonly admission: AdmissionQueue;
 	private closing = false;
 	private onAllClosed: (() => void) | null = null;
 
@@ -58,6 +61,7 @@ export class Gateway {
 			clientTracking: false
 		});
 		this.limits = new AddressLimits(config);
+		this.admission = new AdmissionQueue(ADMISSION_CONCURRENCY, config.connectQueueMax);
 		this.policy = new UpgradePolicy({
 			config,
 			sessions: deps.auth.sessions,
@@ -91,13 +95,22 @@ export class Gateway {
 	/** Entry point for the HTTP server's `upgrade` event. */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		socket.on('error', () => socket.destroy());
-		this.policy.decide(req).then(
-			(verdict) => this.upgrade(req, socket, head, verdict),
-			(err) => {
-				this.deps.log.error({ err }, 'upgrade failed');
-				refuse(socket, 500, 'Internal Server Error');
-			}
+		const admitted = this.admission.admit(() =>
+			// The client may have given up while it waited.
+			socket.destroyed
+				? Promise.resolve()
+				: this.policy.decide(req).then(
+						(verdict) => this.upgrade(req, socket, head, verdict),
+						(err) => {
+							this.deps.log.error({ err }, 'upgrade failed');
+							refuse(socket, 500, 'Internal Server Error');
+						}
+					)
 		);
+		if (!admitted) {
+			this.deps.metrics.refused('busy');
+			refuse(socket, 503, 'Service Unavailable');
+		}
 	}
 
 	private upgrade(
@@ -155,10 +168,12 @@ export class Gateway {
 			const order = new FrameOrder();
 			this.frameOrder.set(conn, order);
 			order.run(() =>
-				this.admit(conn, identity).catch((err) => {
-					log.error({ conn: conn.id, err }, 'connection sequence failed');
-					conn.close(CloseCode.internal, 'Internal error');
-				})
+				this.admission
+					.run(() => this.admit(conn, identity))
+					.catch((err) => {
+						log.error({ conn: conn.id, err }, 'connection sequence failed');
+						conn.close(CloseCode.internal, 'Internal error');
+					})
 			);
 		} else {
 			conn.authTimer = setTimeout(() => {
@@ -264,6 +279,13 @@ export class Gateway {
 }
 
 /** ws error codes → the reason counted in chat_disconnects_total. */
+/**
+ * Upgrades and connection sequences in flight at once: enough to keep a networked database
+ * busy (each waits on a few round trips), few enough that one batch (on SQLite, all of them
+ * run to completion in one turn) delays the chat of the others by milliseconds, not seconds.
+ */
+const ADMISSION_CONCURRENCY = 16;
+
 const WS_ERRORS: Record<string, string> = {
 	WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'too_large',
 	WS_ERR_INVALID_UTF8: 'invalid_utf8'

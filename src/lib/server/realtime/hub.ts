@@ -17,6 +17,8 @@ export class Hub {
 	/** Presence watches (`watch_presence`): every change, or the listed users' (user → sockets). */
 	private readonly watchingAll = new Set<Connection>();
 	private readonly watchers = new Map<number, Set<Connection>>();
+	/** Online guests, counted as they come and go (asked for on every connect: no scan). */
+	private guests = 0;
 
 	get connectionCount(): number {
 		return this.connections.size;
@@ -40,6 +42,7 @@ export class Hub {
 			return false;
 		}
 		this.users.set(id, { connections: new Set([conn]), connectedAt: conn.connectedAt });
+		if (conn.identity!.isGuest) this.guests++;
 		return true;
 	}
 
@@ -88,6 +91,7 @@ export class Hub {
 		if (!presence || !presence.connections.delete(conn)) return false;
 		if (presence.connections.size > 0) return false;
 		this.users.delete(conn.identity.id);
+		if (conn.identity.isGuest) this.guests--;
 		return true;
 	}
 
@@ -115,11 +119,7 @@ export class Hub {
 
 	/** How many of the online users are guests. */
 	guestsOnline(): number {
-		let n = 0;
-		for (const presence of this.users.values()) {
-			if (presence.connections.values().next().value?.identity?.isGuest) n++;
-		}
-		return n;
+		return this.guests;
 	}
 
 	isOnline(userId: number): boolean {

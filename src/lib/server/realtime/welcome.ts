@@ -16,6 +16,14 @@ import type { PresenceAnnouncer } from './presence';
  */
 const RESUME_WINDOW_MS = 150;
 
+/**
+ * How many users the connection sequence lists in a large community: a sample for clients that
+ * show `users` as it comes; the web app pages the whole list when its people list opens. Small,
+ * because a restart storm sends it 10,000 times (at 200 entries it was ~25 KB per connection,
+ * most of what a connecting client received).
+ */
+export const USERS_ON_CONNECT_WHEN_LARGE = 20;
+
 /** What the connection sequence reads and announces through. */
 export interface ConnectionSequenceDeps {
 	hub: Pick<Hub, 'attach' | 'subscribe'>;
@@ -98,9 +106,7 @@ export async function runConnectionSequence(
 			presence_broadcast_max: deps.presenceBroadcastMax
 		})
 	);
-	// Capped: 10,000 connects each sent the whole list would be N² entries (a large community's
-	// clients page it with get_users when they show it).
-	conn.sendEventAhead(events.users(await deps.online.someUsers(deps.presenceBroadcastMax)));
+	conn.sendEventAhead(events.users(await usersOnConnect(deps)));
 	conn.sendEventAhead(history);
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
 	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);
@@ -109,4 +115,15 @@ export async function runConnectionSequence(
 	conn.hold(RESUME_WINDOW_MS);
 	// A new account is a new member of general: counts everywhere follow (after the welcome).
 	if (newcomer) await chat.announceNewcomer(identity);
+}
+
+/**
+ * `users` of the connection sequence: everyone while the community is small; above
+ * PRESENCE_BROADCAST_MAX a sample (docs/protocol.md, "Large communities (§13)"): 10,000
+ * connects each sent the whole list would be N² entries.
+ */
+async function usersOnConnect(deps: ConnectionSequenceDeps) {
+	const max = deps.presenceBroadcastMax;
+	const sample = await deps.online.someUsers(max + 1);
+	return sample.length > max ? sample.slice(0, Math.min(max, USERS_ON_CONNECT_WHEN_LARGE)) : sample;
 }

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, upgradeStatus } from '../helpers/client';
+import { startServer, type TestServer } from '../helpers/server';
+
+/*
+ * A connect storm larger than the server takes in (CONNECT_QUEUE_MAX): the surplus is refused
+ * at once with 503, before any session lookup, and those let in are served as usual.
+ */
+describe('connect storm beyond CONNECT_QUEUE_MAX', () => {
+	let server: TestServer;
+	beforeAll(async () => {
+		server = await startServer({
+			GUESTS: '1',
+			CONNECT_QUEUE_MAX: '5',
+			MAX_CONNECTIONS_PER_ADDRESS: '0',
+			MAX_ANONYMOUS_PER_ADDRESS: '0',
+			MAX_PENDING_AUTH_PER_ADDRESS: '0'
+		});
+	});
+	afterAll(() => server?.dispose());
+
+	it('refuses the surplus with 503 at once and serves the rest', async () => {
+		const statuses = await Promise.all(
+			Array.from({ length: 400 }, () => upgradeStatus(server, '/ws', { origin: server.url }))
+		);
+		const counts = new Map<number, number>();
+		for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+		expect([...counts.keys()].every((s) => s === 101 || s === 503)).toBe(true);
+		expect(counts.get(503) ?? 0).toBeGreaterThan(0);
+		expect(counts.get(101) ?? 0).toBeGreaterThan(0);
+		// Once the storm has passed, connecting works as ever.
+		const c = await connect(server);
+		expect(c.events.find((e) => e.type === 'welcome')).toBeDefined();
+		await c.close();
+	});
+});
