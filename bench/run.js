@@ -142,6 +142,7 @@ async function main() {
 		}
 		if (sc.id === 3 && !opts.smoke) compareToBaseline(entry);
 		if (sc.id === 9) compareStorm(entry);
+		if (sc.id === 10) compareToBaseline(entry, 2.5);
 		entry.pass = entry.ours ? (entry.ours.pass ?? null) : null;
 		scenarios[sc.id] = entry;
 	}

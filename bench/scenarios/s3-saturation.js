@@ -42,17 +42,22 @@ export const SWEEP_ENV = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '1000
  * @param {Record<string, unknown>} [loadgen] extra load generator options
  */
 export async function saturationSweep(bench, kind, loadgen = {}) {
-	return summarizeSweep(await broadcastRun(bench, kind, sweepLoadgen(bench, loadgen), SWEEP_ENV));
+	const p99Limit = Number(loadgen.stopP99Ms ?? 100);
+	return summarizeSweep(
+		await broadcastRun(bench, kind, sweepLoadgen(bench, loadgen), SWEEP_ENV),
+		p99Limit
+	);
 }
 
 /**
  * The steps that held (p99 ≤ 100 ms and reach ≥ 99.9 %) and the best of them: the one with
  * the most deliveries per second, the saturation figure.
- * @param {any[]} steps
+ * @param {any[]} steps @param {number} [p99Limit] ms (scenario 10 allows more: a message to
+ * 10,000 sockets takes the load generator ~60 ms to read at all)
  */
-export function bestStep(steps) {
+export function bestStep(steps, p99Limit = 100) {
 	const passing = steps.filter(
-		(s) => (s.latency_ms.p99 ?? Infinity) <= 100 && (s.reach_pct ?? 0) >= 99.9
+		(s) => (s.latency_ms.p99 ?? Infinity) <= p99Limit && (s.reach_pct ?? 0) >= 99.9
 	);
 	const best = passing.reduce(
 		(a, s) => (!a || s.delivered_per_s > a.delivered_per_s ? s : a),
@@ -64,11 +69,12 @@ export function bestStep(steps) {
 /**
  * The summary of a sweep: saturation deliveries/s, the step after it, the issues.
  * @param {any} run a broadcast run (lib/broadcast.js) or a cluster run (lib/cluster.js)
+ * @param {number} [p99Limit] ms
  */
-export function summarizeSweep(run) {
+export function summarizeSweep(run, p99Limit = 100) {
 	/** @type {any[]} */
 	const steps = run.result?.steps ?? [];
-	const { passing, best } = bestStep(steps);
+	const { passing, best } = bestStep(steps, p99Limit);
 	// The lowest rate that crossed the limits (with refinement there can be several).
 	const failing = steps
 		.filter((s) => !passing.includes(s))
@@ -79,7 +85,7 @@ export function summarizeSweep(run) {
 	const text =
 		(best
 			? `${fmt(saturation, 0)} deliveries/s at p99 ${fmt(best.latency_ms.p99, 1)} ms (reach ${fmt(best.reach_pct, 3)} %, server CPU ${fmt(best.server_cpu_pct?.total)} %)`
-			: 'no step met p99 ≤ 100 ms and reach ≥ 99.9 %') +
+			: `no step met p99 ≤ ${p99Limit} ms and reach ≥ 99.9 %`) +
 		(failing
 			? `; next step offered ${fmt(failing.offered_deliveries_per_s, 0)}/s → delivered ${fmt(failing.delivered_per_s, 0)}/s, p99 ${fmt(failing.latency_ms.p99, 0)} ms, reach ${fmt(failing.reach_pct, 2)} %`
 			: '; never saturated (raise --s3-rates)') +
@@ -123,8 +129,9 @@ export function summarizeSweep(run) {
 /**
  * Once both targets ran (not in the smoke run): the ratio to the baseline decides the pass.
  * @param {Record<string, any>} entry the scenario's results, ours and baseline
+ * @param {number} [goal] the least ratio that passes (scenario 10: 2.5)
  */
-export function compareToBaseline(entry) {
+export function compareToBaseline(entry, goal = 1.0) {
 	if (
 		entry.ours?.saturation_deliveries_per_s == null ||
 		!entry.baseline?.saturation_deliveries_per_s
@@ -134,7 +141,7 @@ export function compareToBaseline(entry) {
 		Math.round(
 			(entry.ours.saturation_deliveries_per_s / entry.baseline.saturation_deliveries_per_s) * 100
 		) / 100;
-	entry.ours.pass = entry.ratio >= 1.0 && entry.ours.ok;
+	entry.ours.pass = entry.ratio >= goal && entry.ours.ok;
 	// Never saturated within the sweep: the ratio is a lower bound.
 	const bound = entry.ours.saturated === false ? '≥ ' : '';
 	entry.ours.text += ` — ${bound}${entry.ratio} × baseline`;
