@@ -13,10 +13,10 @@ import { PASSWORD, sqlite } from '../lib/db.js';
 import { register } from '../lib/http.js';
 import { runLoadgen, waitMeter } from '../lib/loadgen-process.js';
 import { cpuPercent, cpuTimes } from '../lib/procstat.js';
+import { CHAT_CLIENTS, startRoomChat } from '../lib/room-chat.js';
 import { reportCrash, startServer } from '../lib/servers.js';
 import { fmt, problems, runRecord } from '../lib/summary.js';
 
-const CHAT_CLIENTS = 100;
 const CHAT_P99_MS = 250;
 /** Connections each storm load generator opens at a time ("at once", within a socket budget). */
 const STORM_CONCURRENCY = 1000;
@@ -101,37 +101,9 @@ async function stormRun(bench, kind, withChat) {
 				},
 				{ serverPid: server.pid, label }
 			);
-		/** @type {ReturnType<typeof runLoadgen> | null} */
-		let chat = null;
-		/** @type {(v?: unknown) => void} */
-		let onWindow = () => {};
-		const windowStarted = new Promise((r) => (onWindow = r));
-		if (withChat) {
-			chat = runLoadgen(
-				{
-					url: server.wsUrl,
-					mode: 'broadcast',
-					clients: CHAT_CLIENTS,
-					senders: 10,
-					rate: 10,
-					// Accounts (guests cannot create rooms): the first creates the room, the rest join.
-					auth: 'register',
-					users: CHAT_CLIENTS,
-					userPrefix: 'chat',
-					room: 'storm-chat',
-					joinRoom: true,
-					warmup: 2,
-					duration: bench.opts.s9Window,
-					retryContended: 0
-				},
-				{
-					serverPid: server.pid,
-					label: `[${kind} chat]`,
-					onEvent: (ev) => ev.ev === 'step_start' && onWindow()
-				}
-			);
-			await Promise.race([windowStarted, chat.done]);
-		}
+		const chat = withChat
+			? await startRoomChat(server, `[${kind} chat]`, bench.opts.s9Window)
+			: null;
 		const cpu0 = cpuTimes(server.pid);
 		const accountsRun = storm(accounts, `[${kind} accounts]`);
 		const guestsRun = storm({ auth: 'guest' }, `[${kind} guests]`);

@@ -1,0 +1,128 @@
+// Scenario 11 (issue 13): 1,000 logins at once beside a room of 100 chatting. Half are HTTP
+// logins (POST /api/auth/login), half `auth` messages on fresh WebSockets; every one costs an
+// argon2 verification, which the server runs ARGON2_CONCURRENCY at a time with at most
+// ARGON2_MAX_QUEUE waiting (the rest are refused at once: 503, or `auth_failed` "busy").
+// Goal: the chat's p99 ≤ 250 ms meanwhile. Ours only (the bare ws server has no accounts).
+
+import { Agent } from 'node:http';
+import { WebSocket } from 'ws';
+import { PASSWORD, sqlite } from '../lib/db.js';
+import { register, request } from '../lib/http.js';
+import { waitMeter } from '../lib/loadgen-process.js';
+import { cpuPercent, cpuTimes } from '../lib/procstat.js';
+import { CHAT_CLIENTS, startRoomChat } from '../lib/room-chat.js';
+import { reportCrash, startServer } from '../lib/servers.js';
+import { fmt, runRecord } from '../lib/summary.js';
+
+const LOGINS = 1000;
+const CHAT_P99_MS = 250;
+const WINDOW_S = 15;
+
+/** @param {import('../lib/context.js').Bench} bench */
+export default (bench) => ({
+	id: 11,
+	title: `${LOGINS.toLocaleString('en')} logins at once (HTTP and auth messages) beside a room of ${CHAT_CLIENTS} chatting`,
+	goal: `chat p99 ≤ ${CHAT_P99_MS} ms meanwhile`,
+	targets: ['ours'],
+	run: () => scenario11(bench)
+});
+
+/** @param {import('../lib/context.js').Bench} bench */
+async function scenario11(bench) {
+	const q = await bench.quiet();
+	const dbFile = bench.newDbFile('s11-ours');
+	let server = await startServer(bench, 'ours', { dbFile });
+	// Accounts seeded with the registered one's password hash: every login verifies for real.
+	const reg = await register(server.base, 'bench_seed', PASSWORD);
+	await server.stop();
+	const { seedSessions } = await sqlite();
+	seedSessions(dbFile, { count: LOGINS, prefix: 'login', fromUserId: reg.user.id });
+	server = await startServer(bench, 'ours', { dbFile });
+	try {
+		const chat = await startRoomChat(server, '[ours chat]', WINDOW_S);
+		const cpu0 = cpuTimes(server.pid);
+		const meter = waitMeter(server.pid, process.pid);
+		const t0 = performance.now();
+		const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+		const outcomes = await Promise.all(
+			Array.from({ length: LOGINS }, (_, i) =>
+				i % 2 === 0 ? httpLogin(server.base, `login${i}`, agent) : socketLogin(server, `login${i}`)
+			)
+		);
+		const seconds = (performance.now() - t0) / 1000;
+		const cpu = cpuPercent(cpu0, cpuTimes(server.pid));
+		const contention = meter();
+		const chatRun = await chat.done;
+		const crashed = server.crashed();
+		if (crashed) reportCrash(server);
+		/** @type {Record<string, number>} */
+		const counts = {};
+		for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
+		const step = chatRun.result?.steps?.[0];
+		const p99 = step?.latency_ms?.p99 ?? null;
+		const text =
+			`${LOGINS} logins in ${fmt(seconds)} s: ${Object.entries(counts)
+				.map(([k, v]) => `${k} ${v}`)
+				.join(
+					', '
+				)} (server CPU ${fmt(cpu?.total)} %${contention.contended ? ', ⚠ contended' : ''})` +
+			(step
+				? `; chat in a room of ${CHAT_CLIENTS} meanwhile: p50 ${fmt(step.latency_ms.p50)} ms, p99 ${fmt(p99)} ms, reach ${fmt(step.reach_pct)} %`
+				: `; chat not measured (${chatRun.result?.error ?? chatRun.stderr.slice(-200)})`);
+		return {
+			ok: !!step && !crashed,
+			pass: !!step && !crashed && p99 !== null && p99 <= CHAT_P99_MS,
+			text,
+			...contention,
+			login_outcomes: counts,
+			login_seconds: seconds,
+			chat_p99_ms: p99,
+			run: runRecord('ours', q, chatRun.result, chatRun.code, crashed, server)
+		};
+	} finally {
+		await server.stop();
+	}
+}
+
+/** @returns {Promise<string>} "ok", "refused 503", "http 429", … */
+async function httpLogin(/** @type {string} */ base, /** @type {string} */ username, agent) {
+	try {
+		const res = await request(`${base}/api/auth/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: base, accept: 'application/json' },
+			body: JSON.stringify({ username, password: PASSWORD }),
+			agent,
+			timeoutMs: 60_000
+		});
+		return res.status === 200 ? 'http ok' : `http ${res.status}`;
+	} catch (err) {
+		return `http error ${/** @type {Error} */ (err).message.slice(0, 40)}`;
+	}
+}
+
+/** An `auth` message on a fresh socket: "ws ok" on auth_success, else what came instead. */
+function socketLogin(
+	/** @type {{ wsUrl: string, base: string }} */ server,
+	/** @type {string} */ username
+) {
+	return new Promise((resolve) => {
+		const ws = new WebSocket(server.wsUrl, { origin: server.base });
+		const done = (/** @type {string} */ outcome) => {
+			clearTimeout(timer);
+			ws.terminate();
+			resolve(outcome);
+		};
+		const timer = setTimeout(() => done('ws timeout'), 60_000);
+		ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', username, password: PASSWORD })));
+		ws.on('message', (data) => {
+			const ev = JSON.parse(String(data));
+			if (ev.type === 'auth_success') done('ws ok');
+			else if (ev.type === 'auth_failed')
+				done(`ws auth_failed ${ev.content?.reason ?? ev.content?.code ?? ''}`.trim());
+			else if (ev.type === 'error') done(`ws error ${ev.content?.code}`);
+		});
+		ws.on('unexpected-response', (_req, res) => done(`ws http ${res.statusCode}`));
+		ws.on('error', () => done('ws error'));
+		ws.on('close', (code) => done(`ws closed ${code}`));
+	});
+}
