@@ -5,11 +5,9 @@
 // no gap and no duplicate, reconnecting as the web app does (backoff with jitter). Goal: every
 // client back within 30 s of each restart. Ours only: the bare ws server keeps no history.
 
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { PASSWORD, sqlite } from '../lib/db.js';
-import { register, request } from '../lib/http.js';
+import { request } from '../lib/http.js';
 import { runLoadgen } from '../lib/loadgen-process.js';
+import { seedAccountCookies } from '../lib/seed-accounts.js';
 import { freePort, reportCrash, startServer } from '../lib/servers.js';
 import { fmt, runRecord } from '../lib/summary.js';
 
@@ -33,17 +31,13 @@ async function scenario12(bench) {
 	const dbFile = bench.newDbFile('s12-ours');
 	const port = await freePort();
 	let server = await startServer(bench, 'ours', { dbFile, port });
-	const reg = await register(server.base, 'bench_seed', PASSWORD);
-	const pairs = reg.cookie.split('; ').map((kv) => kv.split(/=(.*)/s, 2));
-	await server.stop();
-	const { sessionSchemeMatches, seedSessions } = await sqlite();
-	const match = pairs.find(
-		([, value]) => value && sessionSchemeMatches(dbFile, decodeURIComponent(value))
-	);
-	if (!match || !reg.user?.id) throw new Error('scenario 12: session scheme not recognised');
-	const seeded = seedSessions(dbFile, { count: half, prefix: 'restart', fromUserId: reg.user.id });
-	const cookieFile = path.join(bench.tmp, 's12-cookies.json');
-	writeFileSync(cookieFile, JSON.stringify(seeded.tokens.map((t) => `${match[0]}=${t}`)));
+	const seeded = await seedAccountCookies(bench, server, {
+		dbFile,
+		count: half,
+		prefix: 'restart'
+	});
+	if (!seeded) throw new Error('scenario 12: session scheme not recognised');
+	const { cookieFile, seed: reg } = seeded;
 	server = await startServer(bench, 'ours', { dbFile, port });
 
 	/** @type {number[]} */

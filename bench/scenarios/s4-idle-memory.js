@@ -1,14 +1,11 @@
 // Scenario 4: many idle logged-in connections; the server's memory per connection, measured
 // after a forced garbage collection.
 
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { PASSWORD, sqlite } from '../lib/db.js';
-import { register } from '../lib/http.js';
 import { connectInspector } from '../lib/inspector.js';
 import { runLoadgen, waitMeter } from '../lib/loadgen-process.js';
 import { sleep } from '../lib/log.js';
 import { cpuPercent, cpuTimes, fdCounts, mb, memory } from '../lib/procstat.js';
+import { seedAccountCookies } from '../lib/seed-accounts.js';
 import { freePort, reportCrash, startServer } from '../lib/servers.js';
 import { fmt, problems, runRecord } from '../lib/summary.js';
 
@@ -40,21 +37,9 @@ async function scenario4(bench, kind) {
 		nodeArgs: kind === 'baseline' ? inspectArgs : []
 	});
 	if (kind === 'ours') {
-		// Registering 10,000 accounts through the API costs an argon2 hash each (minutes). Instead:
-		// register one, check the session scheme against what the server stored, then seed the
-		// accounts and sessions straight into the stopped server's database.
-		const reg = await register(server.base, 'bench_seed', PASSWORD);
-		const pairs = reg.cookie.split('; ').map((kv) => kv.split(/=(.*)/s, 2));
-		await server.stop();
-		const { sessionSchemeMatches, seedSessions } = await sqlite();
-		const match = pairs.find(
-			([, value]) => value && sessionSchemeMatches(dbFile, decodeURIComponent(value))
-		);
-		if (match && reg.user?.id) {
-			const seeded = seedSessions(dbFile, { count: n, prefix: 'idle', fromUserId: reg.user.id });
-			const cookieFile = path.join(bench.tmp, 's4-cookies.json');
-			writeFileSync(cookieFile, JSON.stringify(seeded.tokens.map((t) => `${match[0]}=${t}`)));
-			Object.assign(auth, { auth: 'cookies', cookieFile });
+		const seeded = await seedAccountCookies(bench, server, { dbFile, count: n, prefix: 'idle' });
+		if (seeded) {
+			Object.assign(auth, { auth: 'cookies', cookieFile: seeded.cookieFile });
 			notes.push(`${n} accounts and sessions seeded into SQLite in ${seeded.seconds} s`);
 		} else {
 			Object.assign(auth, { auth: 'register', users: Math.min(opts.s4Users, n) });

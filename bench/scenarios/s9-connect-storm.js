@@ -7,13 +7,10 @@
 // chat (ours only: the baseline has no rooms); the storm starts when the chat's measured
 // window does.
 
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { PASSWORD, sqlite } from '../lib/db.js';
-import { register } from '../lib/http.js';
 import { runLoadgen, waitMeter } from '../lib/loadgen-process.js';
 import { cpuPercent, cpuTimes } from '../lib/procstat.js';
 import { CHAT_CLIENTS, startRoomChat } from '../lib/room-chat.js';
+import { seedAccountCookies } from '../lib/seed-accounts.js';
 import { reportCrash, startServer } from '../lib/servers.js';
 import { fmt, problems, runRecord } from '../lib/summary.js';
 
@@ -65,19 +62,13 @@ async function stormRun(bench, kind, withChat) {
 	let accounts = { auth: 'guest' };
 	let server = await startServer(bench, kind, { dbFile });
 	if (kind === 'ours') {
-		// Accounts and sessions seeded straight into the stopped server's database (as in
-		// scenario 4): 5,000 argon2 registrations would take minutes.
-		const reg = await register(server.base, 'bench_seed', PASSWORD);
-		const pairs = reg.cookie.split('; ').map((kv) => kv.split(/=(.*)/s, 2));
-		await server.stop();
-		const { sessionSchemeMatches, seedSessions } = await sqlite();
-		const match = pairs.find(
-			([, value]) => value && sessionSchemeMatches(dbFile, decodeURIComponent(value))
-		);
-		if (!match || !reg.user?.id) throw new Error('scenario 9: session scheme not recognised');
-		const seeded = seedSessions(dbFile, { count: half, prefix: 'storm', fromUserId: reg.user.id });
-		const cookieFile = path.join(bench.tmp, 's9-cookies.json');
-		writeFileSync(cookieFile, JSON.stringify(seeded.tokens.map((t) => `${match[0]}=${t}`)));
+		const seeded = await seedAccountCookies(bench, server, {
+			dbFile,
+			count: half,
+			prefix: 'storm'
+		});
+		if (!seeded) throw new Error('scenario 9: session scheme not recognised');
+		const { cookieFile } = seeded;
 		accounts = { auth: 'cookies', cookieFile };
 		server = await startServer(bench, 'ours', { dbFile });
 	}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type TestClient } from '../helpers/client';
 import { prng } from '../helpers/chat';
-import { PeopleList, type OnlineUser } from '../helpers/presence';
+import { pageDuringChurn, PeopleList, type OnlineUser } from '../helpers/presence';
 import { startCluster, until, type Cluster } from './cluster';
 
 /*
@@ -34,26 +34,10 @@ describe('large-community presence on three processes', () => {
 			viewer.send({ type: 'watch_presence', all: true });
 			await viewer.next('presence');
 			const from = viewer.events.length;
-			let open: TestClient[] = await Promise.all(
+			const open: TestClient[] = await Promise.all(
 				Array.from({ length: 15 }, (_, i) => connect(on(i)))
 			);
-			let after = 0;
-			const churn: Promise<void>[] = [];
-			for (let round = 0; ; round++) {
-				viewer.send({ type: 'get_users', after_id: after, limit: 4 });
-				for (let i = 0; i < 3; i++) {
-					if (random() < 0.5 && open.length > 0) {
-						const [leaving] = open.splice(Math.floor(random() * open.length), 1);
-						churn.push(leaving!.close().then(() => undefined));
-					} else {
-						churn.push(connect(on(round + i)).then((c) => void open.push(c)));
-					}
-				}
-				const page = (await viewer.next('users_page')).content;
-				if (page.next_after_id === null) break;
-				after = page.next_after_id;
-			}
-			await Promise.all(churn);
+			await pageDuringChurn(viewer, open, random, (k) => connect(on(k)));
 			const truth = new Set([viewer, ...open].map(idOf));
 			// One newcomer per process after the churn: once all three are reported, every
 			// process has flushed what it saw before them.
@@ -76,8 +60,7 @@ describe('large-community presence on three processes', () => {
 			const list = new PeopleList();
 			for (const e of viewer.events.slice(from)) list.apply(e);
 			expect(list.ids).toEqual(truth);
-			open = [...open, ...markers, viewer];
-			await Promise.all(open.map((c) => c.close()));
+			await Promise.all([...open, ...markers, viewer].map((c) => c.close()));
 		} catch (err) {
 			console.error(`cluster presence convergence failed with SEED=${seed}`);
 			throw err;

@@ -1,4 +1,4 @@
-import type { Event } from './client';
+import type { Event, TestClient } from './client';
 
 export type OnlineUser = { id: number; name: string };
 
@@ -25,4 +25,35 @@ export class PeopleList {
 			this.count = e.content.users_online;
 		}
 	}
+}
+
+/**
+ * Pages the whole online list on `viewer` (get_users, 4 at a time) while connections open and
+ * close at random around each page (`open` is kept up to date; `connectOne(k)` opens the k-th
+ * newcomer). Resolves once the last page arrived and every open/close has settled.
+ */
+export async function pageDuringChurn(
+	viewer: TestClient,
+	open: TestClient[],
+	random: () => number,
+	connectOne: (k: number) => Promise<TestClient>
+): Promise<void> {
+	let after = 0;
+	let newcomers = 0;
+	const churn: Promise<void>[] = [];
+	for (;;) {
+		viewer.send({ type: 'get_users', after_id: after, limit: 4 });
+		for (let i = 0; i < 3; i++) {
+			if (random() < 0.5 && open.length > 0) {
+				const [leaving] = open.splice(Math.floor(random() * open.length), 1);
+				churn.push(leaving!.close().then(() => undefined));
+			} else {
+				churn.push(connectOne(newcomers++).then((c) => void open.push(c)));
+			}
+		}
+		const page = (await viewer.next('users_page')).content;
+		if (page.next_after_id === null) break;
+		after = page.next_after_id;
+	}
+	await Promise.all(churn);
 }

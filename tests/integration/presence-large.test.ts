@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type TestClient } from '../helpers/client';
 import { nextError, prng } from '../helpers/chat';
-import { PeopleList, type OnlineUser } from '../helpers/presence';
+import { pageDuringChurn, PeopleList, type OnlineUser } from '../helpers/presence';
 import { startServer, type TestServer } from '../helpers/server';
 
 /*
@@ -93,33 +93,49 @@ describe('watching presence in a large community', () => {
 	it('a watched user comes and goes for its watcher; the others hear the count only', async () => {
 		const crowd = await guests(server, 5);
 		const [watcher, bystander] = crowd;
-		const x = await connect(server);
-		const xId = userId(x);
-		await x.close();
-		watcher!.send({ type: 'watch_presence', user_ids: [xId] });
-		expect((await watcher!.next('presence')).content).toMatchObject({ offline: [xId] });
+		/** Watches `ids`; resolves with the answer (the state now), not a flush before it. */
+		const watch = async (ids: number[]) => {
+			watcher!.send({ type: 'watch_presence', user_ids: ids });
+			return (
+				await watcher!.next(
+					(e) =>
+						e.type === 'presence' &&
+						ids.every(
+							(id) =>
+								(e.content.offline ?? []).includes(id) ||
+								(e.content.online ?? []).some((u: OnlineUser) => u.id === id)
+						)
+				)
+			).content;
+		};
+		try {
+			const x = await connect(server);
+			const xId = userId(x);
+			await x.close();
+			// The server records a departure a moment after the socket closed.
+			while (!(await watch([xId])).offline?.includes(xId));
 
-		const again = await connect(server);
-		// A guest's id is new per connection: watch the new one too.
-		const againId = userId(again);
-		watcher!.send({ type: 'watch_presence', user_ids: [xId, againId] });
-		const state = (await watcher!.next('presence')).content;
-		expect(state.online.map((u: OnlineUser) => u.id)).toEqual([againId]);
-		expect(state.offline).toEqual([xId]);
-		expect(state.users_online).toBe(6);
+			const again = await connect(server);
+			// A guest's id is new per connection: watch the new one too.
+			const againId = userId(again);
+			const state = await watch([xId, againId]);
+			expect(state.online.map((u: OnlineUser) => u.id)).toEqual([againId]);
+			expect(state.offline).toEqual([xId]);
+			expect(state.users_online).toBe(6);
 
-		await again.close();
-		const gone = await watcher!.next(
-			(e) => e.type === 'presence' && (e.content.offline ?? []).includes(againId)
-		);
-		// x's own departure may still be waiting for the same flush: it is watched too.
-		expect(gone.content.users_online).toBe(5);
-		expect(gone.content.online).toBeUndefined();
-		const heard = await bystander!.next(
-			(e) => e.type === 'presence' && e.content.users_online === 5
-		);
-		expect(heard.content).toEqual({ users_online: 5 });
-		await Promise.all(crowd.map((c) => c.close()));
+			await again.close();
+			const gone = await watcher!.next(
+				(e) => e.type === 'presence' && (e.content.offline ?? []).includes(againId)
+			);
+			expect(gone.content.users_online).toBe(5);
+			expect(gone.content.online).toBeUndefined();
+			const heard = await bystander!.next(
+				(e) => e.type === 'presence' && e.content.users_online === 5
+			);
+			expect(heard.content).toEqual({ users_online: 5 });
+		} finally {
+			await Promise.all(crowd.map((c) => c.close()));
+		}
 	});
 
 	it('bad watches and pages are refused', async () => {
@@ -138,33 +154,13 @@ describe('watching presence in a large community', () => {
 		try {
 			const random = prng(seed);
 			const viewer = await connect(server);
-			let open = await guests(server, 12);
+			const open = await guests(server, 12);
 			const list = new PeopleList();
 			viewer.send({ type: 'watch_presence', all: true });
 			await viewer.next('presence');
 			const from = viewer.events.length;
 			// Pages are read while connections open and close.
-			let after = 0;
-			const churn: Promise<void>[] = [];
-			for (;;) {
-				viewer.send({ type: 'get_users', after_id: after, limit: 4 });
-				for (let i = 0; i < 3; i++) {
-					if (random() < 0.5 && open.length > 0) {
-						const [leaving] = open.splice(Math.floor(random() * open.length), 1);
-						churn.push(leaving!.close().then(() => undefined));
-					} else {
-						churn.push(
-							connect(server).then((c) => {
-								open.push(c);
-							})
-						);
-					}
-				}
-				const page = (await viewer.next('users_page')).content;
-				if (page.next_after_id === null) break;
-				after = page.next_after_id;
-			}
-			await Promise.all(churn);
+			await pageDuringChurn(viewer, open, random, () => connect(server));
 			const truth = new Set([viewer, ...open].map(userId));
 			// Changes are flushed in arrival order, all that wait at once: once a newcomer after
 			// the churn is reported, everything before it has been.
@@ -181,8 +177,7 @@ describe('watching presence in a large community', () => {
 				console.log(JSON.stringify(viewer.events.slice(from).filter((e) => e.type !== 'history')));
 			expect(list.ids).toEqual(truth);
 			expect(list.count).toBe(truth.size);
-			open = [...open, marker, viewer];
-			await Promise.all(open.map((c) => c.close()));
+			await Promise.all([...open, marker, viewer].map((c) => c.close()));
 		} catch (err) {
 			console.error(`presence convergence failed with SEED=${seed}`);
 			throw err;
