@@ -11,6 +11,9 @@
 //   ack        S senders each keep up to `window` unacknowledged messages in flight (the ack
 //              is the sender's own echo carrying its client_id); measures commits per second.
 //   idle       connect N clients, report when all are ready, hold until `stop` on stdin.
+//   restart    like idle, and every client that loses its socket reconnects as the web app
+//              does (backoff with jitter) and sends `resume`; reports when all are back, and
+//              on `expect <ids>` (stdin) whether each client got those messages of general.
 //   http       time sequential GETs of a URL template (`{before}` replaced by a random id).
 //
 // Options are the keys of DEFAULTS in bench/loadgen/config.js (--clients 1000, --auth register,
@@ -39,6 +42,7 @@ import { cfg, runTag } from './loadgen/config.js';
 import { connectAll, settle } from './loadgen/connect.js';
 import { runHttp } from './loadgen/http.js';
 import { runIdle } from './loadgen/idle.js';
+import { runRestart } from './loadgen/restart.js';
 import { emit, log, round } from './loadgen/output.js';
 import { counters, live } from './loadgen/state.js';
 
@@ -47,6 +51,7 @@ function listenStdin() {
 	const rl = readline.createInterface({ input: process.stdin });
 	rl.on('line', (line) => {
 		if (line.trim() === 'stop') live.stopRequested = true;
+		else if (line.startsWith('expect ')) live.expectedIds = line.slice(7).split(',').map(Number);
 	});
 	rl.on('close', () => {
 		if (cfg.exitOnStdinEnd) {
@@ -90,6 +95,7 @@ async function main() {
 		if (cfg.mode === 'broadcast') body = await runBroadcast();
 		else if (cfg.mode === 'ack') body = await runAck();
 		else if (cfg.mode === 'idle') body = await runIdle();
+		else if (cfg.mode === 'restart') body = await runRestart();
 		else throw new Error(`unknown mode ${cfg.mode}`);
 	}
 	const cpu = process.cpuUsage(cpuStart);

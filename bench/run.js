@@ -27,7 +27,7 @@
 //   --s5-window K         unacknowledged messages per sender in scenario 5 (16)
 //   --s6-rows N           messages seeded in scenario 6 (1000000)
 //   --s8-processes N      processes of scenario 8's cluster run (2)
-//   --s9-connections N    clients of scenario 9's connect storm, half accounts, half guests (10000)
+//   --s9-connections N    clients of scenarios 9 and 12 (connect and restart storms), half accounts (10000)
 //   --s9-window S         seconds of scenario 9's chat window, started with the storm (20)
 //   --pg-url URL          PostgreSQL of scenario 8, for CREATE/DROP DATABASE of a fresh database per run
 //                         (else BENCH_DATABASE_URL, TEST_DATABASE_URL, postgres://postgres@127.0.0.1:5432/postgres)

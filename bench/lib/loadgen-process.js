@@ -63,7 +63,9 @@ export function runLoadgen(cfg, o) {
 	return {
 		pid: child.pid,
 		done,
-		stop: () => child.stdin.write('stop\n')
+		stop: () => child.stdin.write('stop\n'),
+		/** A command line on the load generator's stdin (restart mode: `expect <ids>`). */
+		tell: (/** @type {string} */ line) => child.stdin.write(`${line}\n`)
 	};
 }
 

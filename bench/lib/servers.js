@@ -34,7 +34,7 @@ export function freePort() {
  * server CPU, and waits for GET /healthz.
  * @param {import('./context.js').Bench} bench
  * @param {'ours' | 'baseline'} kind
- * @param {{ env?: Record<string, string>, dbFile?: string, nodeArgs?: string[] }} [o]
+ * @param {{ env?: Record<string, string>, dbFile?: string, nodeArgs?: string[], port?: number }} [o]
  */
 export async function startServer(bench, kind, o = {}) {
 	// A free port can be taken before the server binds it: after a storm, tens of thousands of
@@ -52,11 +52,11 @@ export async function startServer(bench, kind, o = {}) {
 
 /**
  * @param {import('./context.js').Bench} bench @param {'ours' | 'baseline'} kind
- * @param {{ env?: Record<string, string>, dbFile?: string, nodeArgs?: string[] }} [o]
+ * @param {{ env?: Record<string, string>, dbFile?: string, nodeArgs?: string[], port?: number }} [o]
  */
 async function startServerOnce(bench, kind, o = {}) {
 	const { opts } = bench;
-	const port = await freePort();
+	const port = o.port ?? (await freePort());
 	const base = `http://127.0.0.1:${port}`;
 	/** @type {string[]} */
 	let argv;
@@ -134,10 +134,11 @@ async function startServerOnce(bench, kind, o = {}) {
 		crashed: () => exited !== null && !stopping,
 		exitInfo: () => exited,
 		tail: () => tail.join('\n'),
-		async stop() {
+		/** Graceful (SIGTERM), or `hard`: SIGKILL, as a crash. */
+		async stop(hard = false) {
 			if (exited) return exited;
 			stopping = true;
-			child.kill('SIGTERM');
+			child.kill(hard ? 'SIGKILL' : 'SIGTERM');
 			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
 			await exitPromise;
 			clearTimeout(timer);

@@ -24,6 +24,8 @@ export class Client {
 		this.welcomed = false;
 		this.open = false;
 		this.connectMs = 0;
+		/** @type {string | undefined} the session cookie it connects with (accounts) */
+		this.cookie = undefined;
 		this.lastId = 0;
 		this.userId = 0;
 		/** ack mode: client_id → send time (ms, performance.now) */

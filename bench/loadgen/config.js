@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 
-/** @typedef {'broadcast' | 'ack' | 'idle' | 'http'} Mode */
+/** @typedef {'broadcast' | 'ack' | 'idle' | 'http' | 'restart'} Mode */
 
 const DEFAULTS = {
 	url: 'ws://127.0.0.1:3000/ws',

@@ -21,7 +21,7 @@ import { bump, counters, live } from './state.js';
  * @param {Client} c @param {string | undefined} cookie
  * @returns {Promise<boolean>}
  */
-function connectClient(c, cookie) {
+export function connectClient(c, cookie) {
 	return new Promise((resolve) => {
 		const t0 = performance.now();
 		/** @type {Record<string, string>} */
@@ -170,7 +170,8 @@ export async function connectAll() {
 	const worker = async () => {
 		while (next < clients.length && performance.now() < deadline && !live.stopRequested) {
 			const c = clients[next++];
-			if (await connectClient(c, cookies[c.idx % cookies.length])) ok++;
+			c.cookie = cookies[c.idx % cookies.length];
+			if (await connectClient(c, c.cookie)) ok++;
 			if (performance.now() - lastLog > 2000) {
 				lastLog = performance.now();
 				log(

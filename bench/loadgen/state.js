@@ -28,6 +28,9 @@ export const live = {
 	shuttingDown: false,
 	/** clients that are ready and still open */
 	readyOpen: 0,
+	/** restart mode: the ids of general every client must have received (from stdin) */
+	/** @type {number[] | null} */
+	expectedIds: null,
 	lastFrameAt: performance.now(),
 	/** deliveries and acks are counted per measured window (warmup and drain excluded) */
 	windowOpen: false,

@@ -1,5 +1,5 @@
-// The scenarios of issue 6 (and 7, issue 11's changes; 8, issue 12's two processes; 9–11,
-// issue 13's connect storm, big room and login storm), in the
+// The scenarios of issue 6 (and 7, issue 11's changes; 8, issue 12's two processes; 9–12,
+// issue 13's connect storm, big room, login and restart storms), in the
 // order they run. Each file exports a factory that takes the runner's context (options,
 // temporary files) and returns { id, title, goal, targets, run } and, for a scenario that
 // needs services the machine may lack (8), `available()`: null, or why the full bench skips it.
@@ -15,7 +15,8 @@ import s8 from './s8-two-processes.js';
 import s9 from './s9-connect-storm.js';
 import s10 from './s10-big-room.js';
 import s11 from './s11-login-storm.js';
+import s12 from './s12-restart-storm.js';
 
 /** @param {import('../lib/context.js').Bench} bench */
 export const scenarios = (bench) =>
-	[s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11].map((define) => define(bench));
+	[s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12].map((define) => define(bench));

@@ -31,13 +31,15 @@ export default (bench) => ({
 async function scenario11(bench) {
 	const q = await bench.quiet();
 	const dbFile = bench.newDbFile('s11-ours');
-	let server = await startServer(bench, 'ours', { dbFile });
+	// Guests off (the default): a socket waits for its `auth` instead of starting as a guest.
+	const env = { GUESTS: '0' };
+	let server = await startServer(bench, 'ours', { dbFile, env });
 	// Accounts seeded with the registered one's password hash: every login verifies for real.
 	const reg = await register(server.base, 'bench_seed', PASSWORD);
 	await server.stop();
 	const { seedSessions } = await sqlite();
 	seedSessions(dbFile, { count: LOGINS, prefix: 'login', fromUserId: reg.user.id });
-	server = await startServer(bench, 'ours', { dbFile });
+	server = await startServer(bench, 'ours', { dbFile, env });
 	try {
 		const chat = await startRoomChat(server, '[ours chat]', WINDOW_S);
 		const cpu0 = cpuTimes(server.pid);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, upgradeStatus } from '../helpers/client';
+import { connect, register, upgradeStatus } from '../helpers/client';
 import { startServer, type TestServer } from '../helpers/server';
 
 /*
@@ -32,5 +32,37 @@ describe('connect storm beyond CONNECT_QUEUE_MAX', () => {
 		const c = await connect(server);
 		expect(c.events.find((e) => e.type === 'welcome')).toBeDefined();
 		await c.close();
+	});
+});
+
+/*
+ * A login storm: argon2 runs ARGON2_CONCURRENCY at a time with ARGON2_MAX_QUEUE waiting; the
+ * rest are refused at once (server.js answers before the app while the line is full).
+ */
+describe('login storm beyond the argon2 line', () => {
+	let server: TestServer;
+	beforeAll(async () => {
+		server = await startServer({ ARGON2_CONCURRENCY: '1', ARGON2_MAX_QUEUE: '1' });
+		await register(server, 'storm_user');
+	});
+	afterAll(() => server?.dispose());
+
+	it('answers the surplus 429 with Retry-After, and the rest log in', async () => {
+		const answers = await Promise.all(
+			Array.from({ length: 30 }, () =>
+				fetch(`${server.url}/api/auth/login`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', origin: server.url },
+					body: JSON.stringify({ username: 'storm_user', password: 'password123' })
+				})
+			)
+		);
+		const ok = answers.filter((r) => r.status === 200);
+		const busy = answers.filter((r) => r.status === 429);
+		expect(ok.length + busy.length).toBe(30);
+		expect(ok.length).toBeGreaterThan(0);
+		expect(busy.length).toBeGreaterThan(0);
+		expect(busy[0]!.headers.get('retry-after')).toBe('1');
+		expect((await busy[0]!.json()).error.code).toBe('rate_limited');
 	});
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Event, type TestClient } from '../helpers/client';
+import { connect, type TestClient } from '../helpers/client';
 import { nextError, prng } from '../helpers/chat';
+import { PeopleList, type OnlineUser } from '../helpers/presence';
 import { startServer, type TestServer } from '../helpers/server';
 
 /*
@@ -17,7 +18,6 @@ const OPEN = {
 	MAX_PENDING_AUTH_PER_ADDRESS: '0'
 };
 
-type OnlineUser = { id: number; name: string };
 const PRESENCE_TYPES = new Set(['join', 'leave', 'presence']);
 
 function userId(client: TestClient): number {
@@ -27,31 +27,6 @@ function userId(client: TestClient): number {
 /** Opens `n` guest connections at once. */
 function guests(server: TestServer, n: number): Promise<TestClient[]> {
 	return Promise.all(Array.from({ length: n }, () => connect(server)));
-}
-
-/** The people list a client keeps: `users`/pages replace or fill it, presence changes patch it. */
-class PeopleList {
-	readonly ids = new Set<number>();
-	count = 0;
-	apply(e: Event): void {
-		if (e.type === 'users') {
-			this.ids.clear();
-			for (const u of e.content as OnlineUser[]) this.ids.add(u.id);
-		} else if (e.type === 'users_page') {
-			for (const u of e.content.users as OnlineUser[]) this.ids.add(u.id);
-			this.count = e.content.users_online;
-		} else if (e.type === 'presence') {
-			for (const u of (e.content.online ?? []) as OnlineUser[]) this.ids.add(u.id);
-			for (const id of (e.content.offline ?? []) as number[]) this.ids.delete(id);
-			this.count = e.content.users_online;
-		} else if (e.type === 'join') {
-			this.ids.add(e.content.user_id);
-			this.count = e.content.users_online;
-		} else if (e.type === 'leave') {
-			this.ids.delete(e.content.user_id);
-			this.count = e.content.users_online;
-		}
-	}
 }
 
 describe('a connect storm above PRESENCE_BROADCAST_MAX', () => {

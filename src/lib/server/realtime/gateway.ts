@@ -80,7 +80,8 @@ export class Gateway {
 				const attached = hub.isAttached(conn);
 				this.depart(conn, attached, hub.detach(conn));
 			},
-			admit: (conn, identity) => this.admit(conn, identity),
+			// A login storm over the socket is a connect storm too: its sequences take turns.
+			admit: (conn, identity) => this.admission.run(() => this.admit(conn, identity)),
 			replay: (conn, data, isBinary) => this.onFrame(conn, data, isBinary)
 		});
 		this.heartbeat = new Heartbeat(
