@@ -19,6 +19,7 @@ import { HISTORY_PAGE, type ChatStoreOptions, type Me, type Mute, type Timers } 
 import { reactedBy } from './chat/message-changes';
 import { backToLatest, loadNewer, openAt } from './chat/history-window';
 import { ThreadView } from './thread.svelte';
+import { PresenceRoster } from './chat/roster.svelte';
 
 export { parseUntil } from './chat/reducers/moderation';
 export { TYPING_EXPIRE_MS, TYPING_IDLE_MS, TYPING_INTERVAL_MS } from './chat/typing';
@@ -57,6 +58,7 @@ export class ChatStore implements ChatState {
 	thread = $state<ThreadView | null>(null);
 	/** Names of everyone heard of (reaction tooltips, mention suggestions). */
 	readonly known = new KnownPeople();
+	readonly roster = new PresenceRoster();
 	welcomed = false;
 
 	readonly opts: ChatStoreOptions;
@@ -183,6 +185,11 @@ export class ChatStore implements ChatState {
 
 	send(message: object): boolean {
 		return this.opts.transport.send(message);
+	}
+
+	/** DM partners, newest first: the roster watches their presence in a large community. */
+	partners(): number[] {
+		return this.directs.map((c) => Number(c.target));
 	}
 
 	// ── Events ─────────────────────────────────────────────────────────────────

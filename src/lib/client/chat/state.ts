@@ -12,6 +12,7 @@ import type { ThreadView } from '../thread.svelte';
 import type { KnownPeople } from './known-people';
 import type { ReceiptRequests } from './receipts';
 import type { RemoteTyping } from './typing';
+import type { PresenceRoster } from './roster.svelte';
 import type { ChatStoreOptions, Me, Mute } from './types';
 
 /**
@@ -42,11 +43,15 @@ export interface ChatState {
 	readonly remoteTyping: RemoteTyping;
 	readonly receipts: ReceiptRequests;
 	readonly known: KnownPeople;
+	/** Who is online in a large community: the exact count, what is watched, the paging. */
+	readonly roster: PresenceRoster;
 	readonly active: Conversation;
 	readonly rooms: Conversation[];
 
 	now(): number;
 	send(message: object): boolean;
+	/** Ids of the DM partners, newest conversation first (their presence is watched). */
+	partners(): number[];
 	/** The room's conversation, created if needed. */
 	room(name: string): Conversation;
 	/** The DM conversation with a peer, created if needed (and renamed if `name` is newer). */

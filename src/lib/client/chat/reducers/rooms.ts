@@ -34,6 +34,12 @@ function onWelcome(s: ChatState, c: WelcomeContent): void {
 		for (const r of summaries) s.cursor = Math.max(s.cursor, r.last_message_id ?? 0);
 	}
 	s.welcomed = true;
+	const stats: unknown = c.server_stats;
+	s.roster.welcomed(
+		s,
+		'presence_broadcast_max' in c ? c.presence_broadcast_max : undefined,
+		stats && typeof stats === 'object' ? (stats as { users_online?: unknown }).users_online : 0
+	);
 }
 
 /** Unread mentions in a summary (servers before §10 send none). */
