@@ -77,28 +77,9 @@ const baseHeaders = {
 		'Strict-Transport-Security': 'max-age=31536000'
 	})
 };
-/** The requests that cost an argon2 hash (the login storm after a restart is made of them). */
-const PASSWORD_ROUTES = new Set(['/api/auth/login', '/api/auth/register']);
-const BUSY = JSON.stringify({
-	error: {
-		code: 'rate_limited',
-		message: 'The server is busy checking passwords; try again in a moment',
-		retry_after: 1
-	}
-});
-
 const serve = (req, res) => {
 	req.headers[SCHEME_HEADER] = scheme;
 	for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
-	// While the argon2 line is full, a login would be refused anyway: refuse it here, before
-	// the app parses it. A thousand logins at once otherwise each went through the whole
-	// request handling just to hear "busy", and the chat of everyone connected waited for it
-	// (docs/performance.md, scenario 11).
-	if (req.method === 'POST' && PASSWORD_ROUTES.has(req.url) && app.auth.passwordsBusy) {
-		res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
-		res.end(BUSY);
-		return;
-	}
 	handler(req, res);
 };
 

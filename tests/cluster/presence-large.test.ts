@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type TestClient } from '../helpers/client';
-import { prng } from '../helpers/chat';
+import { CROWD, prng } from '../helpers/chat';
 import { pageDuringChurn, PeopleList, type OnlineUser } from '../helpers/presence';
 import { startCluster, until, type Cluster } from './cluster';
 
@@ -12,12 +12,9 @@ import { startCluster, until, type Cluster } from './cluster';
 let cluster: Cluster;
 beforeAll(async () => {
 	cluster = await startCluster(3, {
-		GUESTS: '1',
+		...CROWD,
 		PRESENCE_BROADCAST_MAX: '3',
-		PRESENCE_FLUSH_MS: '100',
-		MAX_CONNECTIONS_PER_ADDRESS: '0',
-		MAX_ANONYMOUS_PER_ADDRESS: '0',
-		MAX_PENDING_AUTH_PER_ADDRESS: '0'
+		PRESENCE_FLUSH_MS: '100'
 	});
 }, 120_000);
 afterAll(() => cluster?.dispose());

@@ -47,6 +47,17 @@ export function prng(seed: number): () => number {
 	};
 }
 
+/**
+ * Guests on, and the per-address caps off: many connections from the test's one address, each
+ * a user of its own (presence and connect storms).
+ */
+export const CROWD = {
+	GUESTS: '1',
+	MAX_CONNECTIONS_PER_ADDRESS: '0',
+	MAX_ANONYMOUS_PER_ADDRESS: '0',
+	MAX_PENDING_AUTH_PER_ADDRESS: '0'
+};
+
 /** Generous limits for tests that send many messages. */
 export const FAST = { RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, register, upgradeStatus } from '../helpers/client';
+import { CROWD } from '../helpers/chat';
 import { startServer, type TestServer } from '../helpers/server';
 
 /*
@@ -9,13 +10,7 @@ import { startServer, type TestServer } from '../helpers/server';
 describe('connect storm beyond CONNECT_QUEUE_MAX', () => {
 	let server: TestServer;
 	beforeAll(async () => {
-		server = await startServer({
-			GUESTS: '1',
-			CONNECT_QUEUE_MAX: '5',
-			MAX_CONNECTIONS_PER_ADDRESS: '0',
-			MAX_ANONYMOUS_PER_ADDRESS: '0',
-			MAX_PENDING_AUTH_PER_ADDRESS: '0'
-		});
+		server = await startServer({ ...CROWD, CONNECT_QUEUE_MAX: '5' });
 	});
 	afterAll(() => server?.dispose());
 
@@ -37,7 +32,7 @@ describe('connect storm beyond CONNECT_QUEUE_MAX', () => {
 
 /*
  * A login storm: argon2 runs ARGON2_CONCURRENCY at a time with ARGON2_MAX_QUEUE waiting; the
- * rest are refused at once (server.js answers before the app while the line is full).
+ * rest are refused at once (429, retry in a second).
  */
 describe('login storm beyond the argon2 line', () => {
 	let server: TestServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type TestClient } from '../helpers/client';
-import { nextError, prng } from '../helpers/chat';
+import { CROWD, nextError, prng } from '../helpers/chat';
 import { pageDuringChurn, PeopleList, type OnlineUser } from '../helpers/presence';
 import { startServer, type TestServer } from '../helpers/server';
 
@@ -11,12 +11,8 @@ import { startServer, type TestServer } from '../helpers/server';
  * Guests keep these tests cheap: each connection is a user of its own.
  */
 
-const OPEN = {
-	GUESTS: '1',
-	MAX_CONNECTIONS_PER_ADDRESS: '0',
-	MAX_ANONYMOUS_PER_ADDRESS: '0',
-	MAX_PENDING_AUTH_PER_ADDRESS: '0'
-};
+/** Large from the fourth user on, flushed often: the tests wait for flushes. */
+const LARGE_AT_4 = { ...CROWD, PRESENCE_BROADCAST_MAX: '3', PRESENCE_FLUSH_MS: '100' };
 
 const PRESENCE_TYPES = new Set(['join', 'leave', 'presence']);
 
@@ -32,7 +28,7 @@ function guests(server: TestServer, n: number): Promise<TestClient[]> {
 describe('a connect storm above PRESENCE_BROADCAST_MAX', () => {
 	let server: TestServer;
 	beforeAll(async () => {
-		server = await startServer({ ...OPEN, PRESENCE_BROADCAST_MAX: '20' });
+		server = await startServer({ ...CROWD, PRESENCE_BROADCAST_MAX: '20' });
 	});
 	afterAll(() => server?.dispose());
 
@@ -86,7 +82,7 @@ describe('a connect storm above PRESENCE_BROADCAST_MAX', () => {
 describe('watching presence in a large community', () => {
 	let server: TestServer;
 	beforeAll(async () => {
-		server = await startServer({ ...OPEN, PRESENCE_BROADCAST_MAX: '3', PRESENCE_FLUSH_MS: '100' });
+		server = await startServer(LARGE_AT_4);
 	});
 	afterAll(() => server?.dispose());
 
@@ -188,7 +184,7 @@ describe('watching presence in a large community', () => {
 describe('back under PRESENCE_BROADCAST_MAX', () => {
 	let server: TestServer;
 	beforeAll(async () => {
-		server = await startServer({ ...OPEN, PRESENCE_BROADCAST_MAX: '3', PRESENCE_FLUSH_MS: '100' });
+		server = await startServer(LARGE_AT_4);
 	});
 	afterAll(() => server?.dispose());
 

@@ -64,7 +64,13 @@ export const events = {
 	join: (content: PresenceContent) =>
 		envelope('join', content, { id: content.user_id, name: content.user_name }),
 	leave: (content: PresenceContent) => envelope('leave', content),
-	presence: (content: PresenceBatchContent) => envelope('presence', content),
+	/** `online` / `offline` are left out when empty (absent means "none of yours changed"). */
+	presence: ({ users_online, online = [], offline = [] }: PresenceBatchContent) =>
+		envelope('presence', {
+			users_online,
+			...(online.length > 0 ? { online } : {}),
+			...(offline.length > 0 ? { offline } : {})
+		}),
 	usersPage: (content: UsersPageContent) => envelope('users_page', content),
 
 	roomJoined: (content: RoomJoinedContent) => envelope('room_joined', content),

@@ -210,11 +210,6 @@ export class AuthService {
 		return toSessionUser(row);
 	}
 
-	/** The argon2 line is full: a login or registration now would be refused (server.js asks). */
-	get passwordsBusy(): boolean {
-		return this.argon2Queue.full;
-	}
-
 	/**
 	 * Runs argon2 work through the bounded queue; when the line is full the request is
 	 * refused at once (429 `rate_limited`, retry in a second) instead of adding to the load.

@@ -34,33 +34,32 @@ export class AdmissionQueue {
 	/** False when the queue is full (refuse the connection); otherwise runs `task` in its turn. */
 	admit(task: () => Promise<void>): boolean {
 		if (this.waiting.length >= this.maxWaiting) return false;
-		this.waiting.push(() => {
+		// The task reports its own failures.
+		this.enqueue(this.waiting, task, () => {});
+		return true;
+	}
+
+	/** Runs `task` ahead of the waiting upgrades, full queue or not (a sequence after its upgrade). */
+	run(task: () => Promise<void>): Promise<void> {
+		return new Promise((resolve, reject) => this.enqueue(this.urgent, task, resolve, reject));
+	}
+
+	private enqueue(
+		line: (() => void)[],
+		task: () => Promise<void>,
+		resolve: () => void,
+		reject: (err: unknown) => void = () => {}
+	): void {
+		line.push(() => {
 			this.running++;
 			task()
-				.catch(() => {}) // the task reports its own failures
+				.then(resolve, reject)
 				.finally(() => {
 					this.running--;
 					this.schedule();
 				});
 		});
 		this.schedule();
-		return true;
-	}
-
-	/** Runs `task` ahead of the waiting upgrades, full queue or not (a sequence after its upgrade). */
-	run(task: () => Promise<void>): Promise<void> {
-		return new Promise((resolve, reject) => {
-			this.urgent.push(() => {
-				this.running++;
-				task()
-					.then(resolve, reject)
-					.finally(() => {
-						this.running--;
-						this.schedule();
-					});
-			});
-			this.schedule();
-		});
 	}
 
 	private schedule(): void {

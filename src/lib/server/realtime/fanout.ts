@@ -127,12 +127,12 @@ export class Fanout {
 	private presence(p: Extract<BusEvent, { kind: 'presence' }>): void {
 		const users_online = p.usersOnline;
 		const count = Buffer.from(JSON.stringify(events.presence({ users_online })));
-		const news = p.online.length + p.offline.length > 0;
-		const everything = news
-			? Buffer.from(
-					JSON.stringify(events.presence({ users_online, online: p.online, offline: p.offline }))
-				)
-			: count;
+		const everything =
+			p.online.length + p.offline.length > 0
+				? Buffer.from(
+						JSON.stringify(events.presence({ users_online, online: p.online, offline: p.offline }))
+					)
+				: count;
 		const some = new Map<Connection, { online: OnlineUser[]; offline: number[] }>();
 		const pick = (id: number) => {
 			const picked: { online: OnlineUser[]; offline: number[] }[] = [];
@@ -149,7 +149,7 @@ export class Fanout {
 		for (const conn of this.hub.identifiedConnections()) {
 			const mine = some.get(conn);
 			if (this.hub.watchesAll(conn)) conn.send(everything);
-			else if (mine) conn.send(JSON.stringify(events.presence({ users_online, ...trimmed(mine) })));
+			else if (mine) conn.send(JSON.stringify(events.presence({ users_online, ...mine })));
 			else conn.send(count);
 		}
 	}
@@ -170,12 +170,4 @@ export class Fanout {
 				if (conn.identity!.id !== to.except) conn.send(data);
 		}
 	}
-}
-
-/** Leaves out an empty `online` or `offline` (absent when there are none). */
-function trimmed(news: { online: OnlineUser[]; offline: number[] }) {
-	return {
-		...(news.online.length > 0 ? { online: news.online } : {}),
-		...(news.offline.length > 0 ? { offline: news.offline } : {})
-	};
 }

@@ -49,7 +49,7 @@ export class Hub {
 	/** Removes a socket everywhere; true when it was its user's last (they went offline). */
 	remove(conn: Connection): boolean {
 		this.connections.delete(conn);
-		this.watch(conn, false, []);
+		if (conn.watchedUsers.length > 0 || this.watchingAll.has(conn)) this.watch(conn, false, []);
 		return this.detach(conn);
 	}
 

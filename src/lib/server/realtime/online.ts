@@ -98,6 +98,16 @@ export class LocalOnline implements OnlineDirectory {
 	}
 }
 
+/** The state now of `ids`: the users online among them, and the ids of the others. */
+export async function stateOf(
+	directory: Pick<OnlineDirectory, 'usersByIds'>,
+	ids: readonly number[]
+): Promise<{ online: OnlineUser[]; offline: number[] }> {
+	const online = await directory.usersByIds(ids);
+	const here = new Set(online.map((u) => u.id));
+	return { online, offline: [...new Set(ids)].filter((id) => !here.has(id)) };
+}
+
 /** The ids above `afterId`, ascending, at most `limit` (a page of the online list). */
 export function pageOf(ids: Iterable<number>, afterId: number, limit: number): number[] {
 	const above: number[] = [];

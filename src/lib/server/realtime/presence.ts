@@ -1,6 +1,6 @@
 import { events, type OnlineUser } from '$lib/protocol/events';
 import type { Bus } from './bus';
-import { settle, type Maybe } from './online';
+import { settle, stateOf, type Maybe } from './online';
 
 /** Who came or went, as `join` / `leave` name them. */
 type Someone = { id: number; name: string };
@@ -117,13 +117,6 @@ export class PresenceAnnouncer {
 			return;
 		}
 		if (ids.length === 0) return;
-		const online = await this.online.usersByIds(ids);
-		const here = new Set(online.map((u) => u.id));
-		this.bus.publish({
-			kind: 'presence',
-			usersOnline,
-			online,
-			offline: ids.filter((id) => !here.has(id))
-		});
+		this.bus.publish({ kind: 'presence', usersOnline, ...(await stateOf(this.online, ids)) });
 	}
 }

@@ -1,4 +1,5 @@
 import { events } from '$lib/protocol/events';
+import { stateOf } from '../online';
 import type { HandlerMap } from './types';
 
 /** `get_users {after_id}` without a `limit`. */
@@ -36,19 +37,11 @@ export const presenceHandlers: HandlerMap = {
 	async watch_presence({ services, conn }, msg) {
 		const ids = msg.user_ids ?? [];
 		services.hub.watch(conn, msg.all ?? false, ids);
-		const [online, usersOnline] = await Promise.all([
-			services.online.usersByIds(ids),
+		const [state, usersOnline] = await Promise.all([
+			stateOf(services.online, ids),
 			services.online.usersOnline()
 		]);
-		const here = new Set(online.map((u) => u.id));
-		const offline = [...new Set(ids)].filter((id) => !here.has(id));
-		conn.sendEvent(
-			events.presence({
-				users_online: usersOnline,
-				...(online.length > 0 ? { online } : {}),
-				...(offline.length > 0 ? { offline } : {})
-			})
-		);
+		conn.sendEvent(events.presence({ users_online: usersOnline, ...state }));
 	},
 
 	async get_stats({ services, conn }) {
