@@ -12,10 +12,15 @@ export const load: LayoutServerLoad = async (event) => {
 	const { locals } = event;
 	if (!locals.user) redirect(303, '/login');
 	const app = getApp();
+	const who = requireUser(event);
+	// A new account becomes a member of general here, on its first page, not only on its first
+	// socket: otherwise this page would render general's count without it, then jump by one
+	// when the welcome arrives. The connection sequence then finds the membership stored.
+	if (await app.chat.ensureDefaultMembership(who)) await app.chat.announceNewcomer(who);
 	const [directs, rooms] = await Promise.all([
 		// The protocol's welcome lists rooms only; these let the sidebar show DMs before any is opened.
 		app.storage.directs.summaries(locals.user.id, 50),
-		app.chat.roomSummaries(requireUser(event))
+		app.chat.roomSummaries(who)
 	]);
 	return {
 		user: publicUser(locals.user),
