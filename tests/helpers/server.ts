@@ -94,6 +94,7 @@ export async function startServer(
 			HOST: '127.0.0.1',
 			LOG_LEVEL: 'warn',
 			REGISTER_PER_HOUR: '10000',
+			UPLOAD_DIR: join(dir, 'uploads'),
 			...backend.env,
 			...env
 		},

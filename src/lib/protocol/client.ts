@@ -37,6 +37,8 @@ const limitSchema = z.union([
 /** Names a send so that it is stored once and its echo or refusal is recognized. */
 export const clientIdSchema = z.string().min(1).max(64);
 const clientId = clientIdSchema;
+/** An upload's id (files.ts makes them: 22 base64url characters). */
+export const uploadIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not an upload id');
 /** Why a moderation action was taken (shown to the target and kept in the audit log). */
 export const reasonSchema = z.string().max(500).optional();
 const reason = reasonSchema;
@@ -57,6 +59,18 @@ export const clientMessageSchemas = {
 		client_id: clientId.optional(),
 		reply_to: idSchema.optional()
 	}),
+	// PROTOCOL.md §12: posts an upload (POST /api/uploads) once, to a room or a DM; `content`
+	// is the caption.
+	file: z
+		.object({
+			upload_id: uploadIdSchema,
+			room: roomName.optional(),
+			to_id: idSchema.optional(),
+			content: z.string().optional(),
+			client_id: clientId.optional(),
+			reply_to: idSchema.optional()
+		})
+		.refine((f) => f.room === undefined || f.to_id === undefined, 'give room or to_id, not both'),
 	private_message: z.object({
 		to_id: idSchema,
 		content: z.string(),

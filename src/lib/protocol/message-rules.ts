@@ -40,7 +40,18 @@ export function mentionCandidates(text: string): string[][] {
 
 /** A reply's quote of its parent: the first 100 characters of a text, nothing of an image. */
 export function excerptOf(kind: string, body: string): string {
-	if (kind !== 'text') return '';
+	if (kind === 'file') body = fileExcerpt(body);
+	else if (kind !== 'text') return '';
 	const chars = [...body];
 	return chars.length <= EXCERPT_LENGTH ? body : chars.slice(0, EXCERPT_LENGTH).join('');
+}
+
+/** A file message quoted: its caption, or its name. */
+function fileExcerpt(body: string): string {
+	try {
+		const content = JSON.parse(body) as { name?: unknown; caption?: unknown };
+		return String(content.caption || content.name || '');
+	} catch {
+		return '';
+	}
 }

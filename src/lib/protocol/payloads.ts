@@ -44,7 +44,22 @@ export interface OnlineUser {
 	is_guest?: boolean;
 }
 
-export type MessageType = 'message' | 'image' | 'private_message' | 'private_message_sent';
+export type MessageType = 'message' | 'image' | 'file' | 'private_message' | 'private_message_sent';
+
+/**
+ * A `file` message's content (PROTOCOL.md §12). `width`, `height` and `thumb_url` (a rendition
+ * at most 480 px on its longer side) for raster images only; `caption` when one was given.
+ */
+export interface FileContent {
+	url: string;
+	name: string;
+	size: number;
+	content_type: string;
+	width?: number;
+	height?: number;
+	thumb_url?: string;
+	caption?: string;
+}
 
 /**
  * A message object as it travels live, in history and in resume (the one server event
@@ -64,7 +79,7 @@ export interface WireMessage {
 	from_username?: string;
 	/** Present (true) when the sender is an admin now: a badge no display name can fake. */
 	from_is_admin?: true;
-	content: string | { url: string };
+	content: string | { url: string } | FileContent;
 	timestamp: number;
 	client_id?: string;
 	/** Version 2 (PROTOCOL.md §10): the message's place in the change log (= id). */

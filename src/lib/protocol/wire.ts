@@ -1,4 +1,5 @@
 import type {
+	FileContent,
 	HistoryPage,
 	SearchPage,
 	SearchSnippet,
@@ -20,7 +21,8 @@ export interface MessageRecord {
 	senderIsAdmin: boolean;
 	recipientId: number | null;
 	recipientName: string | null;
-	kind: 'text' | 'image';
+	/** 'file': `body` is the FileContent as JSON (PROTOCOL.md §12). */
+	kind: 'text' | 'image' | 'file';
 	body: string;
 	clientId: string | null;
 	createdAt: number;
@@ -96,7 +98,7 @@ export function toWire(m: MessageRecord, viewerId?: number): WireMessage {
 		from_name: m.senderName,
 		...(m.senderUsername !== null && { from_username: m.senderUsername }),
 		...(m.senderIsAdmin && { from_is_admin: true as const }),
-		content: m.kind === 'image' ? { url: m.body } : m.body,
+		content: contentOf(m),
 		timestamp: m.createdAt,
 		...(m.clientId !== null && { client_id: m.clientId }),
 		edited_at: m.editedAt,
@@ -108,15 +110,33 @@ export function toWire(m: MessageRecord, viewerId?: number): WireMessage {
 		...(m.thread && { thread: wireThread(m.thread) })
 	};
 	if (m.room !== null) {
-		return { type: m.kind === 'image' ? 'image' : 'message', room: m.room, ...base };
+		return { type: m.kind === 'text' ? 'message' : m.kind, room: m.room, ...base };
 	}
 	const sent = viewerId === m.senderId;
+	// A file keeps its type in a DM too (PROTOCOL.md §12); `to_id` says it is a DM.
+	const dmType = sent ? 'private_message_sent' : 'private_message';
 	return {
-		type: sent ? 'private_message_sent' : 'private_message',
+		type: m.kind === 'file' ? 'file' : dmType,
 		to_id: m.recipientId ?? 0,
 		...(sent && { to_name: m.recipientName ?? '' }),
 		...base
 	};
+}
+
+/** The wire `content` of a message of any kind. */
+function contentOf(m: MessageRecord): WireMessage['content'] {
+	if (m.kind === 'image') return { url: m.body };
+	if (m.kind === 'file') return fileContentOf(m.body);
+	return m.body;
+}
+
+/** A file message's stored body (JSON written by the file service) as its content. */
+export function fileContentOf(body: string): FileContent {
+	try {
+		return JSON.parse(body) as FileContent;
+	} catch {
+		return { url: '', name: '', size: 0, content_type: 'application/octet-stream' };
+	}
 }
 
 /**

@@ -3,6 +3,9 @@ import { SessionSweeper } from './auth/session-sweep';
 import { GuestIds, type GuestIdSource } from './chat/guest-ids';
 import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
+import { DiskBlobStore } from './files/blob-store';
+import { FileRoutes } from './files/http';
+import { FileService } from './files/service';
 import { ReceiptService } from './chat/receipts';
 import { RoomService } from './chat/rooms';
 import { MessageAccess } from './chat/access';
@@ -73,6 +76,10 @@ export class App {
 	readonly stats: ServerStats;
 	readonly gateway: Gateway;
 	readonly retention: Retention;
+	/** Uploads and their files (PROTOCOL.md §12). */
+	readonly fileService: FileService;
+	/** POST /api/uploads and /files/…, answered before SvelteKit (server.js, dev plugin). */
+	readonly files: FileRoutes;
 	readonly sessionSweeper: SessionSweeper;
 	/** Who is online in the whole community: the hub, or Redis shared by every process. */
 	readonly online: OnlineDirectory;
@@ -205,6 +212,29 @@ export class App {
 			isMember: (who, room) => this.chat.isMember(who, room)
 		});
 		this.receipts = new ReceiptService(storage.readMarkers, access, bus);
+		const uploadsPerSecond = config.uploads.perMinute / 60;
+		this.fileService = new FileService({
+			uploads: storage.uploads,
+			blobs: new DiskBlobStore(config.uploads.dir),
+			limiter: redis
+				? new FallbackLimiter(
+						redis,
+						new RedisLimiter(redis, 'upload', uploadsPerSecond, config.uploads.perMinute),
+						uploadsPerSecond,
+						config.uploads.perMinute
+					)
+				: new LocalLimiter(uploadsPerSecond, config.uploads.perMinute),
+			canSee: (who, messageId) => access.visible(who, messageId),
+			maxBytes: config.uploads.maxBytes,
+			log: this.log
+		});
+		this.files = new FileRoutes({
+			files: this.fileService,
+			sessions: this.auth.sessions,
+			displayName: (id) => hub.identityOf(id)?.name,
+			origin: config,
+			log: this.log
+		});
 		this.changes = new MessageChanges(
 			store,
 			sendRules,
@@ -212,7 +242,8 @@ export class App {
 			access,
 			references,
 			this.moderation,
-			this.moderation
+			this.moderation,
+			(ids) => this.fileService.removeFor(ids)
 		);
 		// Search sees what the user may see now: the chat service knows their rooms.
 		this.search = new SearchService(storage.search, this.chat, config.search);
@@ -252,6 +283,7 @@ export class App {
 			chat: this.chat,
 			receipts: this.receipts,
 			changes: this.changes,
+			files: this.fileService,
 			moderation: this.moderation,
 			renames: new Renames(this.names, this.moderation, bus),
 			typing: new TypingRelay(this.chat, this.moderation, bus),
@@ -285,9 +317,11 @@ export class App {
 			}
 		});
 
-		this.retention = new Retention(storage.maintenance, config.retentionDays, this.log, (n) =>
-			metrics.retained(n)
-		);
+		this.retention = new Retention(storage.maintenance, config.retentionDays, this.log, (n) => {
+			metrics.retained(n);
+			// The files of the messages retention took go with them.
+			void this.fileService.sweepSoon();
+		});
 		this.sessionSweeper = new SessionSweeper(this.auth.sessions, config.sessionSweepMs, this.log);
 	}
 
@@ -314,6 +348,7 @@ export class App {
 		}
 		this.retention.start();
 		this.sessionSweeper.start();
+		this.fileService.start();
 	}
 
 	/**
@@ -324,6 +359,7 @@ export class App {
 		if (this.refreshTimer) clearInterval(this.refreshTimer);
 		this.retention.stop();
 		this.sessionSweeper.stop();
+		this.fileService.stop();
 		return this.gateway.closeAll(1001, 'Server shutting down');
 	}
 

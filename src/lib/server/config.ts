@@ -97,6 +97,10 @@ const configSchema = z.object({
 	TLS_CERT: z.string().optional(),
 	TLS_KEY: z.string().optional(),
 	RETENTION_DAYS: int(0, 0),
+	// Files (PROTOCOL.md §12): refused with 413 while streaming beyond the limit.
+	MAX_UPLOAD_BYTES: int(10 * 1024 * 1024, 1),
+	UPLOAD_DIR: z.string().min(1).default('./data/uploads'),
+	UPLOADS_PER_MINUTE: int(20, 1),
 	SHUTDOWN_TIMEOUT_MS: int(10000, 100),
 	// Behind a reverse proxy: adapter-node reads these for HTTP requests (PROTOCOL_HEADER only
 	// there); the gateway reads ADDRESS_HEADER, XFF_DEPTH and HOST_HEADER the same way.
@@ -161,6 +165,11 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		tlsCert: env.TLS_CERT || undefined,
 		tlsKey: env.TLS_KEY || undefined,
 		retentionDays: env.RETENTION_DAYS,
+		uploads: {
+			maxBytes: env.MAX_UPLOAD_BYTES,
+			dir: env.UPLOAD_DIR,
+			perMinute: env.UPLOADS_PER_MINUTE
+		},
 		shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
 		proxy: {
 			addressHeader: env.ADDRESS_HEADER,

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Plugin, ViteDevServer } from 'vite';
 
@@ -7,6 +7,7 @@ import type { Plugin, ViteDevServer } from 'vite';
  * (subprotocol `vite-hmr`) is left alone. The app is loaded through Vite's SSR module graph,
  * so it is the same App instance SvelteKit's routes use (registered on globalThis).
  */
+type FileHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export function realtimeDevPlugin(): Plugin {
@@ -25,7 +26,16 @@ export function realtimeDevPlugin(): Plugin {
 	return {
 		name: 'chat-realtime',
 		configureServer(server) {
-			attach(server, () => server.ssrLoadModule('/src/lib/server/app.ts'));
+			const load = () => server.ssrLoadModule('/src/lib/server/app.ts');
+			attach(server, load);
+			// Uploads and files are served before SvelteKit, as server.js does in production.
+			server.middlewares.use(async (req, res, next) => {
+				if (!req.url?.startsWith('/api/uploads') && !req.url?.startsWith('/files/')) return next();
+				const mod = (await load()) as {
+					initApp: () => Promise<{ files: { handle: FileHandler } }>;
+				};
+				if (!(await mod.initApp()).files.handle(req, res)) next();
+			});
 		}
 	};
 }

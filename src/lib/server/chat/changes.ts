@@ -26,7 +26,9 @@ export class MessageChanges {
 		private readonly access: Pick<MessageAccess, 'visible'>,
 		private readonly refs: Pick<MessageReferences, 'mentions'>,
 		private readonly mutes: { assertCanSend(userId: number): void },
-		private readonly audit: DeletionAudit
+		private readonly audit: DeletionAudit,
+		/** Erases the files a deleted message carried (files/service.ts), after the commit. */
+		private readonly removeFiles: (messageIds: number[]) => Promise<void> = async () => {}
 	) {}
 
 	/**
@@ -57,6 +59,7 @@ export class MessageChanges {
 		});
 		const change = await this.commit(checked);
 		if (authorId !== who.id) await this.audit.messageDeleted(who, authorId);
+		await this.removeFiles([messageId]);
 		return change;
 	}
 

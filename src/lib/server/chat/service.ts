@@ -1,4 +1,5 @@
 import { events, type RoomSummary } from '$lib/protocol/events';
+import type { FileContent } from '$lib/protocol/payloads';
 import type { Config } from '../config';
 import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
@@ -192,14 +193,15 @@ export class ChatService {
 		input: {
 			room?: string;
 			content: string;
-			kind: 'text' | 'image';
+			kind: 'text' | 'image' | 'file';
 			clientId?: string;
 			replyTo?: number;
 			receivedAt?: number;
+			/** kind 'file': the upload the message carries; `content` is its FileContent JSON. */
+			uploadId?: string;
 		}
 	): Promise<SubmitResult> {
-		const body =
-			input.kind === 'image' ? this.rules.imageUrl(input.content) : this.rules.text(input.content);
+		const body = this.bodyOf(input.kind, input.content);
 		// A promise when the send buckets are shared (Redis): awaited in the queue below.
 		const admitted = this.rules.admit(who);
 		const room = this.rooms.require(input.room ?? DEFAULT_ROOM);
@@ -218,6 +220,7 @@ export class ChatService {
 				kind: input.kind,
 				body,
 				clientId: input.clientId ?? null,
+				...(input.uploadId && { uploadId: input.uploadId }),
 				...refs
 			};
 		};
@@ -235,6 +238,45 @@ export class ChatService {
 						return build(true, await this.references(input.replyTo, text, place));
 					})();
 		return this.store.submit(draft, input.receivedAt);
+	}
+
+	/**
+	 * Posts an upload (PROTOCOL.md §12) to a room or a DM: the message's content is the file's
+	 * with the caption (validated like a text, optional); the upload is attached to the
+	 * message in the same transaction (storage writeBatch).
+	 */
+	async sendFile(
+		who: Identity,
+		input: {
+			uploadId: string;
+			content: FileContent;
+			caption?: string;
+			room?: string;
+			toId?: number;
+			clientId?: string;
+			replyTo?: number;
+			receivedAt?: number;
+		}
+	): Promise<SubmitResult> {
+		const caption = input.caption?.trim() ? this.rules.text(input.caption) : undefined;
+		const content = JSON.stringify({ ...input.content, ...(caption && { caption }) });
+		const common = {
+			content,
+			kind: 'file' as const,
+			uploadId: input.uploadId,
+			clientId: input.clientId,
+			replyTo: input.replyTo,
+			receivedAt: input.receivedAt
+		};
+		return input.toId === undefined
+			? this.sendToRoom(who, { ...common, room: input.room })
+			: this.sendDirect(who, { ...common, toId: input.toId });
+	}
+
+	/** A message's stored body: a file's content comes built (sendFile), the rest validated. */
+	private bodyOf(kind: 'text' | 'image' | 'file', content: string): string {
+		if (kind === 'image') return this.rules.imageUrl(content);
+		return kind === 'file' ? content : this.rules.text(content);
 	}
 
 	/** The reply's parent and the @mentions of a message (references.ts). */
@@ -258,9 +300,13 @@ export class ChatService {
 			clientId?: string;
 			replyTo?: number;
 			receivedAt?: number;
+			kind?: 'text' | 'file';
+			uploadId?: string;
 		}
 	): Promise<SubmitResult> {
-		const body = this.rules.text(input.content);
+		const kind = input.kind ?? 'text';
+		const body = this.bodyOf(kind, input.content);
+		const text = kind === 'text' ? body : '';
 		const admitted = this.rules.admit(who);
 		const build = (recipient: { id: number; name: string }, refs: References): Draft => ({
 			roomId: null,
@@ -271,14 +317,15 @@ export class ChatService {
 			senderIsAdmin: who.isAdmin,
 			recipientId: recipient.id,
 			recipientName: recipient.name,
-			kind: 'text',
+			kind,
 			body,
 			clientId: input.clientId ?? null,
+			...(input.uploadId && { uploadId: input.uploadId }),
 			...refs
 		});
 		const online = this.presence.identityOf(input.toId);
 		const draft =
-			!admitted && online && input.replyTo === undefined && !body.includes('@')
+			!admitted && online && input.replyTo === undefined && !text.includes('@')
 				? build({ id: input.toId, name: online.name }, NO_REFERENCES)
 				: (async () => {
 						if (admitted) await admitted;
@@ -286,7 +333,7 @@ export class ChatService {
 							? { id: input.toId, name: online.name }
 							: await this.resolveUser(input.toId);
 						const place: Place = { parties: [who.id, recipient.id] };
-						return build(recipient, await this.references(input.replyTo, body, place));
+						return build(recipient, await this.references(input.replyTo, text, place));
 					})();
 		return this.store.submit(draft, input.receivedAt);
 	}

@@ -13,6 +13,7 @@ export const FRAME_COSTS: Record<ClientMessageType, number> = {
 	read: 1,
 	message: 1,
 	image: 1,
+	file: 2,
 	private_message: 1,
 	react: 1,
 	edit_message: 2,

@@ -9,6 +9,7 @@ import type { ReadMarkersRepository } from './read-markers';
 import type { RoomsRepository } from './rooms';
 import type { SearchRepository } from './search';
 import type { SessionsRepository } from './sessions';
+import type { UploadsRepository } from './uploads';
 import type { UsersRepository } from './users';
 
 export type * from './directory';
@@ -22,6 +23,7 @@ export type * from './read-markers';
 export type * from './rooms';
 export type * from './search';
 export type * from './sessions';
+export type * from './uploads';
 export type * from './users';
 
 /**
@@ -45,6 +47,8 @@ export interface Storage {
 	directory: DirectoryRepository;
 	/** Full-text search over messages (PROTOCOL.md §11); what it must guarantee is in search.ts. */
 	search: SearchRepository;
+	/** Uploaded files' rows (PROTOCOL.md §12); the bytes are in the blob store (files/). */
+	uploads: UploadsRepository;
 	/** Closes the database; call after the last write (graceful shutdown). */
 	close(): Promise<void>;
 }

@@ -17,7 +17,7 @@ export interface MessageRow {
 	sender_is_admin: number | null;
 	recipient_id: number | null;
 	recipient_name: string | null;
-	kind: 'text' | 'image';
+	kind: 'text' | 'image' | 'file';
 	body: string;
 	client_id: string | null;
 	created_at: number;

@@ -27,6 +27,8 @@ export type NewMessage = Pick<
 > & {
 	/** The parent (checked visible and in the same room or conversation), or null. */
 	replyToId: number | null;
+	/** A file message: the upload it carries, attached in the same transaction. */
+	uploadId?: string;
 };
 
 /** Who acted on a message (the author, an admin, a reacting user). */

@@ -1,6 +1,7 @@
 import { events } from '$lib/protocol/events';
 import { changeEvent, historyPage, toWire, wirePage } from '$lib/protocol/wire';
 import type { SubmitResult } from '../../chat/messages';
+import { fileContent } from '../../files/service';
 import { DEFAULT_ROOM } from '../../chat/rooms';
 import type { HandlerContext, HandlerMap } from './types';
 
@@ -31,6 +32,25 @@ export const messageHandlers: HandlerMap = {
 			room: msg.room,
 			content: msg.url,
 			kind: 'image',
+			clientId: msg.client_id,
+			replyTo: msg.reply_to,
+			receivedAt: ctx.receivedAt
+		});
+		answerDuplicate(ctx, result);
+	},
+
+	/**
+	 * Posts an upload (PROTOCOL.md §12). Not ordered by the write queue alone: the upload is
+	 * looked up first, so the connection's next frame waits for this one (frames.ts).
+	 */
+	async file(ctx, msg) {
+		const upload = await ctx.services.files.claim(ctx.who, msg.upload_id);
+		const result = await ctx.services.chat.sendFile(ctx.who, {
+			uploadId: upload.id,
+			content: fileContent(upload),
+			caption: msg.content,
+			room: msg.room,
+			toId: msg.to_id,
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt

@@ -3,6 +3,7 @@ import type { MessageChanges } from '../../chat/changes';
 import type { ReceiptService } from '../../chat/receipts';
 import type { ChatService } from '../../chat/service';
 import type { TypingRelay } from '../../chat/typing';
+import type { FileService } from '../../files/service';
 import type { Renames } from '../../identity/rename';
 import type { ModerationService } from '../../moderation/service';
 import type { ServerStats } from '../../stats';
@@ -21,6 +22,7 @@ export interface HandlerServices {
 		ChatService,
 		| 'sendToRoom'
 		| 'sendDirect'
+		| 'sendFile'
 		| 'roomHistory'
 		| 'dmHistory'
 		| 'missed'
@@ -33,6 +35,8 @@ export interface HandlerServices {
 	>;
 	receipts: Pick<ReceiptService, 'markRead' | 'receipts'>;
 	changes: Pick<MessageChanges, 'edit' | 'delete' | 'react' | 'thread'>;
+	/** Uploads (PROTOCOL.md §12): a `file` frame posts one of the sender's own. */
+	files: Pick<FileService, 'claim'>;
 	moderation: Pick<ModerationService, 'kick' | 'mute' | 'unmute' | 'ban' | 'unban'>;
 	renames: Pick<Renames, 'rename'>;
 	typing: Pick<TypingRelay, 'typing'>;

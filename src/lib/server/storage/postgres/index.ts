@@ -11,6 +11,7 @@ import { PostgresOverview } from './overview';
 import { PostgresReadMarkers } from './read-markers';
 import { PostgresRooms } from './rooms';
 import { PostgresSearch } from './search';
+import { PostgresUploads } from './uploads';
 import { PostgresSessions } from './sessions';
 import { PostgresUsers } from './users';
 
@@ -35,6 +36,7 @@ export class PostgresStorage implements Storage {
 	readonly overview: PostgresOverview;
 	readonly directory: PostgresDirectory;
 	readonly search: PostgresSearch;
+	readonly uploads: PostgresUploads;
 
 	/** `sql`: the pool (tests may query it directly; src never does). */
 	constructor(readonly sql: Sql) {
@@ -51,6 +53,7 @@ export class PostgresStorage implements Storage {
 		this.overview = new PostgresOverview(sql);
 		this.directory = new PostgresDirectory(sql);
 		this.search = new PostgresSearch(sql);
+		this.uploads = new PostgresUploads(sql);
 	}
 
 	async close(): Promise<void> {

@@ -82,13 +82,15 @@ export class PostgresMessages implements MessagesRepository {
 			  (SELECT COALESCE(thread_root_id, id) FROM messages WHERE id = ${d.replyToId}),
 			  ${d.mentions.length ? JSON.stringify(d.mentions) : null})`;
 		await mention(tx, id, d.mentions, d);
+		if (d.uploadId) await tx`UPDATE uploads SET message_id = ${id} WHERE id = ${d.uploadId}`;
 		if (d.replyToId !== null) {
 			// Rare enough to read back: the parent's quote and the thread's summary now.
 			const [row] = await tx<MessageRow[]>`${selectMessages(tx)} WHERE m.id = ${id}`;
 			return { message: (await hydrate(tx, [row]))[0], duplicate: false };
 		}
+		const { uploadId: _upload, ...fields } = d;
 		const message: MessageRecord = {
-			...d,
+			...fields,
 			id,
 			createdAt,
 			editedAt: null,

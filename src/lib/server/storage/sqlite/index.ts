@@ -12,6 +12,7 @@ import { SqliteOverview } from './overview';
 import { SqliteReadMarkers } from './read-markers';
 import { SqliteRooms } from './rooms';
 import { SqliteSearch } from './search';
+import { SqliteUploads } from './uploads';
 import { SqliteSessions } from './sessions';
 import { SqliteUsers } from './users';
 
@@ -36,6 +37,7 @@ export class SqliteStorage implements Storage {
 	readonly overview: SqliteOverview;
 	readonly directory: SqliteDirectory;
 	readonly search: SqliteSearch;
+	readonly uploads: SqliteUploads;
 
 	/** `sqlite`: the open, migrated database (tests may read it directly; src never does). */
 	constructor(readonly sqlite: Database) {
@@ -52,6 +54,7 @@ export class SqliteStorage implements Storage {
 		this.overview = new SqliteOverview(sqlite);
 		this.directory = new SqliteDirectory(sqlite);
 		this.search = new SqliteSearch(sqlite);
+		this.uploads = new SqliteUploads(sqlite);
 	}
 
 	async close(): Promise<void> {

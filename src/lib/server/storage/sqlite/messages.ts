@@ -29,6 +29,7 @@ export class SqliteMessages implements MessagesRepository {
 	private readonly changes: ChangeWriter;
 	private readonly logCreate: Statement;
 	private readonly insert: Statement;
+	private readonly attachUpload: Statement;
 	private readonly byClientId: Statement;
 	private readonly byIdStmt: Statement;
 	private readonly byIds: Statement;
@@ -51,6 +52,7 @@ export class SqliteMessages implements MessagesRepository {
 			`INSERT INTO changes (seq, kind, message_id, room_id, party_a, party_b, actor_id, actor_name, created_at)
 			 SELECT n, 'create', n, ?, ?, ?, ?, ?, ? FROM (SELECT ${NEXT_SEQ} AS n) RETURNING seq`
 		);
+		this.attachUpload = sqlite.prepare('UPDATE uploads SET message_id = ? WHERE id = ?');
 		this.insert = sqlite.prepare(
 			`INSERT INTO messages (id, room_id, sender_id, sender_name, recipient_id, conversation, kind, body,
 			   client_id, created_at, reply_to_id, thread_root_id, mentions)
@@ -138,8 +140,10 @@ export class SqliteMessages implements MessagesRepository {
 			d.mentions.length ? JSON.stringify(d.mentions) : null
 		);
 		this.changes.mention(id, d.mentions, d);
+		if (d.uploadId) this.attachUpload.run(id, d.uploadId);
+		const { uploadId: _upload, ...fields } = d;
 		const message: MessageRecord = {
-			...d,
+			...fields,
 			id,
 			createdAt,
 			editedAt: null,
