@@ -110,7 +110,7 @@ export function parseOptions(argv) {
 	}
 	if (!['ours', 'baseline', 'both'].includes(o.target))
 		throw new Error(`--target ours|baseline|both`);
-	if (o.scenarios.some((n) => !(n >= 1 && n <= 12))) throw new Error('--scenario takes 1..12');
+	if (o.scenarios.some((n) => !(n >= 1 && n <= 14))) throw new Error('--scenario takes 1..14');
 	if (!(Number.isInteger(o.s9Connections) && o.s9Connections >= 2))
 		throw new Error('--s9-connections: an integer ≥ 2');
 	if (!(Number.isInteger(o.s8Processes) && o.s8Processes >= 2))

@@ -59,7 +59,7 @@ function prepareInsert(db, table, known, required) {
  * `replyEvery` N, every Nth message is a reply in the thread of a message a few rows before,
  * so that history pages aggregate reactions and thread summaries as they do in real rooms.
  * @param {string} file
- * @param {{ room: string, count: number, senderId: number, senderName: string, batch?: number, reactionEvery?: number, replyEvery?: number, log?: (m: string) => void }} opts
+ * @param {{ room: string, count: number, senderId: number, senderName: string, batch?: number, reactionEvery?: number, replyEvery?: number, body?: (i: number) => string, log?: (m: string) => void }} opts
  */
 export function seedRoomMessages(file, opts) {
 	const db = new Database(file);
@@ -118,7 +118,7 @@ export function seedRoomMessages(file, opts) {
 						sender_id: opts.senderId,
 						sender_name: opts.senderName,
 						kind: 'text',
-						body: `seed message ${i}: ${filler.slice(0, 20 + (i % 37))}`,
+						body: opts.body ? opts.body(i) : `seed message ${i}: ${filler.slice(0, 20 + (i % 37))}`,
 						created_at: created,
 						reply_to_id: reply ? rootId : null,
 						thread_root_id: reply ? rootId : null

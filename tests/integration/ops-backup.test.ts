@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, userClient } from '../helpers/client';
+import { sendAck } from '../helpers/chat';
+import { download, image, upload } from '../helpers/files';
 import { runNpmScript } from '../helpers/npm-script';
 import { startServer, type TestServer } from '../helpers/server';
 import { Sender, storedMessages } from '../helpers/traffic';
@@ -12,8 +14,8 @@ afterEach(async () => {
 });
 
 /** Runs `npm run backup -- FILE` the way an operator would; resolves with its exit code and output. */
-function backup(databaseUrl: string, file: string) {
-	return runNpmScript('backup', [file], databaseUrl);
+function backup(databaseUrl: string, file: string, uploadDir = '/nonexistent/uploads') {
+	return runNpmScript('backup', [file], databaseUrl, { UPLOAD_DIR: uploadDir });
 }
 
 describe('backup and restore', () => {
@@ -49,6 +51,30 @@ describe('backup and restore', () => {
 		expect(history.content.messages.at(-1).id).toBe(rows.at(-1)!.id);
 		await again.close();
 		await client.close();
+	});
+
+	it('takes the uploaded files along; a server restored from the copy serves them', async () => {
+		const live = await startServer();
+		servers.push(live);
+		const { cookie, client } = await userClient(live, 'keeper');
+		const png = await image('png', 64, 48);
+		const res = await upload(live, cookie, png, 'kept.png');
+		expect(res.status).toBe(201);
+		const file = await res.json();
+		await sendAck(client, { type: 'file', upload_id: file.id });
+		await client.close();
+
+		const copy = join(live.dir, 'with-files.db');
+		const { code, out } = await backup(live.dbFile, copy, join(live.dir, 'uploads'));
+		expect(code).toBe(0);
+		expect(out).toMatch(/2 files/); // the image and its thumbnail
+		// Restore as docs/operations.md says: the database file, and its .uploads as UPLOAD_DIR.
+		const restored = await startServer({ DATABASE_URL: copy, UPLOAD_DIR: `${copy}.uploads` });
+		servers.push(restored);
+		const got = await download(restored, file.url, cookie);
+		expect(got.status).toBe(200);
+		expect(Buffer.from(await got.arrayBuffer()).equals(png)).toBe(true);
+		expect((await download(restored, file.thumb_url, cookie)).status).toBe(200);
 	});
 
 	it('fails clearly without a database', async () => {
