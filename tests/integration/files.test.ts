@@ -223,7 +223,13 @@ describe('posting and access', () => {
 		b.send({ type: 'file', upload_id: file.id });
 		expect(await nextError(b)).toMatchObject({ code: 'not_found' });
 		const a = await connect(server, { cookie: alice.cookie });
-		await sendAck(a, { type: 'file', upload_id: file.id });
+		const first = await sendAck(a, { type: 'file', upload_id: file.id, client_id: 'post-1' });
+		// Sent again with its client_id (an outbox resend): the original comes back, once.
+		const again = await sendAck(a, { type: 'file', upload_id: file.id, client_id: 'post-1' });
+		expect(again.id).toBe(first.id);
+		// Another post of the same upload is refused.
+		a.send({ type: 'file', upload_id: file.id, client_id: 'post-2' });
+		expect(await nextError(a)).toMatchObject({ code: 'not_found' });
 		a.send({ type: 'file', upload_id: file.id });
 		expect(await nextError(a)).toMatchObject({ code: 'not_found' });
 		await Promise.all([a.close(), b.close()]);

@@ -20,6 +20,7 @@ import { reactedBy } from './chat/message-changes';
 import { backToLatest, loadNewer, openAt } from './chat/history-window';
 import { ThreadView } from './thread.svelte';
 import { PresenceRoster } from './chat/roster.svelte';
+import type { UploadedFile } from './upload';
 
 export { parseUntil } from './chat/reducers/moderation';
 export { TYPING_EXPIRE_MS, TYPING_IDLE_MS, TYPING_INTERVAL_MS } from './chat/typing';
@@ -264,12 +265,31 @@ export class ChatStore implements ChatState {
 
 	/** Sends (or queues, while offline) a text message to a conversation, maybe as a reply. */
 	sendText(conv: Conversation, text: string, replyTo?: ChatItem): boolean {
-		if (!text.trim() || this.isMuted) return false;
-		const clientId = this.opts.newClientId?.() ?? crypto.randomUUID();
-		const payload: Record<string, unknown> =
+		if (!text.trim()) return false;
+		const to =
 			conv.kind === 'room'
-				? { type: 'message', room: conv.target, content: text, client_id: clientId }
-				: { type: 'private_message', to_id: conv.target, content: text, client_id: clientId };
+				? { type: 'message', room: conv.target }
+				: { type: 'private_message', to_id: conv.target };
+		return this.post(conv, { ...to, content: text }, text, replyTo);
+	}
+
+	/** Posts an upload (PROTOCOL.md §12) with an optional caption; the row shows its name until the echo. */
+	sendFile(conv: Conversation, file: UploadedFile, caption: string, replyTo?: ChatItem): boolean {
+		const to = conv.kind === 'room' ? { room: conv.target } : { to_id: conv.target };
+		const payload = { type: 'file', upload_id: file.id, ...to, content: caption.trim() };
+		return this.post(conv, payload, caption.trim() || file.name, replyTo);
+	}
+
+	/** Sends through the outbox (kept until acknowledged, resent after a reload), shown at once. */
+	private post(
+		conv: Conversation,
+		fields: Record<string, unknown>,
+		text: string,
+		replyTo?: ChatItem
+	): boolean {
+		if (this.isMuted) return false;
+		const clientId = this.opts.newClientId?.() ?? crypto.randomUUID();
+		const payload: Record<string, unknown> = { ...fields, client_id: clientId };
 		if (replyTo?.id) payload.reply_to = replyTo.id;
 		const timestamp = Math.floor(this.now() / 1000);
 		this.outbox.write({ clientId, convKey: conv.key, payload, text, timestamp }, (m) =>

@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { WireMessage, WireReplyQuote } from '$lib/protocol/events';
+import type { FileContent, WireMessage, WireReplyQuote } from '$lib/protocol/events';
 
 /** `r:<room>` for a room, `u:<peer id>` for a direct conversation. */
 export type ConvKey = `r:${string}` | `u:${number}`;
@@ -15,11 +15,13 @@ export interface ChatItem {
 	order: number;
 	id: number | null;
 	clientId?: string;
-	kind: 'text' | 'image' | 'notice';
+	kind: 'text' | 'image' | 'file' | 'notice';
 	fromId: number;
 	fromName: string;
-	/** The text, the image URL, or the notice. */
+	/** The text, the image URL, a file's caption, or the notice. */
 	text: string;
+	/** A file message's file (PROTOCOL.md §12). */
+	file?: FileContent;
 	timestamp: number;
 	own: boolean;
 	pending?: boolean;
@@ -60,17 +62,24 @@ export function itemKey(fromId: number, id: number, clientId?: string): string {
 }
 
 export function fromWire(m: WireMessage, meId: number): ChatItem {
-	const image = typeof m.content === 'object' && m.content !== null;
+	const file =
+		m.type === 'file' && typeof m.content === 'object' ? (m.content as FileContent) : null;
+	const image = !file && typeof m.content === 'object' && m.content !== null;
 	return {
 		...changingFields(m),
 		key: itemKey(m.from_id, m.id, m.client_id),
 		order: m.id,
 		id: m.id,
 		clientId: m.client_id,
-		kind: image ? 'image' : 'text',
+		kind: file ? 'file' : image ? 'image' : 'text',
+		...(file && { file }),
 		fromId: m.from_id,
 		fromName: m.from_name,
-		text: image ? (m.content as { url: string }).url : String(m.content),
+		text: file
+			? (file.caption ?? '')
+			: image
+				? (m.content as { url: string }).url
+				: String(m.content),
 		timestamp: m.timestamp,
 		own: m.from_id === meId
 	};

@@ -24,8 +24,8 @@ export interface FileServiceDeps {
 	uploads: UploadsRepository;
 	blobs: DiskBlobStore;
 	limiter: KeyedLimiter;
-	/** Throws unless `who` may see the message (chat/access.ts). */
-	canSee(who: Identity, messageId: number): Promise<unknown>;
+	/** The message, or throws unless `who` may see it (chat/access.ts). */
+	canSee(who: Identity, messageId: number): Promise<{ clientId: string | null }>;
 	maxBytes: number;
 	log: Pick<Logger, 'warn'>;
 	now?: () => number;
@@ -122,10 +122,16 @@ export class FileService {
 	 * The upload `who` posts in a message: theirs, and not posted before (an upload is posted
 	 * once); anything else is not_found, so ids of other people's files reveal nothing.
 	 */
-	async claim(who: Identity, uploadId: string): Promise<UploadRecord> {
+	async claim(who: Identity, uploadId: string, clientId?: string): Promise<UploadRecord> {
 		const record = await this.deps.uploads.get(uploadId);
-		if (!record || record.uploaderId !== who.id || record.messageId !== null)
-			throw notFound('Upload not found (or already posted)');
+		const gone = notFound('Upload not found (or already posted)');
+		if (!record || record.uploaderId !== who.id) throw gone;
+		if (record.messageId === null) return record;
+		// The same post sent again (a client resending its outbox after a reconnect): the write
+		// finds the client_id and answers with the original message, as for any send.
+		if (clientId === undefined) throw gone;
+		const posted = await this.deps.canSee(who, record.messageId).catch(() => null);
+		if (posted?.clientId !== clientId) throw gone;
 		return record;
 	}
 

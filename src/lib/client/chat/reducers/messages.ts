@@ -49,8 +49,11 @@ export function onHistory(s: ChatState, c: HistoryContent): void {
 function onMessage(s: ChatState, m: WireMessage): void {
 	if (typeof m.id !== 'number') return;
 	let conv: Conversation;
-	if (m.type === 'private_message') conv = s.direct(m.from_id, m.from_name);
-	else if (m.type === 'private_message_sent') conv = s.direct(m.to_id ?? 0, m.to_name || undefined);
+	// A file keeps its type in a DM too (PROTOCOL.md §12): `to_id` without `room` says DM.
+	const dm = m.room === undefined && m.to_id !== undefined;
+	const sent = m.type === 'private_message_sent' || (dm && m.from_id === s.me.id);
+	if (sent) conv = s.direct(m.to_id ?? 0, m.to_name || undefined);
+	else if (dm) conv = s.direct(m.from_id, m.from_name);
 	else conv = s.room(m.room ?? 'general');
 	const item = fromWire(m, s.me.id);
 	if (m.client_id && item.own) s.outbox.acknowledge(m.client_id);
@@ -81,6 +84,7 @@ export const messageReducers: Reducers = {
 	history: (s, c) => onHistory(s, c),
 	message,
 	image: message,
+	file: message,
 	private_message: message,
 	private_message_sent: message,
 	resumed: (s, c) => {

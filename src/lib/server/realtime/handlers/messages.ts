@@ -44,7 +44,7 @@ export const messageHandlers: HandlerMap = {
 	 * looked up first, so the connection's next frame waits for this one (frames.ts).
 	 */
 	async file(ctx, msg) {
-		const upload = await ctx.services.files.claim(ctx.who, msg.upload_id);
+		const upload = await ctx.services.files.claim(ctx.who, msg.upload_id, msg.client_id);
 		const result = await ctx.services.chat.sendFile(ctx.who, {
 			uploadId: upload.id,
 			content: fileContent(upload),
