@@ -13,7 +13,8 @@ const config = {
 				'default-src': ['self'],
 				'script-src': ['self'],
 				'style-src': ['self', 'unsafe-inline'],
-				'img-src': ['self', 'data:', 'https:', 'http:'],
+				// blob: for the local preview of an image being uploaded (the composer's chip).
+				'img-src': ['self', 'data:', 'blob:', 'https:', 'http:'],
 				'connect-src': ['self', 'ws:', 'wss:'],
 				'font-src': ['self'],
 				'object-src': ['none'],

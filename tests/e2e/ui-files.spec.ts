@@ -129,7 +129,13 @@ test.describe('with a small upload limit', () => {
 	test('a file over the limit says so in the composer and keeps what was typed', async ({
 		browser
 	}) => {
-		const alice = await person(browser, 'alice', { base: server.url, baseURL: server.url });
+		// On a phone, in the dark: the chip and its error fit.
+		const alice = await person(browser, 'alice', {
+			base: server.url,
+			baseURL: server.url,
+			viewport: { width: 360, height: 740 },
+			colorScheme: 'dark'
+		});
 		const { page } = alice;
 		await page.getByLabel('Message').fill('here is the report');
 		await page.getByRole('button', { name: 'Attach file' }).setInputFiles({
@@ -142,6 +148,8 @@ test.describe('with a small upload limit', () => {
 		);
 		await expect(page.getByLabel('Message')).toHaveValue('here is the report');
 		await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+		const chip = await page.getByRole('alert').filter({ hasText: 'too large' }).boundingBox();
+		expect(chip!.x + chip!.width).toBeLessThanOrEqual(360);
 		await snap(page, 'files-too-large');
 		// Removing the failed file leaves the text ready to send.
 		await page.getByRole('button', { name: 'Remove attachment' }).click();
