@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileContent } from '../../src/lib/protocol/payloads';
 import { connect, register, type TestClient } from '../helpers/client';
 import { FAST, nextError, sendAck, uniq } from '../helpers/chat';
 import { download, image, upload } from '../helpers/files';
@@ -30,16 +31,7 @@ afterAll(() => server?.dispose());
 async function uploaded(who: Account, bytes: Buffer | Uint8Array, name: string) {
 	const res = await upload(server, who.cookie, bytes, name);
 	expect(res.status).toBe(201);
-	return (await res.json()) as {
-		id: string;
-		url: string;
-		name: string;
-		size: number;
-		content_type: string;
-		width?: number;
-		height?: number;
-		thumb_url?: string;
-	};
+	return (await res.json()) as FileContent & { id: string };
 }
 
 /** A room `owner` created, joined by `others`; their clients, subscribed. */

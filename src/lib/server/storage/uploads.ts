@@ -29,3 +29,34 @@ export interface UploadsRepository {
 	/** Every upload id, in pages (backup checks, tests). */
 	count(): Promise<number>;
 }
+
+/** An `uploads` row as both implementations read it (PostgreSQL's bigint columns as numbers or strings). */
+export interface UploadRow {
+	id: string;
+	uploader_id: number | string;
+	name: string;
+	size: number | string;
+	content_type: string;
+	width: number | string | null;
+	height: number | string | null;
+	has_thumb: number;
+	message_id: number | string | null;
+	created_at: number | string;
+}
+
+const numberOrNull = (v: number | string | null) => (v === null ? null : Number(v));
+
+export function uploadFromRow(r: UploadRow): UploadRecord {
+	return {
+		id: r.id,
+		uploaderId: Number(r.uploader_id),
+		name: r.name,
+		size: Number(r.size),
+		contentType: r.content_type,
+		width: numberOrNull(r.width),
+		height: numberOrNull(r.height),
+		hasThumb: Number(r.has_thumb) === 1,
+		messageId: numberOrNull(r.message_id),
+		createdAt: Number(r.created_at)
+	};
+}

@@ -1,31 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { UploadRecord, UploadsRepository } from '../uploads';
-
-interface Row {
-	id: string;
-	uploader_id: number;
-	name: string;
-	size: number;
-	content_type: string;
-	width: number | null;
-	height: number | null;
-	has_thumb: number;
-	message_id: number | null;
-	created_at: number;
-}
-
-const toRecord = (r: Row): UploadRecord => ({
-	id: r.id,
-	uploaderId: r.uploader_id,
-	name: r.name,
-	size: r.size,
-	contentType: r.content_type,
-	width: r.width,
-	height: r.height,
-	hasThumb: r.has_thumb === 1,
-	messageId: r.message_id,
-	createdAt: r.created_at
-});
+import {
+	uploadFromRow,
+	type UploadRecord,
+	type UploadRow,
+	type UploadsRepository
+} from '../uploads';
 
 export class SqliteUploads implements UploadsRepository {
 	private readonly insert: Statement;
@@ -61,17 +40,19 @@ export class SqliteUploads implements UploadsRepository {
 	}
 
 	async get(id: string): Promise<UploadRecord | undefined> {
-		const row = this.byId.get(id) as Row | undefined;
-		return row && toRecord(row);
+		const row = this.byId.get(id) as UploadRow | undefined;
+		return row && uploadFromRow(row);
 	}
 
 	async orphans(unpostedBefore: number, limit: number): Promise<UploadRecord[]> {
-		return (this.orphanRows.all({ before: unpostedBefore, limit }) as Row[]).map(toRecord);
+		return (this.orphanRows.all({ before: unpostedBefore, limit }) as UploadRow[]).map(
+			uploadFromRow
+		);
 	}
 
 	async ofMessages(messageIds: readonly number[]): Promise<UploadRecord[]> {
 		if (messageIds.length === 0) return [];
-		return (this.ofMessagesStmt.all(JSON.stringify(messageIds)) as Row[]).map(toRecord);
+		return (this.ofMessagesStmt.all(JSON.stringify(messageIds)) as UploadRow[]).map(uploadFromRow);
 	}
 
 	async remove(ids: readonly string[]): Promise<void> {
