@@ -17,8 +17,11 @@ export const adminActionNames = [
 ] as const;
 export type AdminActionName = (typeof adminActionNames)[number];
 
-/** What the audit log can hold: the actions above plus accounts created by an admin. */
-export type AuditAction = AdminActionName | 'create_user' | 'delete_message';
+/**
+ * What the audit log can hold: the actions above, accounts created by an admin, messages an
+ * admin deleted, and members removed from a room by its creator or an admin.
+ */
+export type AuditAction = AdminActionName | 'create_user' | 'delete_message' | 'remove_member';
 
 /** Body of `POST /api/admin/actions`. */
 export const adminActionSchema = z

@@ -104,9 +104,16 @@ export const clientMessageSchemas = {
 	}),
 	get_stats: z.object({}),
 	get_rooms: z.object({}),
-	create_room: z.object({ name: z.string(), topic: z.string().max(200).optional() }),
+	create_room: z.object({
+		name: z.string(),
+		topic: z.string().max(200).optional(),
+		// Issue 15: seen only by its members, who invite others in.
+		private: z.boolean().optional()
+	}),
 	join_room: z.object({ room: roomName }),
 	leave_room: z.object({ room: roomName }),
+	invite: z.object({ room: roomName, user_id: idSchema }),
+	remove_member: z.object({ room: roomName, user_id: idSchema }),
 	get_history: z
 		.object({
 			room: roomName.optional(),

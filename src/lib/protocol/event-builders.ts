@@ -75,10 +75,16 @@ export const events = {
 
 	roomJoined: (content: RoomJoinedContent) => envelope('room_joined', content),
 	roomLeft: (room: string) => envelope('room_left', { room }),
-	roomCreated: (room: { name: string; topic: string }, by: From) =>
+	roomCreated: (room: { name: string; topic: string; isPrivate?: boolean }, by: From) =>
 		envelope(
 			'room_created',
-			{ room: room.name, name: room.name, topic: room.topic, created_by: by.id },
+			{
+				room: room.name,
+				name: room.name,
+				topic: room.topic,
+				created_by: by.id,
+				...(room.isPrivate && { private: true as const })
+			},
 			by
 		),
 	/** From the member who joined. */

@@ -12,6 +12,8 @@ export interface RoomSummary {
 	/** Unread messages that mention the user (PROTOCOL.md §10), capped at 999. */
 	mentions?: number;
 	last_message_id: number | null;
+	/** Present (true) for a private room (issue 15): only members ever see it listed. */
+	private?: true;
 }
 
 /** A room as the welcome, `rooms` and `GET /api/rooms` list it: joined or offered. */

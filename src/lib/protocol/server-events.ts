@@ -83,6 +83,10 @@ export interface RoomJoinedContent {
 	room: string;
 	topic: string;
 	history: HistoryPage;
+	/** Present (true) for a private room (issue 15). */
+	private?: true;
+	/** An invitation (issue 15): who added the user; the user did not ask to join. */
+	invited_by?: { id: number; name: string };
 }
 
 /** Both `room` and `name` hold the room's name; from the creator. */
@@ -91,6 +95,8 @@ export interface RoomCreatedContent {
 	name: string;
 	topic: string;
 	created_by: number;
+	/** Present (true) for a private room, which only its creator hears of. */
+	private?: true;
 }
 
 /** `members`: the room's member count after the change; from the user who joined or left. */

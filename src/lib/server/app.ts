@@ -3,6 +3,7 @@ import { SessionSweeper } from './auth/session-sweep';
 import { GuestIds, type GuestIdSource } from './chat/guest-ids';
 import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
+import { RoomMembers } from './chat/room-members';
 import { DiskBlobStore } from './files/blob-store';
 import { FileRoutes } from './files/http';
 import { FileService } from './files/service';
@@ -284,6 +285,13 @@ export class App {
 			receipts: this.receipts,
 			changes: this.changes,
 			files: this.fileService,
+			members: new RoomMembers({
+				chat: this.chat,
+				rooms: this.rooms,
+				account: (id) => this.auth.getUser(id),
+				audit: this.moderation,
+				bus
+			}),
 			moderation: this.moderation,
 			renames: new Renames(this.names, this.moderation, bus),
 			typing: new TypingRelay(this.chat, this.moderation, bus),

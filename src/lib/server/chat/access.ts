@@ -1,7 +1,18 @@
-import { forbidden, notFound } from '../errors';
+import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
 import type { StoredMessage } from './messages';
 import type { Room } from './rooms';
+
+/**
+ * The refusal for someone outside a room: `forbidden` for a public room (its existence is
+ * public; the room says so), `not_found` for a private one, exactly as for a room that does
+ * not exist — nobody outside learns it is there (issue 15).
+ */
+export function notInRoom(room: Room): ServiceError {
+	return room.isPrivate
+		? notFound(`Room not found: ${room.name}`)
+		: forbidden(`You are not in ${room.name}`);
+}
 
 /** What deciding who may see a message needs. */
 export interface AccessDeps {
@@ -23,7 +34,7 @@ export class MessageAccess {
 		if (!message) throw notFound('Message not found');
 		if (message.roomId !== null) {
 			const room = this.deps.room(message.roomId)!;
-			if (!(await this.deps.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
+			if (!(await this.deps.isMember(who, room))) throw notInRoom(room);
 		} else if (message.senderId !== who.id && message.recipientId !== who.id) {
 			throw notFound('Message not found');
 		}

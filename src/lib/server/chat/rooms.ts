@@ -81,7 +81,8 @@ export class RoomService {
 		name: unknown,
 		topic: string | undefined,
 		by: Actor,
-		isAccount: boolean
+		isAccount: boolean,
+		isPrivate = false
 	): Promise<Room> {
 		if (typeof name !== 'string' || !ROOM_NAME.test(name)) {
 			throw new ServiceError(
@@ -92,14 +93,11 @@ export class RoomService {
 		if (this.byName.has(name))
 			throw new ServiceError('invalid_message', `Room already exists: ${name}`, 409);
 		const cleanTopic = (topic ?? '').trim().slice(0, 200);
-		const row = await this.rooms.create(name, cleanTopic, isAccount ? by.id : null);
+		const row = await this.rooms.create(name, cleanTopic, isAccount ? by.id : null, isPrivate);
 		if (!row) throw new ServiceError('invalid_message', `Room already exists: ${name}`, 409);
 		this.remember(row);
-		this.bus.publish({
-			kind: 'room_created',
-			room: { id: row.id, name: row.name, topic: row.topic },
-			by
-		});
+		// Every process learns of the room (its lookups); fan-out tells people only of public ones.
+		this.bus.publish({ kind: 'room_created', room: row, by });
 		return row;
 	}
 
@@ -155,7 +153,11 @@ export class RoomService {
 			othersLimit,
 			unreadCap: UNREAD_CAP
 		});
-		return rows.map(({ id, ...s }) => ({ ...s, members: s.members + (guests.get(id) ?? 0) }));
+		return rows.map(({ id, ...s }) => ({
+			...s,
+			members: s.members + (guests.get(id) ?? 0),
+			...(this.byId.get(id)?.isPrivate && { private: true })
+		}));
 	}
 
 	private remember(room: Room): void {

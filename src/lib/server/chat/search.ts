@@ -1,6 +1,7 @@
 import type { MessageRecord } from '$lib/protocol/wire';
 import type { Config } from '../config';
-import { ServiceError, forbidden } from '../errors';
+import { ServiceError } from '../errors';
+import { notInRoom } from './access';
 import type { Identity } from '../realtime/connection';
 import { KeyedBuckets } from '../realtime/rate-limit';
 import type { SearchRepository } from '../storage/search';
@@ -80,7 +81,7 @@ export class SearchService {
 	private async visible(who: Identity, input: SearchInput) {
 		if (input.room !== undefined) {
 			const room = this.scope.requireRoom(input.room);
-			if (!(await this.scope.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
+			if (!(await this.scope.isMember(who, room))) throw notInRoom(room);
 			return { roomIds: [room.id], directs: 'none' as const };
 		}
 		if (input.with !== undefined) return { roomIds: [], directs: { with: input.with } };

@@ -7,6 +7,7 @@ import type { Bus } from '../realtime/bus';
 import { historyPage, type HistoryPosition, type Pages } from './history-window';
 import type { Maybe } from '../realtime/online';
 import type { Draft, MessageStore, SubmitResult } from './messages';
+import { notInRoom } from './access';
 import type { MessageReferences, Place } from './references';
 import type { SendGuard, SendRules } from './send-rules';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
@@ -83,9 +84,20 @@ export class ChatService {
 		return undefined;
 	}
 
+	/**
+	 * A room `who` may join: any public room; a private one only as its creator or a member
+	 * already (others are invited), so to anyone else it is not_found, as if it did not exist.
+	 */
+	async requireJoinable(who: Identity, roomName: string): Promise<Room> {
+		const room = this.rooms.require(roomName);
+		const own = !who.isGuest && room.createdBy === who.id;
+		if (room.isPrivate && !own && !(await this.isMember(who, room))) throw notInRoom(room);
+		return room;
+	}
+
 	/** Joins a room; announces member_joined only when the membership is new. */
 	async join(who: Identity, roomName: string): Promise<Room> {
-		const room = this.rooms.require(roomName);
+		const room = await this.requireJoinable(who, roomName);
 		if (await this.isMember(who, room)) return room;
 		if (who.isGuest) {
 			let set = this.guestRooms.get(who.id);
@@ -113,7 +125,7 @@ export class ChatService {
 	/** Leaves a room: the room hears `member_left`, then every tab of the user `room_left`. */
 	async leave(who: Identity, roomName: string): Promise<Room> {
 		const room = this.rooms.require(roomName);
-		if (!(await this.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
+		if (!(await this.isMember(who, room))) throw notInRoom(room);
 		// A guest's membership goes first, so the announced count no longer includes it.
 		if (who.isGuest && room.name !== DEFAULT_ROOM) this.guestRooms.get(who.id)?.delete(room.id);
 		await this.rooms.leave(room, who, !who.isGuest, await this.guestMembers(room));
@@ -207,7 +219,10 @@ export class ChatService {
 		const room = this.rooms.require(input.room ?? DEFAULT_ROOM);
 		const place: Place = { roomId: room.id, everyone: room.name === DEFAULT_ROOM };
 		const build = (member: boolean, refs: References): Draft => {
-			if (!member) throw forbidden(`You are not in ${room.name}; join it first`);
+			if (!member)
+				throw room.isPrivate
+					? notInRoom(room)
+					: forbidden(`You are not in ${room.name}; join it first`);
 			return {
 				roomId: room.id,
 				room: room.name,
@@ -352,11 +367,16 @@ export class ChatService {
 	 * while muted (a topic is text everyone sees), and at most ROOMS_PER_USER_PER_DAY in any
 	 * 24 hours unless `who` is an admin. The creator then joins it.
 	 */
-	createRoom(who: Identity, name: string, topic: string | undefined): Promise<Room> {
+	createRoom(
+		who: Identity,
+		name: string,
+		topic: string | undefined,
+		isPrivate = false
+	): Promise<Room> {
 		// The quota is read, then the room inserted: two creations of one account (two tabs)
 		// must not both read the count before either has inserted.
 		const previous = this.creating.get(who.id);
-		const create = () => this.createRoomNow(who, name, topic);
+		const create = () => this.createRoomNow(who, name, topic, isPrivate);
 		const created = previous ? previous.then(create) : create();
 		// Never rejects: the next creation waits for this one whatever its outcome.
 		const settled = created.then(
@@ -373,7 +393,8 @@ export class ChatService {
 	private async createRoomNow(
 		who: Identity,
 		name: string,
-		topic: string | undefined
+		topic: string | undefined,
+		isPrivate: boolean
 	): Promise<Room> {
 		if (who.isGuest) throw forbidden('Guests cannot create rooms; log in first');
 		this.guard.assertCanSend(who.id);
@@ -386,7 +407,7 @@ export class ChatService {
 				});
 			}
 		}
-		return this.rooms.create(name, topic, who, true);
+		return this.rooms.create(name, topic, who, true, isPrivate);
 	}
 
 	// ---- reading ----------------------------------------------------------------------
@@ -394,7 +415,7 @@ export class ChatService {
 	/** A page of a room's history at a position (history-window.ts); members only. */
 	async roomHistory(who: Identity | null, roomName: string, at: HistoryPosition, limit: number) {
 		const room = this.rooms.require(roomName);
-		if (who && !(await this.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
+		if (who && !(await this.isMember(who, room))) throw notInRoom(room);
 		const pages: Pages = {
 			older: (before, n) => this.store.roomPage(room.id, before, n),
 			newer: (after, n) => this.store.roomPageAfter(room.id, after, n)

@@ -1,5 +1,5 @@
 import { events } from '$lib/protocol/events';
-import { forbidden } from '../errors';
+import { notInRoom } from './access';
 import type { Bus } from '../realtime/bus';
 import type { Identity } from '../realtime/connection';
 import type { ChatService } from './service';
@@ -32,7 +32,7 @@ export class TypingRelay {
 			return;
 		}
 		const room = this.chat.requireRoom(msg.room);
-		if (!(await this.chat.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
+		if (!(await this.chat.isMember(who, room))) throw notInRoom(room);
 		this.bus.publish({
 			kind: 'event',
 			to: { room: room.name, except: who.id },

@@ -299,6 +299,11 @@ export class ModerationService {
 		await this.trail.append(actor.id, 'delete_message', authorId, '', null, this.now());
 	}
 
+	/** A member removed from a room by its creator or an admin (the room in the reason). */
+	async memberRemoved(actor: Actor, userId: number, room: string): Promise<void> {
+		await this.trail.append(actor.id, 'remove_member', userId, `#${room}`, null, this.now());
+	}
+
 	/** Writes the audit entry and tells everyone else online (the target got its own event). */
 	private async record(
 		actor: Actor,

@@ -1,3 +1,4 @@
+import type { RoomRecord } from '../storage/rooms';
 import type { MessageReadContent, OnlineUser, ServerEvent } from '$lib/protocol/events';
 import type { ChangeRecord, MessageRecord as StoredMessage } from '$lib/protocol/wire';
 
@@ -16,7 +17,7 @@ export type BusEvent =
 	/** A committed edit, deletion or reaction: whoever can see the message, each in its form. */
 	| { kind: 'change'; change: ChangeRecord }
 	/** A new room, announced to everyone online; every process's room list learns it. */
-	| { kind: 'room_created'; room: { id: number; name: string; topic: string }; by: Actor }
+	| { kind: 'room_created'; room: RoomRecord; by: Actor }
 	/**
 	 * A membership change: the user's connections (un)subscribe, then the room hears it.
 	 * `members`: the room's member count after the change, so clients need not keep tally.

@@ -33,7 +33,11 @@ export class Fanout {
 			case 'change':
 				return this.change(event.change);
 			case 'room_created':
-				return this.deliver({ everyone: true }, events.roomCreated(event.room, event.by));
+				// A private room is news to its creator only (issue 15: invisible to everyone else).
+				return this.deliver(
+					event.room.isPrivate ? { user: event.by.id } : { everyone: true },
+					events.roomCreated(event.room, event.by)
+				);
 			case 'member_joined':
 			case 'member_left': {
 				// Memberships belong to the user, so every tab follows the change (and, when it

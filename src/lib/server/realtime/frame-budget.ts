@@ -32,6 +32,8 @@ export const FRAME_COSTS: Record<ClientMessageType, number> = {
 	get_history: 10,
 	get_thread: 10,
 	join_room: 10,
+	invite: 10,
+	remove_member: 10,
 	set_name: 10,
 	get_rooms: 20,
 	resume: 20,

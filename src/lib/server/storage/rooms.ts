@@ -4,6 +4,10 @@ export interface RoomRecord {
 	id: number;
 	name: string;
 	topic: string;
+	/** Seen only by its members (issue 15): not listed, not joinable, not found by anyone else. */
+	isPrivate: boolean;
+	/** The account that created it (may remove members, change settings); null for seeded rooms. */
+	createdBy: number | null;
 }
 
 /**
@@ -16,7 +20,12 @@ export type RoomSummaryRecord = RoomSummary & { id: number; joined: boolean };
 export interface RoomsRepository {
 	all(): Promise<RoomRecord[]>;
 	/** Inserts a room; undefined when the name is taken (two creations raced). */
-	create(name: string, topic: string, createdBy: number | null): Promise<RoomRecord | undefined>;
+	create(
+		name: string,
+		topic: string,
+		createdBy: number | null,
+		isPrivate?: boolean
+	): Promise<RoomRecord | undefined>;
 	/** Ids of the rooms an account has a stored membership of. */
 	roomIdsOf(userId: number): Promise<number[]>;
 	isMember(roomId: number, userId: number): Promise<boolean>;
@@ -31,7 +40,7 @@ export interface RoomsRepository {
 	createdSince(userId: number, since: number): Promise<{ count: number; oldest: number }>;
 	/**
 	 * Room summaries in ONE round trip: the rooms in `mine` (ids), then at most
-	 * `othersLimit` other rooms, the most recently active first, each group in id order.
+	 * `othersLimit` other PUBLIC rooms, the most recently active first, each group in id order.
 	 * Unread counts (capped at `unreadCap`) only for `userId` (an account) in its own rooms.
 	 */
 	summaries(query: {
@@ -40,4 +49,25 @@ export interface RoomsRepository {
 		othersLimit: number;
 		unreadCap: number;
 	}): Promise<RoomSummaryRecord[]>;
+}
+
+/** The columns a RoomRecord is read from, in both implementations. */
+export const ROOM_COLUMNS = 'id, name, topic, private, created_by';
+
+export interface RoomRow {
+	id: number | string;
+	name: string;
+	topic: string;
+	private: number;
+	created_by: number | string | null;
+}
+
+export function roomFromRow(r: RoomRow): RoomRecord {
+	return {
+		id: Number(r.id),
+		name: r.name,
+		topic: r.topic,
+		isPrivate: Number(r.private) === 1,
+		createdBy: r.created_by === null ? null : Number(r.created_by)
+	};
 }

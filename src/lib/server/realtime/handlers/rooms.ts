@@ -22,7 +22,8 @@ async function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room
 		events.roomJoined({
 			room: room.name,
 			topic: room.topic,
-			history: historyPage(page.messages, page.has_more, who.id)
+			history: historyPage(page.messages, page.has_more, who.id),
+			...(room.isPrivate && { private: true as const })
 		})
 	);
 	await services.chat.join(who, room.name);
@@ -34,12 +35,23 @@ export const roomHandlers: HandlerMap = {
 	},
 
 	async create_room(ctx, msg) {
-		const room = await ctx.services.chat.createRoom(ctx.who, msg.name, msg.topic);
+		const room = await ctx.services.chat.createRoom(ctx.who, msg.name, msg.topic, msg.private);
 		await joinAndAnswer(ctx, room);
 	},
 
+	/** A private room is joined only by its members (others are invited): not_found to the rest. */
 	async join_room(ctx, msg) {
-		await joinAndAnswer(ctx, ctx.services.chat.requireRoom(msg.room));
+		await joinAndAnswer(ctx, await ctx.services.chat.requireJoinable(ctx.who, msg.room));
+	},
+
+	/** The invitee's connections get `room_joined` (with `invited_by`); the room `member_joined`. */
+	async invite({ services, who }, msg) {
+		await services.members.invite(who, msg.room, msg.user_id);
+	},
+
+	/** The removed member's connections get `room_left` at once; the room `member_left`. */
+	async remove_member({ services, who }, msg) {
+		await services.members.remove(who, msg.room, msg.user_id);
 	},
 
 	/** Membership belongs to the user: every tab of theirs gets `room_left` (the service publishes it). */

@@ -1,6 +1,7 @@
 import type { ClientMessage, ClientMessageType } from '$lib/protocol/client';
 import type { MessageChanges } from '../../chat/changes';
 import type { ReceiptService } from '../../chat/receipts';
+import type { RoomMembers } from '../../chat/room-members';
 import type { ChatService } from '../../chat/service';
 import type { TypingRelay } from '../../chat/typing';
 import type { FileService } from '../../files/service';
@@ -31,10 +32,13 @@ export interface HandlerServices {
 		| 'leave'
 		| 'roomSummaries'
 		| 'requireRoom'
+		| 'requireJoinable'
 		| 'latestPage'
 	>;
 	receipts: Pick<ReceiptService, 'markRead' | 'receipts'>;
 	changes: Pick<MessageChanges, 'edit' | 'delete' | 'react' | 'thread'>;
+	/** Invitations and removals (issue 15). */
+	members: Pick<RoomMembers, 'invite' | 'remove'>;
 	/** Uploads (PROTOCOL.md §12): a `file` frame posts one of the sender's own. */
 	files: Pick<FileService, 'claim'>;
 	moderation: Pick<ModerationService, 'kick' | 'mute' | 'unmute' | 'ban' | 'unban'>;

@@ -1,4 +1,11 @@
-import type { RoomRecord, RoomsRepository, RoomSummaryRecord } from '../rooms';
+import {
+	ROOM_COLUMNS,
+	roomFromRow,
+	type RoomRecord,
+	type RoomRow,
+	type RoomsRepository,
+	type RoomSummaryRecord
+} from '../rooms';
 import type { Sql } from './client';
 import { isUniqueViolation } from './users';
 
@@ -6,15 +13,18 @@ export class PostgresRooms implements RoomsRepository {
 	constructor(private readonly sql: Sql) {}
 
 	async all(): Promise<RoomRecord[]> {
-		return [...(await this.sql<RoomRecord[]>`SELECT id, name, topic FROM rooms ORDER BY id`)];
+		const rows = await this.sql<RoomRow[]>`
+			SELECT ${this.sql.unsafe(ROOM_COLUMNS)} FROM rooms ORDER BY id`;
+		return rows.map(roomFromRow);
 	}
 
-	async create(name: string, topic: string, createdBy: number | null) {
+	async create(name: string, topic: string, createdBy: number | null, isPrivate = false) {
 		try {
-			const [room] = await this.sql<RoomRecord[]>`
-				INSERT INTO rooms (name, topic, created_by) VALUES (${name}, ${topic}, ${createdBy}::bigint)
-				RETURNING id, name, topic`;
-			return room;
+			const [room] = await this.sql<RoomRow[]>`
+				INSERT INTO rooms (name, topic, created_by, private)
+				VALUES (${name}, ${topic}, ${createdBy}::bigint, ${isPrivate ? 1 : 0})
+				RETURNING ${this.sql.unsafe(ROOM_COLUMNS)}`;
+			return roomFromRow(room);
 		} catch (err) {
 			if (isUniqueViolation(err)) return undefined;
 			throw err;
@@ -77,13 +87,13 @@ export class PostgresRooms implements RoomsRepository {
 		// ONE query for a whole room list, as on SQLite (sqlite/rooms.ts explains it).
 		const rows = await this.sql<RoomSummaryRecord[]>`
 			WITH ranked AS (
-			  SELECT r.id, r.name, r.topic, r.id = ANY(${mine}::bigint[]) AS joined,
+			  SELECT r.id, r.name, r.topic, r.private, r.id = ANY(${mine}::bigint[]) AS joined,
 			    (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
 			  FROM rooms r),
 			listed AS (
 			  SELECT * FROM ranked WHERE joined
 			  UNION ALL
-			  (SELECT * FROM ranked WHERE NOT joined
+			  (SELECT * FROM ranked WHERE NOT joined AND private = 0
 			    ORDER BY last_message_id DESC NULLS LAST, id DESC LIMIT ${othersLimit}))
 			SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
 			  (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,

@@ -1,5 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RoomRecord, RoomsRepository, RoomSummaryRecord } from '../rooms';
+import {
+	ROOM_COLUMNS,
+	roomFromRow,
+	type RoomRecord,
+	type RoomRow,
+	type RoomsRepository,
+	type RoomSummaryRecord
+} from '../rooms';
 
 export class SqliteRooms implements RoomsRepository {
 	private readonly allStmt: Statement;
@@ -14,9 +21,9 @@ export class SqliteRooms implements RoomsRepository {
 	private readonly summaryStmt: Statement;
 
 	constructor(private readonly sqlite: Database) {
-		this.allStmt = sqlite.prepare('SELECT id, name, topic FROM rooms');
+		this.allStmt = sqlite.prepare(`SELECT ${ROOM_COLUMNS} FROM rooms`);
 		this.insert = sqlite.prepare(
-			'INSERT INTO rooms (name, topic, created_by) VALUES (?, ?, ?) RETURNING id, name, topic'
+			`INSERT INTO rooms (name, topic, created_by, private) VALUES (?, ?, ?, ?) RETURNING ${ROOM_COLUMNS}`
 		);
 		this.idsOf = sqlite.prepare('SELECT room_id FROM room_members WHERE user_id = ?').pluck();
 		this.member = sqlite.prepare('SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?');
@@ -44,13 +51,13 @@ export class SqliteRooms implements RoomsRepository {
 		this.summaryStmt = sqlite.prepare(
 			`WITH mine(id) AS (SELECT value FROM json_each(@mine)),
 			 ranked AS (
-			   SELECT r.id, r.name, r.topic, r.id IN mine AS joined,
+			   SELECT r.id, r.name, r.topic, r.private, r.id IN mine AS joined,
 			     (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
 			   FROM rooms r),
 			 listed AS (
 			   SELECT * FROM ranked WHERE joined
 			   UNION ALL
-			   SELECT * FROM (SELECT * FROM ranked WHERE NOT joined
+			   SELECT * FROM (SELECT * FROM ranked WHERE NOT joined AND private = 0
 			     ORDER BY last_message_id IS NULL, last_message_id DESC, id DESC LIMIT @others))
 			 SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
 			   (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
@@ -74,12 +81,12 @@ export class SqliteRooms implements RoomsRepository {
 	}
 
 	async all(): Promise<RoomRecord[]> {
-		return this.allStmt.all() as RoomRecord[];
+		return (this.allStmt.all() as RoomRow[]).map(roomFromRow);
 	}
 
-	async create(name: string, topic: string, createdBy: number | null) {
+	async create(name: string, topic: string, createdBy: number | null, isPrivate = false) {
 		try {
-			return this.insert.get(name, topic, createdBy) as RoomRecord;
+			return roomFromRow(this.insert.get(name, topic, createdBy, isPrivate ? 1 : 0) as RoomRow);
 		} catch (err) {
 			if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
 			throw err;
