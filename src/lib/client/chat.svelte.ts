@@ -404,8 +404,23 @@ export class ChatStore implements ChatState {
 		this.typing.stop();
 	}
 
-	createRoom(name: string, topic: string): void {
-		this.send({ type: 'create_room', name, ...(topic ? { topic } : {}) });
+	createRoom(name: string, topic: string, isPrivate = false): void {
+		this.send({
+			type: 'create_room',
+			name,
+			...(topic ? { topic } : {}),
+			...(isPrivate && { private: true })
+		});
+	}
+
+	/** Adds an account to a room (issue 15); its members hear member_joined. */
+	invite(room: string, userId: number): void {
+		this.send({ type: 'invite', room, user_id: userId });
+	}
+
+	/** The room's creator or an admin removes a member (issue 15). */
+	removeMember(room: string, userId: number): void {
+		this.send({ type: 'remove_member', room, user_id: userId });
 	}
 
 	joinRoom(name: string): void {

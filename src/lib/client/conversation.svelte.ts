@@ -129,6 +129,10 @@ export class Conversation {
 	name = $state('');
 	topic = $state('');
 	members = $state(0);
+	/** A private room (issue 15): only members see it; members invite others in. */
+	isPrivate = $state(false);
+	/** Who created the room (may remove members); null when unknown or seeded. */
+	createdBy = $state<number | null>(null);
 	unread = $state(0);
 	/** Unread messages that mention the user (the server's summary, then live). */
 	mentions = $state(0);

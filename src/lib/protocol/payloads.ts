@@ -14,6 +14,8 @@ export interface RoomSummary {
 	last_message_id: number | null;
 	/** Present (true) for a private room (issue 15): only members ever see it listed. */
 	private?: true;
+	/** The account that created the room (it may remove members); absent for seeded rooms. */
+	created_by?: number;
 }
 
 /** A room as the welcome, `rooms` and `GET /api/rooms` list it: joined or offered. */

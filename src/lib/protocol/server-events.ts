@@ -85,6 +85,8 @@ export interface RoomJoinedContent {
 	history: HistoryPage;
 	/** Present (true) for a private room (issue 15). */
 	private?: true;
+	/** The account that created the room (it may remove members). */
+	created_by?: number;
 	/** An invitation (issue 15): who added the user; the user did not ask to join. */
 	invited_by?: { id: number; name: string };
 }

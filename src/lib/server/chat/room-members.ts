@@ -45,6 +45,7 @@ export class RoomMembers {
 				topic: room.topic,
 				history: historyPage(page.messages, page.has_more, invitee.id),
 				...(room.isPrivate && { private: true as const }),
+				...(room.createdBy !== null && { created_by: room.createdBy }),
 				invited_by: { id: who.id, name: who.name }
 			})
 		});

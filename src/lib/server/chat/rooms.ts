@@ -156,7 +156,8 @@ export class RoomService {
 		return rows.map(({ id, ...s }) => ({
 			...s,
 			members: s.members + (guests.get(id) ?? 0),
-			...(this.byId.get(id)?.isPrivate && { private: true })
+			...(this.byId.get(id)?.isPrivate && { private: true as const }),
+			...(this.byId.get(id)?.createdBy != null && { created_by: this.byId.get(id)!.createdBy! })
 		}));
 	}
 

@@ -60,6 +60,8 @@ export function onRooms(s: ChatState, summaries: Summary[]): void {
 		const conv = s.room(r.name);
 		conv.topic = r.topic ?? '';
 		conv.members = r.members;
+		conv.isPrivate = r.private === true;
+		conv.createdBy = r.created_by ?? null;
 		// The server's count is authoritative, except for the room being read right now.
 		conv.unread = s.watching(conv) ? 0 : r.unread;
 		conv.mentions = s.watching(conv) ? 0 : mentionsOf(r);
@@ -83,11 +85,15 @@ function onRoomJoined(s: ChatState, c: RoomJoinedContent): void {
 	const name = String(c.room);
 	const conv = s.room(name);
 	if (typeof c.topic === 'string') conv.topic = c.topic;
+	conv.isPrivate = c.private === true;
+	conv.createdBy = c.created_by ?? null;
 	s.otherRooms = s.otherRooms.filter((r) => r.name !== name);
 	const history = c.history ?? { messages: [], has_more: false };
 	onHistory(s, { room: name, messages: history.messages, has_more: history.has_more });
 	if (!conv.members) conv.members = 1;
-	s.open(conv.key);
+	// An invitation adds the room to the list; it does not take the invitee away from what
+	// they are reading.
+	if (!c.invited_by) s.open(conv.key);
 }
 
 function onLeft(s: ChatState, name: string): void {

@@ -23,7 +23,8 @@ async function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room
 			room: room.name,
 			topic: room.topic,
 			history: historyPage(page.messages, page.has_more, who.id),
-			...(room.isPrivate && { private: true as const })
+			...(room.isPrivate && { private: true as const }),
+			...(room.createdBy !== null && { created_by: room.createdBy })
 		})
 	);
 	await services.chat.join(who, room.name);
