@@ -73,7 +73,8 @@ const ACTION_LABEL: Record<AuditEntry['action'], () => string> = {
 	promote: m.admin_action_promote,
 	demote: m.admin_action_demote,
 	create_user: m.admin_action_create_user,
-	delete_message: m.admin_action_delete_message
+	delete_message: m.admin_action_delete_message,
+	reset_password: m.admin_action_reset_password
 };
 
 /** An audit-log action's name; a newer server's unknown action shows as it is. */

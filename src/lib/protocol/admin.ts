@@ -18,7 +18,7 @@ export const adminActionNames = [
 export type AdminActionName = (typeof adminActionNames)[number];
 
 /** What the audit log can hold: the actions above plus accounts created by an admin. */
-export type AuditAction = AdminActionName | 'create_user' | 'delete_message';
+export type AuditAction = AdminActionName | 'create_user' | 'delete_message' | 'reset_password';
 
 /** Body of `POST /api/admin/actions`. */
 export const adminActionSchema = z

@@ -90,7 +90,8 @@ const PAST: Record<ModerationNotice['action'], string> = {
 	promote: 'made an admin',
 	demote: 'no longer an admin',
 	create_user: 'created',
-	delete_message: 'had a message deleted'
+	delete_message: 'had a message deleted',
+	reset_password: 'had their password reset'
 };
 
 /** The notice in words, for clients that only print text: "bob was muted for 5 minutes by alice: spam". */
