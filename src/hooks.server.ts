@@ -4,6 +4,7 @@ import { getApp, initApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { httpClientAddress } from '$lib/server/realtime/address';
 
 const THEME_COOKIE = 'theme';
 /** The theme the user picked (a cookie, so the first paint is right); '' follows the system. */
@@ -61,7 +62,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		return refused;
 	}
 	const token = event.cookies.get(SESSION_COOKIE);
-	const found = token ? await app.auth.sessions.validate(token) : null;
+	const found = token ? await app.auth.sessions.validate(token, httpClientAddress(event)) : null;
 	event.locals.user = found && !found.user.bannedAt ? found.user : null;
 	event.locals.sessionId = found?.session.id ?? null;
 	if (found)

@@ -74,7 +74,8 @@ const ACTION_LABEL: Record<AuditEntry['action'], () => string> = {
 	demote: m.admin_action_demote,
 	create_user: m.admin_action_create_user,
 	delete_message: m.admin_action_delete_message,
-	remove_member: m.admin_action_remove_member
+	remove_member: m.admin_action_remove_member,
+	reset_password: m.admin_action_reset_password
 };
 
 /** An audit-log action's name; a newer server's unknown action shows as it is. */

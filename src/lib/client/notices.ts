@@ -132,13 +132,17 @@ export interface AuthFailure {
 export function authErrorText(f: AuthFailure): string {
 	switch (f.code) {
 		case 'invalid_input':
-			if (f.field === 'password') return m.auth_err_password();
+			if (f.field === 'password' || f.field === 'new_password') return m.auth_err_password();
 			if (f.field === 'username') return m.auth_err_username();
 			return m.auth_err_required();
 		case 'taken':
 			return m.auth_err_taken();
 		case 'wrong_credentials':
-			return m.auth_err_wrong();
+			return f.field === 'current_password' ? m.account_err_current_wrong() : m.auth_err_wrong();
+		case 'password_change_required':
+			return m.auth_err_change_required();
+		case 'password_mismatch':
+			return m.auth_err_mismatch();
 		case 'banned':
 			return f.reason ? m.auth_err_banned_reason({ reason: f.reason }) : m.auth_err_banned();
 		case 'throttled':

@@ -19,9 +19,11 @@ export type AdminActionName = (typeof adminActionNames)[number];
 
 /**
  * What the audit log can hold: the actions above, accounts created by an admin, messages an
- * admin deleted, and members removed from a room by its creator or an admin.
+ * admin deleted, members removed from a room by its creator or an admin, and passwords an
+ * admin reset.
  */
-export type AuditAction = AdminActionName | 'create_user' | 'delete_message' | 'remove_member';
+export type AuditAction =
+	AdminActionName | 'create_user' | 'delete_message' | 'remove_member' | 'reset_password';
 
 /** Body of `POST /api/admin/actions`. */
 export const adminActionSchema = z

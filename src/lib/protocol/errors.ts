@@ -21,6 +21,10 @@ export const errorCodes = [
 	'banned',
 	'throttled',
 	'registration_closed',
+	// Account security (docs/protocol.md): login after an admin's reset, and a form's
+	// "confirm password" that differs.
+	'password_change_required',
+	'password_mismatch',
 	'internal'
 ] as const;
 

@@ -1,3 +1,4 @@
+import { AccountSecurity } from './auth/account';
 import { AuthService } from './auth/service';
 import { SessionSweeper } from './auth/session-sweep';
 import { GuestIds, type GuestIdSource } from './chat/guest-ids';
@@ -69,6 +70,7 @@ export class App {
 	readonly hub = new Hub();
 	readonly metrics = new Metrics();
 	readonly auth: AuthService;
+	readonly account: AccountSecurity;
 	readonly chat: ChatService;
 	readonly receipts: ReceiptService;
 	readonly changes: MessageChanges;
@@ -167,8 +169,10 @@ export class App {
 				metrics.sendLatency(received, committed, fannedOut)
 		});
 		this.rooms = new RoomService(storage.rooms, bus);
+		this.account = new AccountSecurity(this.auth);
 		this.moderation = new ModerationService(storage, {
 			auth: this.auth,
+			account: this.account,
 			presence: online,
 			bus,
 			log: this.log,

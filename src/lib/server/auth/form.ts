@@ -13,9 +13,20 @@ export async function credentialsAction(event: RequestEvent, kind: 'login' | 're
 	const form = await event.request.formData();
 	const username = String(form.get('username') ?? '');
 	const password = String(form.get('password') ?? '');
+	// A login after an admin's password reset: "Choose a new password" (new and confirm).
+	const changing = kind === 'login' && form.has('new_password');
+	const newPassword = String(form.get('new_password') ?? '');
 	const auth = getApp().auth;
 	try {
-		const result = await auth[kind]({ username, password }, httpClientAddress(event));
+		if (changing && newPassword !== String(form.get('confirm_password') ?? ''))
+			throw new ServiceError('password_mismatch', 'The passwords do not match', 400, {
+				field: 'confirm_password'
+			});
+		const result = await auth[kind](
+			changing ? { username, password, new_password: newPassword } : { username, password },
+			httpClientAddress(event),
+			event.request.headers.get('user-agent') ?? ''
+		);
 		setSessionCookie(
 			event.cookies,
 			result.token,
@@ -29,6 +40,7 @@ export async function credentialsAction(event: RequestEvent, kind: 'login' | 're
 			}
 			return fail(err.status, {
 				username,
+				changing: changing || err.code === 'password_change_required',
 				field: err.details.field ?? 'form',
 				message: err.message,
 				code: err.code,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { ServiceError } from '../errors';
 import { skeleton } from '../identity/skeleton';
-import type { SessionsRepository } from '../storage/sessions';
+import type { SessionDevice, SessionsRepository } from '../storage/sessions';
 import type { InsertPolicy, UserRecord, UsersRepository } from '../storage/users';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { generateSessionToken, SessionStore, toSessionUser, type SessionUser } from './sessions';
@@ -90,7 +90,7 @@ export class AuthService {
 	 * "taken" included, or the 409 would answer "does this username exist?" without limit.
 	 * The attempt is counted before the argon2 work, so concurrent requests cannot all pass.
 	 */
-	async register(input: unknown, address: string): Promise<LoginResult> {
+	async register(input: unknown, address: string, userAgent = ''): Promise<LoginResult> {
 		const creds = this.parseCredentials(input);
 		const closed = this.config.registration === 'closed';
 		if (closed && (await this.userCount()) > 0) throw registrationClosed();
@@ -100,7 +100,8 @@ export class AuthService {
 			throw throttled(wait, 'Too many new accounts from this address; try again later');
 		}
 		try {
-			return await this.startSession(await this.createUser(creds, closed ? 'first-only' : 'open'));
+			const user = await this.createUser(creds, closed ? 'first-only' : 'open');
+			return await this.startSession(user, { userAgent, address });
 		} catch (err) {
 			// Given back only when the attempt was never made (server busy, or a fault of ours).
 			if (!(err instanceof ServiceError) || err.code === 'rate_limited') await refund();
@@ -142,16 +143,61 @@ export class AuthService {
 			username: creds.username,
 			name,
 			isAdmin: row.role === 'admin',
-			bannedAt: null
+			bannedAt: null,
+			mustChangePassword: false
 		};
 	}
 
-	async login(input: unknown, address: string): Promise<LoginResult> {
-		return this.startSession(await this.authenticate(input, address));
+	/**
+	 * Logs in. An account whose password an admin reset answers `password_change_required`
+	 * until the body carries `new_password` too: then that becomes the password and the
+	 * session starts (docs/protocol.md, "Account security").
+	 */
+	async login(input: unknown, address: string, userAgent = ''): Promise<LoginResult> {
+		const user = await this.checkCredentials(input, address);
+		if (user.mustChangePassword) {
+			const body = input as { password: string; new_password?: unknown };
+			if (body.new_password === undefined) throw passwordChangeRequired();
+			const next = this.parseNewPassword(body.new_password, 'new_password');
+			if (next === body.password)
+				throw new ServiceError('invalid_input', 'Choose a password of your own', 400, {
+					field: 'new_password'
+				});
+			await this.setPassword(user.id, next, false);
+			user.mustChangePassword = false;
+		}
+		return this.startSession(user, { userAgent, address });
 	}
 
-	/** Checks credentials with throttling and the ban, without starting a session (the `auth` message). */
+	/** Checks credentials without starting a session (the `auth` message). */
 	async authenticate(input: unknown, address: string): Promise<SessionUser> {
+		const user = await this.checkCredentials(input, address);
+		if (user.mustChangePassword) throw passwordChangeRequired();
+		return user;
+	}
+
+	/** A new password, validated like registration's; the failing field is named. */
+	parseNewPassword(input: unknown, field: string): string {
+		const parsed = passwordSchema.safeParse(input);
+		if (parsed.success) return parsed.data;
+		const issue = parsed.error.issues[0];
+		const message =
+			issue.code === 'invalid_type' ? 'Password is required' : `Password: ${issue.message}`;
+		throw new ServiceError('invalid_input', message, 400, { field });
+	}
+
+	/** Hashes and stores a password; `mustChange` marks it temporary (an admin's reset). */
+	async setPassword(userId: number, password: string, mustChange: boolean): Promise<void> {
+		const hash = await this.argon2(() => hashPassword(password));
+		await this.users.setPassword(userId, hash, mustChange);
+	}
+
+	/**
+	 * Checks credentials with throttling and the ban (a wrong password counts towards
+	 * LOGIN_MAX_FAILURES for the username and the address, whatever asked: login, the
+	 * `auth` message, a password change).
+	 */
+	async checkCredentials(input: unknown, address: string): Promise<SessionUser> {
 		const raw = z.object({ username: z.string(), password: z.string() }).safeParse(input);
 		if (!raw.success)
 			throw new ServiceError('invalid_input', 'Username and password are required', 400, {
@@ -231,7 +277,12 @@ export class AuthService {
 
 	async logout(sessionId: string): Promise<void> {
 		await this.sessions.invalidate(sessionId);
-		for (const listener of this.sessionEndListeners) listener({ sessionId });
+		this.sessionsEnded({ sessionId });
+	}
+
+	/** Tells the listeners that sessions ended (their sockets close with 4001). */
+	sessionsEnded(event: { sessionId?: string; userId?: number }): void {
+		for (const listener of this.sessionEndListeners) listener(event);
 	}
 
 	/** Ends every session of a user (ban); their sockets are closed by the listeners. */
@@ -250,9 +301,9 @@ export class AuthService {
 		return row ? toSessionUser(row) : undefined;
 	}
 
-	private async startSession(user: SessionUser): Promise<LoginResult> {
+	private async startSession(user: SessionUser, device: SessionDevice): Promise<LoginResult> {
 		const token = generateSessionToken();
-		const session = await this.sessions.create(token, user.id);
+		const session = await this.sessions.create(token, user.id, device);
 		return { user, token, expiresAt: session.expiresAt };
 	}
 }
@@ -270,6 +321,15 @@ function registrationClosed() {
 		'registration_closed',
 		'Registration is closed; ask an admin for an account',
 		403
+	);
+}
+
+function passwordChangeRequired() {
+	return new ServiceError(
+		'password_change_required',
+		'An admin reset this password: choose a new one to continue',
+		403,
+		{ field: 'new_password' }
 	);
 }
 

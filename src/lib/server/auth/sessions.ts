@@ -1,6 +1,11 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import type { SessionRecord, SessionsRepository } from '../storage/sessions';
+import type {
+	SessionDevice,
+	SessionListing,
+	SessionRecord,
+	SessionsRepository
+} from '../storage/sessions';
 import type { UserRecord } from '../storage/users';
 
 /**
@@ -10,6 +15,10 @@ import type { UserRecord } from '../storage/users';
 
 export const SESSION_COOKIE = 'session';
 const DAY = 24 * 60 * 60;
+/** A session's last sight is written at most this often (seconds), so requests cost no write. */
+export const LAST_SEEN_EVERY = 60;
+/** Stored user agents are cut to this length. */
+const MAX_USER_AGENT = 400;
 
 export type Session = SessionRecord;
 
@@ -19,6 +28,7 @@ export interface SessionUser {
 	name: string;
 	isAdmin: boolean;
 	bannedAt: number | null;
+	mustChangePassword: boolean;
 }
 
 export function toSessionUser(row: UserRecord): SessionUser {
@@ -27,7 +37,8 @@ export function toSessionUser(row: UserRecord): SessionUser {
 		username: row.username,
 		name: row.name,
 		isAdmin: row.role === 'admin',
-		bannedAt: row.bannedAt
+		bannedAt: row.bannedAt,
+		mustChangePassword: row.mustChangePassword
 	};
 }
 
@@ -35,6 +46,13 @@ export function generateSessionToken(): string {
 	const bytes = new Uint8Array(20);
 	crypto.getRandomValues(bytes);
 	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** The session list's name for a session: random, unrelated to the token. */
+export function generatePublicId(): string {
+	const bytes = new Uint8Array(12);
+	crypto.getRandomValues(bytes);
+	return encodeHexLowerCase(bytes);
 }
 
 export function sessionIdFromToken(token: string): string {
@@ -48,18 +66,36 @@ export class SessionStore {
 		private readonly now: () => number = () => Math.floor(Date.now() / 1000)
 	) {}
 
-	async create(token: string, userId: number): Promise<Session> {
+	async create(
+		token: string,
+		userId: number,
+		device: SessionDevice = { userAgent: '', address: '' }
+	): Promise<Session> {
+		const now = this.now();
 		const session = {
 			id: sessionIdFromToken(token),
 			userId,
-			expiresAt: this.now() + this.lifetimeDays * DAY
+			expiresAt: now + this.lifetimeDays * DAY,
+			lastSeenAt: now
 		};
-		await this.sessions.insert(session);
+		await this.sessions.insert({
+			...session,
+			publicId: generatePublicId(),
+			userAgent: device.userAgent.slice(0, MAX_USER_AGENT),
+			address: device.address,
+			createdAt: now
+		});
 		return session;
 	}
 
-	/** Returns the session and its user, sliding the expiry when past half its life. */
-	async validate(token: string): Promise<{ session: Session; user: SessionUser } | null> {
+	/**
+	 * Returns the session and its user, sliding the expiry when past half its life. `address`
+	 * (where the request came from) is written with the last sight, at most once a minute.
+	 */
+	async validate(
+		token: string,
+		address?: string
+	): Promise<{ session: Session; user: SessionUser } | null> {
 		if (!token || token.length > 64) return null;
 		const id = sessionIdFromToken(token);
 		const row = await this.sessions.withUser(id);
@@ -75,6 +111,10 @@ export class SessionStore {
 			session.expiresAt = now + lifetime;
 			await this.sessions.setExpiry(id, session.expiresAt);
 		}
+		if (now - session.lastSeenAt >= LAST_SEEN_EVERY) {
+			session.lastSeenAt = now;
+			await this.sessions.touch(id, now, address ?? null);
+		}
 		return { session, user: toSessionUser(row.user) };
 	}
 
@@ -86,6 +126,21 @@ export class SessionStore {
 
 	invalidate(sessionId: string): Promise<void> {
 		return this.sessions.delete(sessionId);
+	}
+
+	/** The user's live sessions, most recently seen first. */
+	listOf(userId: number): Promise<SessionListing[]> {
+		return this.sessions.listOf(userId, this.now());
+	}
+
+	/** Ends the user's session named `publicId`; resolves with its id, undefined when none. */
+	invalidateByPublicId(userId: number, publicId: string): Promise<string | undefined> {
+		return this.sessions.deleteByPublicId(userId, publicId);
+	}
+
+	/** Ends every session of the user but `keepId`; resolves with the ids ended. */
+	invalidateOthers(userId: number, keepId: string): Promise<string[]> {
+		return this.sessions.deleteOthersOf(userId, keepId);
 	}
 
 	invalidateAllForUser(userId: number): Promise<void> {

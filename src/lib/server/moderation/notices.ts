@@ -91,7 +91,8 @@ const PAST: Record<ModerationNotice['action'], string> = {
 	demote: 'no longer an admin',
 	create_user: 'created',
 	delete_message: 'had a message deleted',
-	remove_member: 'removed from a room'
+	remove_member: 'removed from a room',
+	reset_password: 'had their password reset'
 };
 
 /** The notice in words, for clients that only print text: "bob was muted for 5 minutes by alice: spam". */

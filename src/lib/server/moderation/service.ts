@@ -6,6 +6,7 @@ import type {
 } from '$lib/protocol/admin';
 import { MAX_MUTE_SECONDS } from '$lib/protocol/client';
 import { events, type ServerEvent } from '$lib/protocol/events';
+import type { AccountSecurity } from '../auth/account';
 import type { AuthService } from '../auth/service';
 import type { SessionUser } from '../auth/sessions';
 import { ServiceError, forbidden } from '../errors';
@@ -26,6 +27,8 @@ export type { Actor };
 /** What moderation needs from the rest of the app (the App wires these in). */
 export interface ModerationDeps {
 	auth: Pick<AuthService, 'getUser' | 'endAllSessions' | 'createUser'>;
+	/** Password resets (account security); absent in tests that build moderation alone. */
+	account?: Pick<AccountSecurity, 'resetPassword'>;
 	/** Who is online: guests exist only there, and an online name is the current one. */
 	presence: Pick<OnlineDirectory, 'user'>;
 	/** Where every effect on clients is published (the target's event, notices, closes). */
@@ -282,6 +285,19 @@ export class ModerationService {
 		const user = await this.deps.auth.createUser(input, 'user');
 		await this.trail.append(actor.id, 'create_user', user.id, '', null, this.now());
 		return user;
+	}
+
+	/**
+	 * An admin resets an account's password: a temporary one is returned, the user must
+	 * choose a new one at the next login, and every session of the account ends (4001).
+	 * Audited as `reset_password`; no public notice (like `create_user`).
+	 */
+	async resetPassword(actor: Actor, targetId: number): Promise<string> {
+		const target = await this.policy.authorize(actor, targetId, 'reset_password');
+		if (!this.deps.account) throw new Error('password resets are not wired');
+		const temporary = await this.deps.account.resetPassword(target.id);
+		await this.trail.append(actor.id, 'reset_password', target.id, '', null, this.now());
+		return temporary;
 	}
 
 	// ---- audit log -------------------------------------------------------------------------

@@ -51,7 +51,8 @@ export class UpgradePolicy {
 		// See origin.ts: the Origin must be the app's own (scheme and host) or allowed.
 		if (isTrustedOrigin(req, config)) {
 			const found = await this.deps.sessions.validate(
-				readCookie(req.headers.cookie, SESSION_COOKIE) ?? ''
+				readCookie(req.headers.cookie, SESSION_COOKIE) ?? '',
+				address
 			);
 			if (found) {
 				if (found.user.bannedAt) return { status: 403, text: 'Banned', reason: 'banned' };

@@ -8,6 +8,8 @@ export interface UserRecord {
 	createdAt: number;
 	bannedAt: number | null;
 	banReason: string | null;
+	/** Set by an admin's password reset: login asks for a new password before anything else. */
+	mustChangePassword: boolean;
 }
 
 /**
@@ -57,6 +59,8 @@ export interface UsersRepository {
 	/** Bans (`bannedAt` set) or unbans (null) an account. */
 	setBan(id: number, bannedAt: number | null, reason: string | null): Promise<void>;
 	setRole(id: number, role: 'user' | 'admin'): Promise<void>;
+	/** A new password hash; `mustChange` marks it temporary (an admin's reset). */
+	setPassword(id: number, passwordHash: string, mustChange: boolean): Promise<void>;
 	/**
 	 * Makes the account a user unless it is the last admin, counted and changed atomically
 	 * (two admins demoting each other at once must not leave none). False when refused.

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
 	bigint,
+	boolean,
 	check,
 	index,
 	integer,
@@ -36,7 +37,9 @@ export const users = pgTable(
 		banReason: text('ban_reason'),
 		/** The confusable skeletons (identity/skeleton.ts) of the display name and the username. */
 		nameSkeleton: text('name_skeleton'),
-		usernameSkeleton: text('username_skeleton')
+		usernameSkeleton: text('username_skeleton'),
+		/** Set by an admin's password reset: login asks for a new password first. */
+		mustChangePassword: boolean('must_change_password').notNull().default(false)
 	},
 	(t) => [
 		// Usernames are unique ignoring case: "Alice" and "alice" are one account.
@@ -54,9 +57,19 @@ export const sessions = pgTable(
 		userId: id('user_id')
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
-		expiresAt: id('expires_at').notNull()
+		expiresAt: id('expires_at').notNull(),
+		/** The id the session list names it by (random; never the token nor its hash). */
+		publicId: text('public_id'),
+		userAgent: text('user_agent').notNull().default(''),
+		address: text('address').notNull().default(''),
+		createdAt: id('created_at').notNull().default(0),
+		lastSeenAt: id('last_seen_at').notNull().default(0)
 	},
-	(t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)]
+	(t) => [
+		index('sessions_user').on(t.userId),
+		index('sessions_expires').on(t.expiresAt),
+		uniqueIndex('sessions_public_id').on(t.publicId)
+	]
 );
 
 export const rooms = pgTable(

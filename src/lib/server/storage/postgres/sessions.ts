@@ -1,24 +1,58 @@
-import type { SessionRecord, SessionsRepository } from '../sessions';
+import type { NewSession, SessionListing, SessionRecord, SessionsRepository } from '../sessions';
 import type { UserRecord } from '../users';
 import type { Sql } from './client';
 import { toUserRecord, type UserRow } from './users';
 
+interface ListingRow {
+	id: string;
+	user_id: number;
+	expires_at: number;
+	public_id: string;
+	user_agent: string;
+	address: string;
+	created_at: number;
+	last_seen_at: number;
+}
+
+function toListing(r: ListingRow): SessionListing {
+	return {
+		id: r.id,
+		userId: r.user_id,
+		expiresAt: r.expires_at,
+		publicId: r.public_id,
+		userAgent: r.user_agent,
+		address: r.address,
+		createdAt: r.created_at,
+		lastSeenAt: r.last_seen_at
+	};
+}
+
 export class PostgresSessions implements SessionsRepository {
 	constructor(private readonly sql: Sql) {}
 
-	async insert(session: SessionRecord): Promise<void> {
-		await this.sql`INSERT INTO sessions (id, user_id, expires_at)
-			VALUES (${session.id}, ${session.userId}, ${session.expiresAt})`;
+	async insert(s: NewSession): Promise<void> {
+		await this.sql`INSERT INTO sessions
+			(id, user_id, expires_at, public_id, user_agent, address, created_at, last_seen_at)
+			VALUES (${s.id}, ${s.userId}, ${s.expiresAt}, ${s.publicId}, ${s.userAgent},
+			        ${s.address}, ${s.createdAt}, ${s.lastSeenAt})`;
 	}
 
 	async withUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
-		const [row] = await this.sql<(UserRow & { session_expires_at: number })[]>`
-			SELECT s.expires_at AS session_expires_at, u.id, u.username, u.name, u.password_hash,
-			       u.role, u.created_at, u.banned_at, u.ban_reason
+		const [row] = await this.sql<
+			(UserRow & { session_expires_at: number; session_last_seen_at: number })[]
+		>`
+			SELECT s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at,
+			       u.id, u.username, u.name, u.password_hash,
+			       u.role, u.created_at, u.banned_at, u.ban_reason, u.must_change_password
 			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`;
 		if (!row) return undefined;
 		return {
-			session: { id, userId: row.id, expiresAt: row.session_expires_at },
+			session: {
+				id,
+				userId: row.id,
+				expiresAt: row.session_expires_at,
+				lastSeenAt: row.session_last_seen_at
+			},
 			user: toUserRecord(row)
 		};
 	}
@@ -33,8 +67,33 @@ export class PostgresSessions implements SessionsRepository {
 		await this.sql`UPDATE sessions SET expires_at = ${expiresAt} WHERE id = ${id}`;
 	}
 
+	async touch(id: string, lastSeenAt: number, address: string | null): Promise<void> {
+		await this.sql`UPDATE sessions SET last_seen_at = ${lastSeenAt},
+			address = coalesce(${address}::text, address) WHERE id = ${id}`;
+	}
+
+	async listOf(userId: number, now: number): Promise<SessionListing[]> {
+		const rows = await this.sql<ListingRow[]>`
+			SELECT id, user_id, expires_at, public_id, user_agent, address, created_at, last_seen_at
+			FROM sessions WHERE user_id = ${userId} AND expires_at > ${now}
+			ORDER BY last_seen_at DESC, created_at DESC`;
+		return rows.map(toListing);
+	}
+
 	async delete(id: string): Promise<void> {
 		await this.sql`DELETE FROM sessions WHERE id = ${id}`;
+	}
+
+	async deleteByPublicId(userId: number, publicId: string): Promise<string | undefined> {
+		const [row] = await this.sql<{ id: string }[]>`
+			DELETE FROM sessions WHERE user_id = ${userId} AND public_id = ${publicId} RETURNING id`;
+		return row?.id;
+	}
+
+	async deleteOthersOf(userId: number, keepId: string): Promise<string[]> {
+		const rows = await this.sql<{ id: string }[]>`
+			DELETE FROM sessions WHERE user_id = ${userId} AND id <> ${keepId} RETURNING id`;
+		return rows.map((r) => r.id);
 	}
 
 	async deleteAllOf(userId: number): Promise<void> {

@@ -16,6 +16,7 @@ export interface UserRow {
 	role: 'user' | 'admin';
 	created_at: number;
 	banned_at: number | null;
+	must_change_password: boolean;
 	ban_reason: string | null;
 }
 
@@ -28,6 +29,7 @@ export function toUserRecord(r: UserRow): UserRecord {
 		role: r.role,
 		createdAt: r.created_at,
 		bannedAt: r.banned_at,
+		mustChangePassword: r.must_change_password,
 		banReason: r.ban_reason
 	};
 }
@@ -43,7 +45,8 @@ export function isUniqueViolation(err: unknown): boolean {
 function userById(q: Query, id: number) {
 	return q<
 		UserRow[]
-	>`SELECT id, username, name, password_hash, role, created_at, banned_at, ban_reason
+	>`SELECT id, username, name, password_hash, role, created_at, banned_at, ban_reason,
+		       must_change_password
 		FROM users WHERE id = ${id}`;
 }
 
@@ -63,7 +66,8 @@ export class PostgresUsers implements UsersRepository {
 	async byUsername(username: string): Promise<UserRecord | undefined> {
 		// users_username_lower is an index on lower(username): this is its lookup.
 		const [row] = await this.sql<UserRow[]>`
-			SELECT id, username, name, password_hash, role, created_at, banned_at, ban_reason
+			SELECT id, username, name, password_hash, role, created_at, banned_at, ban_reason,
+		       must_change_password
 			FROM users WHERE lower(username) = lower(${username})`;
 		return row && toUserRecord(row);
 	}
@@ -110,6 +114,11 @@ export class PostgresUsers implements UsersRepository {
 
 	async setRole(id: number, role: 'user' | 'admin'): Promise<void> {
 		await this.sql`UPDATE users SET role = ${role} WHERE id = ${id}`;
+	}
+
+	async setPassword(id: number, passwordHash: string, mustChange: boolean): Promise<void> {
+		await this.sql`UPDATE users SET password_hash = ${passwordHash},
+			must_change_password = ${mustChange} WHERE id = ${id}`;
 	}
 
 	async demote(id: number): Promise<boolean> {

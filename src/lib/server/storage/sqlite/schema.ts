@@ -31,7 +31,9 @@ export const users = sqliteTable(
 		 * NameRegistry when missing (rows written before the column, or by the auth service).
 		 */
 		nameSkeleton: text('name_skeleton'),
-		usernameSkeleton: text('username_skeleton')
+		usernameSkeleton: text('username_skeleton'),
+		/** Set by an admin's password reset: login asks for a new password first. */
+		mustChangePassword: integer('must_change_password').notNull().default(0)
 	},
 	(t) => [
 		// Usernames are unique ignoring case: "Alice" and "alice" are one account.
@@ -49,9 +51,15 @@ export const sessions = sqliteTable(
 		userId: integer('user_id')
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
-		expiresAt: integer('expires_at').notNull()
+		expiresAt: integer('expires_at').notNull(),
+		/** The id the session list names it by (random; never the token nor its hash). */
+		publicId: text('public_id'),
+		userAgent: text('user_agent').notNull().default(''),
+		address: text('address').notNull().default(''),
+		createdAt: integer('created_at').notNull().default(0),
+		lastSeenAt: integer('last_seen_at').notNull().default(0)
 	},
-	(t) => [index('sessions_user').on(t.userId)]
+	(t) => [index('sessions_user').on(t.userId), uniqueIndex('sessions_public_id').on(t.publicId)]
 );
 
 export const rooms = sqliteTable(

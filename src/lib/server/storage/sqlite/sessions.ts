@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { SessionRecord, SessionsRepository } from '../sessions';
+import type { NewSession, SessionListing, SessionRecord, SessionsRepository } from '../sessions';
 import type { UserRecord } from '../users';
 import { toUserRecord, USER_COLUMNS, type UserRow } from './users';
 
@@ -7,42 +7,92 @@ const JOINED_USER_COLUMNS = USER_COLUMNS.split(', ')
 	.map((c) => `u.${c}`)
 	.join(', ');
 
+interface ListingRow {
+	id: string;
+	user_id: number;
+	expires_at: number;
+	public_id: string;
+	user_agent: string;
+	address: string;
+	created_at: number;
+	last_seen_at: number;
+}
+
+function toListing(r: ListingRow): SessionListing {
+	return {
+		id: r.id,
+		userId: r.user_id,
+		expiresAt: r.expires_at,
+		publicId: r.public_id,
+		userAgent: r.user_agent,
+		address: r.address,
+		createdAt: r.created_at,
+		lastSeenAt: r.last_seen_at
+	};
+}
+
 export class SqliteSessions implements SessionsRepository {
 	private readonly insertStmt: Statement;
 	private readonly withUserStmt: Statement;
 	private readonly expiry: Statement;
 	private readonly setExpiryStmt: Statement;
+	private readonly touchStmt: Statement;
+	private readonly list: Statement;
 	private readonly deleteStmt: Statement;
+	private readonly deletePublic: Statement;
+	private readonly deleteOthers: Statement;
 	private readonly deleteOfUser: Statement;
 	private readonly purge: Statement;
 
 	constructor(sqlite: Database) {
 		this.insertStmt = sqlite.prepare(
-			'INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)'
+			`INSERT INTO sessions (id, user_id, expires_at, public_id, user_agent, address, created_at, last_seen_at)
+			 VALUES (@id, @userId, @expiresAt, @publicId, @userAgent, @address, @createdAt, @lastSeenAt)`
 		);
 		this.withUserStmt = sqlite.prepare(
-			`SELECT s.expires_at AS session_expires_at, ${JOINED_USER_COLUMNS}
+			`SELECT s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at,
+			        ${JOINED_USER_COLUMNS}
 			   FROM sessions s JOIN users u ON u.id = s.user_id
 			  WHERE s.id = ?`
 		);
 		this.expiry = sqlite.prepare('SELECT expires_at FROM sessions WHERE id = ?').pluck();
 		this.setExpiryStmt = sqlite.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?');
+		this.touchStmt = sqlite.prepare(
+			'UPDATE sessions SET last_seen_at = ?, address = coalesce(?, address) WHERE id = ?'
+		);
+		this.list = sqlite.prepare(
+			`SELECT id, user_id, expires_at, public_id, user_agent, address, created_at, last_seen_at
+			   FROM sessions WHERE user_id = ? AND expires_at > ?
+			  ORDER BY last_seen_at DESC, created_at DESC`
+		);
 		this.deleteStmt = sqlite.prepare('DELETE FROM sessions WHERE id = ?');
+		this.deletePublic = sqlite
+			.prepare('DELETE FROM sessions WHERE user_id = ? AND public_id = ? RETURNING id')
+			.pluck();
+		this.deleteOthers = sqlite
+			.prepare('DELETE FROM sessions WHERE user_id = ? AND id <> ? RETURNING id')
+			.pluck();
 		this.deleteOfUser = sqlite.prepare('DELETE FROM sessions WHERE user_id = ?');
 		this.purge = sqlite.prepare(
 			'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? LIMIT ?)'
 		);
 	}
 
-	async insert(session: SessionRecord): Promise<void> {
-		this.insertStmt.run(session.id, session.userId, session.expiresAt);
+	async insert(session: NewSession): Promise<void> {
+		this.insertStmt.run(session);
 	}
 
 	async withUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
-		const row = this.withUserStmt.get(id) as (UserRow & { session_expires_at: number }) | undefined;
+		const row = this.withUserStmt.get(id) as
+			(UserRow & { session_expires_at: number; session_last_seen_at: number }) | undefined;
 		if (!row) return undefined;
 		return {
-			session: { id, userId: row.id, expiresAt: row.session_expires_at },
+			session: {
+				id,
+				userId: row.id,
+				expiresAt: row.session_expires_at,
+				lastSeenAt: row.session_last_seen_at
+			},
 			user: toUserRecord(row)
 		};
 	}
@@ -55,8 +105,24 @@ export class SqliteSessions implements SessionsRepository {
 		this.setExpiryStmt.run(expiresAt, id);
 	}
 
+	async touch(id: string, lastSeenAt: number, address: string | null): Promise<void> {
+		this.touchStmt.run(lastSeenAt, address, id);
+	}
+
+	async listOf(userId: number, now: number): Promise<SessionListing[]> {
+		return (this.list.all(userId, now) as ListingRow[]).map(toListing);
+	}
+
 	async delete(id: string): Promise<void> {
 		this.deleteStmt.run(id);
+	}
+
+	async deleteByPublicId(userId: number, publicId: string): Promise<string | undefined> {
+		return this.deletePublic.get(userId, publicId) as string | undefined;
+	}
+
+	async deleteOthersOf(userId: number, keepId: string): Promise<string[]> {
+		return this.deleteOthers.all(userId, keepId) as string[];
 	}
 
 	async deleteAllOf(userId: number): Promise<void> {

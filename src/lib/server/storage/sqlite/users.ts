@@ -16,11 +16,12 @@ export interface UserRow {
 	role: 'user' | 'admin';
 	created_at: number;
 	banned_at: number | null;
+	must_change_password: number;
 	ban_reason: string | null;
 }
 
 export const USER_COLUMNS =
-	'id, username, name, password_hash, role, created_at, banned_at, ban_reason';
+	'id, username, name, password_hash, role, created_at, banned_at, ban_reason, must_change_password';
 
 export function toUserRecord(r: UserRow): UserRecord {
 	return {
@@ -31,6 +32,7 @@ export function toUserRecord(r: UserRow): UserRecord {
 		role: r.role,
 		createdAt: r.created_at,
 		bannedAt: r.banned_at,
+		mustChangePassword: r.must_change_password === 1,
 		banReason: r.ban_reason
 	};
 }
@@ -44,6 +46,7 @@ export class SqliteUsers implements UsersRepository {
 	private readonly insertStmt: Statement;
 	private readonly ban: Statement;
 	private readonly role: Statement;
+	private readonly password: Statement;
 	private readonly admins: Statement;
 	private readonly renameStmt: Statement;
 	private readonly missing: Statement;
@@ -74,6 +77,9 @@ export class SqliteUsers implements UsersRepository {
 		);
 		this.ban = sqlite.prepare('UPDATE users SET banned_at = ?, ban_reason = ? WHERE id = ?');
 		this.role = sqlite.prepare('UPDATE users SET role = ? WHERE id = ?');
+		this.password = sqlite.prepare(
+			'UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?'
+		);
 		this.admins = sqlite.prepare("SELECT COUNT(*) FROM users WHERE role = 'admin'").pluck();
 		this.renameStmt = sqlite.prepare('UPDATE users SET name = ?, name_skeleton = ? WHERE id = ?');
 		this.missing = sqlite.prepare(
@@ -127,6 +133,10 @@ export class SqliteUsers implements UsersRepository {
 
 	async setRole(id: number, role: 'user' | 'admin'): Promise<void> {
 		this.role.run(role, id);
+	}
+
+	async setPassword(id: number, passwordHash: string, mustChange: boolean): Promise<void> {
+		this.password.run(passwordHash, mustChange ? 1 : 0, id);
 	}
 
 	async demote(id: number): Promise<boolean> {

@@ -9,7 +9,8 @@ export const POST: RequestHandler = (event) =>
 	api(async () => {
 		const result = await getApp().auth.login(
 			await readJson(event.request),
-			httpClientAddress(event)
+			httpClientAddress(event),
+			event.request.headers.get('user-agent') ?? ''
 		);
 		setSessionCookie(
 			event.cookies,
