@@ -4,6 +4,15 @@
  * carry them are in server-events.ts.
  */
 
+/** How much a conversation may notify (docs/protocol.md, "Notification settings"). */
+export type NotifyLevel = 'all' | 'mentions' | 'nothing';
+
+/** A user's setting for one conversation; `muted`: no badge count, still marked unread. */
+export interface NotifySetting {
+	level: NotifyLevel;
+	muted: boolean;
+}
+
 export interface RoomSummary {
 	name: string;
 	topic: string;
@@ -12,6 +21,8 @@ export interface RoomSummary {
 	/** Unread messages that mention the user (PROTOCOL.md §10), capped at 999. */
 	mentions?: number;
 	last_message_id: number | null;
+	/** The user's notification setting for the room; absent: the defaults (mentions, not muted). */
+	notify?: NotifySetting;
 }
 
 /** A room as the welcome, `rooms` and `GET /api/rooms` list it: joined or offered. */
@@ -32,6 +43,8 @@ export interface DirectSummary {
 	mentions?: number;
 	/** How far the peer has read this user's messages (for "Read" on sent DMs). */
 	peer_read_id: number;
+	/** The user's notification setting for the conversation; absent: the defaults (all, not muted). */
+	notify?: NotifySetting;
 }
 
 export interface OnlineUser {

@@ -6,6 +6,7 @@ import { Retention } from './chat/retention';
 import { DiskBlobStore } from './files/blob-store';
 import { FileRoutes } from './files/http';
 import { FileService } from './files/service';
+import { NotificationSettings } from './chat/notifications';
 import { ReceiptService } from './chat/receipts';
 import { RoomService } from './chat/rooms';
 import { MessageAccess } from './chat/access';
@@ -70,6 +71,8 @@ export class App {
 	readonly auth: AuthService;
 	readonly chat: ChatService;
 	readonly receipts: ReceiptService;
+	/** Per-conversation notification levels and mutes (docs/protocol.md). */
+	readonly notifications: NotificationSettings;
 	readonly changes: MessageChanges;
 	readonly search: SearchService;
 	readonly moderation: ModerationService;
@@ -212,6 +215,13 @@ export class App {
 			isMember: (who, room) => this.chat.isMember(who, room)
 		});
 		this.receipts = new ReceiptService(storage.readMarkers, access, bus);
+		this.notifications = new NotificationSettings({
+			settings: storage.notifications,
+			bus,
+			rooms: this.rooms,
+			isMember: (who, room) => this.chat.isMember(who, room),
+			accountExists: async (id) => (await storage.users.byId(id)) !== undefined
+		});
 		const uploadsPerSecond = config.uploads.perMinute / 60;
 		this.fileService = new FileService({
 			uploads: storage.uploads,
@@ -282,6 +292,7 @@ export class App {
 		const services = {
 			chat: this.chat,
 			receipts: this.receipts,
+			notifications: this.notifications,
 			changes: this.changes,
 			files: this.fileService,
 			moderation: this.moderation,
@@ -309,6 +320,7 @@ export class App {
 				online,
 				chat: this.chat,
 				history,
+				notifications: this.notifications,
 				moderation: this.moderation,
 				presence,
 				presenceBroadcastMax: config.presence.broadcastMax,

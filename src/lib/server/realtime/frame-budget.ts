@@ -33,6 +33,7 @@ export const FRAME_COSTS: Record<ClientMessageType, number> = {
 	get_thread: 10,
 	join_room: 10,
 	set_name: 10,
+	set_notifications: 5,
 	get_rooms: 20,
 	resume: 20,
 	create_room: 20
