@@ -13,6 +13,7 @@ import { OutboxQueue } from './chat/outbox-queue';
 import { ReceiptRequests } from './chat/receipts';
 import { onRooms, reduce } from './chat/reducers';
 import { mentionsOf } from './chat/reducers/rooms';
+import { notifyOf } from './chat/notify';
 import type { ChatState } from './chat/state';
 import { RemoteTyping, TypingSender } from './chat/typing';
 import { HISTORY_PAGE, type ChatStoreOptions, type Me, type Mute, type Timers } from './chat/types';
@@ -99,6 +100,7 @@ export class ChatStore implements ChatState {
 			conv.lastMessageId = d.last_message_id;
 			conv.peerReadId = d.peer_read_id;
 			conv.mentions = mentionsOf(d);
+			conv.notify = notifyOf(d);
 			this.cursor = Math.max(this.cursor, d.last_message_id);
 		}
 		// What an earlier page of this account left unsent goes out again on connect.
@@ -123,9 +125,10 @@ export class ChatStore implements ChatState {
 			.sort((a, b) => b.lastMessageId - a.lastMessageId || a.name.localeCompare(b.name));
 	}
 
+	/** Unread messages outside muted conversations (the title's count, the menu's dot). */
 	get totalUnread(): number {
 		let n = 0;
-		for (const c of this.conversations.values()) n += c.unread;
+		for (const c of this.conversations.values()) if (!c.muted) n += c.unread;
 		return n;
 	}
 

@@ -1,5 +1,11 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { FileContent, WireMessage, WireReplyQuote } from '$lib/protocol/events';
+import type {
+	FileContent,
+	NotifyLevel,
+	NotifySetting,
+	WireMessage,
+	WireReplyQuote
+} from '$lib/protocol/events';
 
 /** `r:<room>` for a room, `u:<peer id>` for a direct conversation. */
 export type ConvKey = `r:${string}` | `u:${number}`;
@@ -136,6 +142,8 @@ export class Conversation {
 	unread = $state(0);
 	/** Unread messages that mention the user (the server's summary, then live). */
 	mentions = $state(0);
+	/** The user's notification setting here; null: the defaults (docs/protocol.md). */
+	notify = $state<NotifySetting | null>(null);
 	/** Rows oldest first. Replaced, never mutated, so big rooms are not deeply proxied. */
 	items = $state.raw<ChatItem[]>([]);
 	/** The newest page has arrived (a conversation opened for the first time has not). */
@@ -182,6 +190,16 @@ export class Conversation {
 	/** The room name, or the peer's id for a direct conversation. */
 	get target(): string | number {
 		return this.kind === 'room' ? this.key.slice(2) : Number(this.key.slice(2));
+	}
+
+	/** How much this conversation notifies: rooms default to mentions, DMs to every message. */
+	get level(): NotifyLevel {
+		return this.notify?.level ?? (this.kind === 'room' ? 'mentions' : 'all');
+	}
+
+	/** Muted: no unread count in the sidebar or the title, still marked unread. */
+	get muted(): boolean {
+		return this.notify?.muted ?? false;
 	}
 
 	get oldestId(): number | null {

@@ -46,6 +46,17 @@ const reason = reasonSchema;
 export const MAX_MUTE_SECONDS = 30 * 24 * 3600;
 export const muteSecondsSchema = z.number().int().min(1).max(MAX_MUTE_SECONDS);
 
+/** A notification setting's change: one conversation, and at least one of level and muted. */
+export const notifySchema = z
+	.object({
+		room: roomName.optional(),
+		with: idSchema.optional(),
+		level: z.enum(['all', 'mentions', 'nothing']).optional(),
+		muted: z.boolean().optional()
+	})
+	.refine((m) => (m.room === undefined) !== (m.with === undefined), 'Give either room or with')
+	.refine((m) => m.level !== undefined || m.muted !== undefined, 'Give level or muted');
+
 export const clientMessageSchemas = {
 	message: z.object({
 		content: z.string(),
@@ -104,6 +115,8 @@ export const clientMessageSchemas = {
 	}),
 	get_stats: z.object({}),
 	get_rooms: z.object({}),
+	// docs/protocol.md, "Notification settings": a room or a DM peer, and what changes.
+	set_notifications: notifySchema,
 	create_room: z.object({
 		name: z.string(),
 		topic: z.string().max(200).optional(),

@@ -11,6 +11,7 @@ import type {
 	MessageReadContent,
 	ModerationEvent,
 	MutedContent,
+	NotificationsContent,
 	PongEvent,
 	PresenceBatchContent,
 	PresenceContent,
@@ -110,6 +111,8 @@ export const events = {
 	/** A thread's root and a page of its replies (`{root, messages, has_more}`). */
 	thread: (root: WireMessage, page: HistoryPage) => envelope('thread', { root, ...page }),
 	stats: (content: StatsContent) => envelope('stats', content),
+	/** A notification setting, to every connection of its user. */
+	notifications: (content: NotificationsContent) => envelope('notifications', content),
 
 	kicked: (content: SanctionContent) => envelope('kicked', content),
 	banned: (content: SanctionContent) => envelope('banned', content),

@@ -4,6 +4,15 @@
  * carry them are in server-events.ts.
  */
 
+/** How much a conversation may notify (docs/protocol.md, "Notification settings"). */
+export type NotifyLevel = 'all' | 'mentions' | 'nothing';
+
+/** A user's setting for one conversation; `muted`: no badge count, still marked unread. */
+export interface NotifySetting {
+	level: NotifyLevel;
+	muted: boolean;
+}
+
 export interface RoomSummary {
 	name: string;
 	topic: string;
@@ -16,6 +25,8 @@ export interface RoomSummary {
 	private?: true;
 	/** The account that created the room (it may remove members); absent for seeded rooms. */
 	created_by?: number;
+	/** The user's notification setting for the room; absent: the defaults (mentions, not muted). */
+	notify?: NotifySetting;
 }
 
 /** A room as the welcome, `rooms` and `GET /api/rooms` list it: joined or offered. */
@@ -36,6 +47,8 @@ export interface DirectSummary {
 	mentions?: number;
 	/** How far the peer has read this user's messages (for "Read" on sent DMs). */
 	peer_read_id: number;
+	/** The user's notification setting for the conversation; absent: the defaults (all, not muted). */
+	notify?: NotifySetting;
 }
 
 export interface OnlineUser {

@@ -3,6 +3,7 @@ import type { ErrorCode, ErrorParams } from './errors';
 import type {
 	HistoryPage,
 	MessageType,
+	NotifySetting,
 	OnlineUser,
 	ReadReceipt,
 	RoomListing,
@@ -144,6 +145,9 @@ export interface ResumedContent {
 	truncated?: true;
 }
 
+/** A user's notification setting changed (to all of the user's connections). */
+export type NotificationsContent = NotifySetting & ({ room: string } | { with: number });
+
 // ---- moderation (§7) ----------------------------------------------------------------------
 
 /** `kicked`, `banned` and `unmuted` (by "System" when the mute ran out). */
@@ -266,6 +270,7 @@ export type MessageDeletedEvent = Envelope<'message_deleted', MessageDeletedCont
 };
 export type ReactionEvent = Envelope<'reaction', ReactionContent> & { seq: number };
 export type ThreadEvent = Envelope<'thread', ThreadContent>;
+export type NotificationsEvent = Envelope<'notifications', NotificationsContent>;
 
 export type ServerEvent =
 	| WireMessage
@@ -301,7 +306,8 @@ export type ServerEvent =
 	| MessageEditedEvent
 	| MessageDeletedEvent
 	| ReactionEvent
-	| ThreadEvent;
+	| ThreadEvent
+	| NotificationsEvent;
 
 export type ServerEventType = ServerEvent['type'];
 /** Events in the system envelope: everything but a message object. */

@@ -8,6 +8,7 @@ import { RoomMembers } from './chat/room-members';
 import { DiskBlobStore } from './files/blob-store';
 import { FileRoutes } from './files/http';
 import { FileService } from './files/service';
+import { NotificationSettings } from './chat/notifications';
 import { ReceiptService } from './chat/receipts';
 import { RoomService } from './chat/rooms';
 import { MessageAccess } from './chat/access';
@@ -73,6 +74,8 @@ export class App {
 	readonly account: AccountSecurity;
 	readonly chat: ChatService;
 	readonly receipts: ReceiptService;
+	/** Per-conversation notification levels and mutes (docs/protocol.md). */
+	readonly notifications: NotificationSettings;
 	readonly changes: MessageChanges;
 	readonly search: SearchService;
 	readonly moderation: ModerationService;
@@ -217,6 +220,13 @@ export class App {
 			isMember: (who, room) => this.chat.isMember(who, room)
 		});
 		this.receipts = new ReceiptService(storage.readMarkers, access, bus);
+		this.notifications = new NotificationSettings({
+			settings: storage.notifications,
+			bus,
+			rooms: this.rooms,
+			isMember: (who, room) => this.chat.isMember(who, room),
+			accountExists: async (id) => (await storage.users.byId(id)) !== undefined
+		});
 		const uploadsPerSecond = config.uploads.perMinute / 60;
 		this.fileService = new FileService({
 			uploads: storage.uploads,
@@ -287,6 +297,7 @@ export class App {
 		const services = {
 			chat: this.chat,
 			receipts: this.receipts,
+			notifications: this.notifications,
 			changes: this.changes,
 			files: this.fileService,
 			members: new RoomMembers({
@@ -321,6 +332,7 @@ export class App {
 				online,
 				chat: this.chat,
 				history,
+				notifications: this.notifications,
 				moderation: this.moderation,
 				presence,
 				presenceBroadcastMax: config.presence.broadcastMax,

@@ -19,8 +19,10 @@ export const load: LayoutServerLoad = async (event) => {
 	if (await app.chat.ensureDefaultMembership(who)) await app.chat.announceNewcomer(who);
 	const [directs, rooms] = await Promise.all([
 		// The protocol's welcome lists rooms only; these let the sidebar show DMs before any is opened.
-		app.storage.directs.summaries(locals.user.id, 50),
-		app.chat.roomSummaries(who)
+		app.storage.directs
+			.summaries(locals.user.id, 50)
+			.then((list) => app.notifications.decorateDirects(who.id, list)),
+		app.chat.roomSummaries(who).then((list) => app.notifications.decorateRooms(who, list))
 	]);
 	return {
 		user: publicUser(locals.user),

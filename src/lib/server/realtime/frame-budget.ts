@@ -35,6 +35,7 @@ export const FRAME_COSTS: Record<ClientMessageType, number> = {
 	invite: 10,
 	remove_member: 10,
 	set_name: 10,
+	set_notifications: 5,
 	get_rooms: 20,
 	resume: 20,
 	create_room: 20

@@ -1,5 +1,6 @@
 import { events, nowSeconds } from '$lib/protocol/events';
 import type { ChatService } from '../chat/service';
+import type { NotificationSettings } from '../chat/notifications';
 import type { Logger } from '../logger';
 import type { ModerationService } from '../moderation/service';
 import type { ServerStats } from '../stats';
@@ -40,6 +41,8 @@ export interface ConnectionSequenceDeps {
 		| 'announceNewcomer'
 	>;
 	history: Pick<HistoryPages, 'roomEvent'>;
+	/** Adds the user's notification settings to the welcome's rooms. */
+	notifications: Pick<NotificationSettings, 'decorateRooms'>;
 	moderation: Pick<ModerationService, 'muteOf'>;
 	presence: Pick<PresenceAnnouncer, 'cameOnline'>;
 	/** PRESENCE_BROADCAST_MAX: `users` holds at most this many (a large community's is capped). */
@@ -82,7 +85,10 @@ export async function runConnectionSequence(
 	conn.subscribedUpTo = chat.lastCommittedId;
 	deps.log.debug({ conn: conn.id, user: identity.id }, 'connection admitted');
 
-	const summaries = await chat.roomSummaries(identity);
+	const summaries = await deps.notifications.decorateRooms(
+		identity,
+		await chat.roomSummaries(identity)
+	);
 	const general = chat.requireRoom(undefined);
 	const history = await deps.history.roomEvent(
 		identity.id,

@@ -4,6 +4,7 @@ import type { MaintenanceRepository } from './maintenance';
 import type { MessagesRepository } from './messages';
 import type { MetaRepository } from './meta';
 import type { AuditRepository, MutesRepository } from './moderation';
+import type { NotificationSettingsRepository } from './notifications';
 import type { AdminOverviewRepository } from './overview';
 import type { ReadMarkersRepository } from './read-markers';
 import type { RoomsRepository } from './rooms';
@@ -18,6 +19,7 @@ export type * from './maintenance';
 export type * from './messages';
 export type * from './meta';
 export type * from './moderation';
+export type * from './notifications';
 export type * from './overview';
 export type * from './read-markers';
 export type * from './rooms';
@@ -49,6 +51,8 @@ export interface Storage {
 	search: SearchRepository;
 	/** Uploaded files' rows (PROTOCOL.md §12); the bytes are in the blob store (files/). */
 	uploads: UploadsRepository;
+	/** Per-conversation notification levels and mutes (docs/protocol.md, "Notification settings"). */
+	notifications: NotificationSettingsRepository;
 	/** Closes the database; call after the last write (graceful shutdown). */
 	close(): Promise<void>;
 }

@@ -4,4 +4,8 @@ import { api, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) =>
-	api(async () => json(await getApp().chat.roomSummaries(requireUser(event))));
+	api(async () => {
+		const app = getApp();
+		const who = requireUser(event);
+		return json(await app.notifications.decorateRooms(who, await app.chat.roomSummaries(who)));
+	});

@@ -4,6 +4,7 @@ import { changeReducers } from './changes';
 import { errorReducers } from './errors';
 import { messageReducers } from './messages';
 import { moderationReducers } from './moderation';
+import { notifyReducers } from '../notify';
 import { presenceReducers } from './presence';
 import { receiptReducers } from './receipts';
 import { roomReducers } from './rooms';
@@ -18,7 +19,8 @@ const reducers: Reducers = {
 	...typingReducers,
 	...receiptReducers,
 	...moderationReducers,
-	...errorReducers
+	...errorReducers,
+	...notifyReducers
 };
 
 type AnyReducer = (s: ChatState, content: unknown, event: ServerEvent) => void;

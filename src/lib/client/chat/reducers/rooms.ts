@@ -8,6 +8,7 @@ import type {
 } from '$lib/protocol/events';
 import { roomKey, type Conversation } from '../../conversation.svelte';
 import type { ChatState, Reducers } from '../state';
+import { notifyOf } from '../notify';
 import { onHistory } from './messages';
 import { reasonOf } from './moderation';
 
@@ -65,6 +66,7 @@ export function onRooms(s: ChatState, summaries: Summary[]): void {
 		// The server's count is authoritative, except for the room being read right now.
 		conv.unread = s.watching(conv) ? 0 : r.unread;
 		conv.mentions = s.watching(conv) ? 0 : mentionsOf(r);
+		conv.notify = notifyOf(r);
 		if (conv.unread && !conv.dividerBefore && conv.loaded) s.placeDivider(conv);
 	}
 	for (const conv of s.rooms) if (!joined.has(conv.name) && summaries.length) s.drop(conv);

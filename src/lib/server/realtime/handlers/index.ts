@@ -1,5 +1,6 @@
 import { messageHandlers } from './messages';
 import { moderationHandlers } from './moderation';
+import { notificationHandlers } from './notifications';
 import { presenceHandlers } from './presence';
 import { roomHandlers } from './rooms';
 import type { HandlerMap } from './types';
@@ -9,5 +10,6 @@ export const handlers: HandlerMap = {
 	...messageHandlers,
 	...roomHandlers,
 	...presenceHandlers,
-	...moderationHandlers
+	...moderationHandlers,
+	...notificationHandlers
 };

@@ -32,7 +32,8 @@ async function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room
 
 export const roomHandlers: HandlerMap = {
 	async get_rooms({ services, conn, who }) {
-		conn.sendEvent(events.rooms(await services.chat.roomSummaries(who)));
+		const rooms = await services.chat.roomSummaries(who);
+		conn.sendEvent(events.rooms(await services.notifications.decorateRooms(who, rooms)));
 	},
 
 	async create_room(ctx, msg) {

@@ -1,6 +1,7 @@
 import type { ClientMessage, ClientMessageType } from '$lib/protocol/client';
 import type { MessageChanges } from '../../chat/changes';
 import type { ReceiptService } from '../../chat/receipts';
+import type { NotificationSettings } from '../../chat/notifications';
 import type { RoomMembers } from '../../chat/room-members';
 import type { ChatService } from '../../chat/service';
 import type { TypingRelay } from '../../chat/typing';
@@ -36,6 +37,8 @@ export interface HandlerServices {
 		| 'latestPage'
 	>;
 	receipts: Pick<ReceiptService, 'markRead' | 'receipts'>;
+	/** Notification settings: a change is answered on all of the user's connections. */
+	notifications: Pick<NotificationSettings, 'set' | 'decorateRooms'>;
 	changes: Pick<MessageChanges, 'edit' | 'delete' | 'react' | 'thread'>;
 	/** Invitations and removals (issue 15). */
 	members: Pick<RoomMembers, 'invite' | 'remove'>;

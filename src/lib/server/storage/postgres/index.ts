@@ -12,6 +12,7 @@ import { PostgresReadMarkers } from './read-markers';
 import { PostgresRooms } from './rooms';
 import { PostgresSearch } from './search';
 import { PostgresUploads } from './uploads';
+import { PostgresNotificationSettings } from './notifications';
 import { PostgresSessions } from './sessions';
 import { PostgresUsers } from './users';
 
@@ -37,6 +38,7 @@ export class PostgresStorage implements Storage {
 	readonly directory: PostgresDirectory;
 	readonly search: PostgresSearch;
 	readonly uploads: PostgresUploads;
+	readonly notifications: PostgresNotificationSettings;
 
 	/** `sql`: the pool (tests may query it directly; src never does). */
 	constructor(readonly sql: Sql) {
@@ -54,6 +56,7 @@ export class PostgresStorage implements Storage {
 		this.directory = new PostgresDirectory(sql);
 		this.search = new PostgresSearch(sql);
 		this.uploads = new PostgresUploads(sql);
+		this.notifications = new PostgresNotificationSettings(sql);
 	}
 
 	async close(): Promise<void> {

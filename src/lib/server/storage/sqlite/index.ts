@@ -13,6 +13,7 @@ import { SqliteReadMarkers } from './read-markers';
 import { SqliteRooms } from './rooms';
 import { SqliteSearch } from './search';
 import { SqliteUploads } from './uploads';
+import { SqliteNotificationSettings } from './notifications';
 import { SqliteSessions } from './sessions';
 import { SqliteUsers } from './users';
 
@@ -38,6 +39,7 @@ export class SqliteStorage implements Storage {
 	readonly directory: SqliteDirectory;
 	readonly search: SqliteSearch;
 	readonly uploads: SqliteUploads;
+	readonly notifications: SqliteNotificationSettings;
 
 	/** `sqlite`: the open, migrated database (tests may read it directly; src never does). */
 	constructor(readonly sqlite: Database) {
@@ -55,6 +57,7 @@ export class SqliteStorage implements Storage {
 		this.directory = new SqliteDirectory(sqlite);
 		this.search = new SqliteSearch(sqlite);
 		this.uploads = new SqliteUploads(sqlite);
+		this.notifications = new SqliteNotificationSettings(sqlite);
 	}
 
 	async close(): Promise<void> {

@@ -1,0 +1,73 @@
+import type { Database, Statement } from 'better-sqlite3';
+import {
+	notifyScopeKey,
+	type NotificationSettingRow,
+	type NotificationSettingsRepository,
+	type NotifyLevel,
+	type NotifyScope
+} from '../notifications';
+
+interface Row {
+	room_id: number | null;
+	peer_id: number | null;
+	level: NotifyLevel;
+	muted: number;
+}
+
+const toSetting = (r: Row): NotificationSettingRow => ({
+	room_id: r.room_id,
+	peer_id: r.peer_id,
+	level: r.level,
+	muted: r.muted === 1
+});
+
+export class SqliteNotificationSettings implements NotificationSettingsRepository {
+	private readonly putStmt: Statement;
+	private readonly removeStmt: Statement;
+	private readonly getStmt: Statement;
+	private readonly ofUserStmt: Statement;
+
+	constructor(sqlite: Database) {
+		this.putStmt = sqlite.prepare(
+			`INSERT INTO notification_settings (user_id, scope, room_id, peer_id, level, muted, updated_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (user_id, scope) DO UPDATE
+			   SET level = excluded.level, muted = excluded.muted, updated_at = excluded.updated_at`
+		);
+		this.removeStmt = sqlite.prepare(
+			`DELETE FROM notification_settings WHERE user_id = ? AND scope = ?`
+		);
+		this.getStmt = sqlite.prepare(
+			`SELECT room_id, peer_id, level, muted FROM notification_settings
+			 WHERE user_id = ? AND scope = ?`
+		);
+		this.ofUserStmt = sqlite.prepare(
+			`SELECT room_id, peer_id, level, muted FROM notification_settings WHERE user_id = ?`
+		);
+	}
+
+	async put(userId: number, scope: NotifyScope, level: NotifyLevel, muted: boolean, at: number) {
+		this.putStmt.run(
+			userId,
+			notifyScopeKey(scope),
+			scope.roomId ?? null,
+			scope.peerId ?? null,
+			level,
+			muted ? 1 : 0,
+			at
+		);
+	}
+
+	async remove(userId: number, scope: NotifyScope) {
+		this.removeStmt.run(userId, notifyScopeKey(scope));
+	}
+
+	async get(userId: number, scope: NotifyScope) {
+		const row = this.getStmt.get(userId, notifyScopeKey(scope)) as Row | undefined;
+		return row && toSetting(row);
+	}
+
+	async ofUser(userId: number) {
+		return (this.ofUserStmt.all(userId) as Row[]).map(toSetting);
+	}
+}
