@@ -180,4 +180,36 @@ describe('a private room', () => {
 		await m.next('pong');
 		await closeAll(o, m, x);
 	});
+
+	it('settings: the creator changes the topic and makes it public or private again; audited', async () => {
+		const { room, o, m, x } = await privateRoom();
+		m.send({ type: 'update_room', room, topic: 'not mine to change' });
+		expect(await nextError(m)).toMatchObject({ code: 'forbidden' });
+		x.send({ type: 'update_room', room, topic: 'nor mine' });
+		expect(await nextError(x)).toMatchObject({ code: 'not_found' });
+
+		o.send({ type: 'update_room', room, topic: 'launch planning' });
+		const seen = await m.next((e) => e.type === 'room_updated' && e.content.room === room);
+		expect(seen.content).toEqual({ room, topic: 'launch planning', private: true });
+		// Still private: the outsider heard nothing.
+		expect(x.events.some((e) => e.type === 'room_updated')).toBe(false);
+
+		// Made public: everyone hears of it and may join; private again: outsiders lose it.
+		o.send({ type: 'update_room', room, private: false });
+		const opened = await x.next((e) => e.type === 'room_updated' && e.content.room === room);
+		expect(opened.content.private).toBeUndefined();
+		x.send({ type: 'get_rooms' });
+		expect((await x.next('rooms')).content.map((r: { name: string }) => r.name)).toContain(room);
+		o.send({ type: 'update_room', room, private: true });
+		await x.next((e) => e.type === 'room_updated' && e.content.private === true);
+		x.send({ type: 'join_room', room });
+		expect(await nextError(x)).toMatchObject({ code: 'not_found' });
+		// general stays public, whoever asks.
+		const a = await connect(server, { cookie: admin.cookie });
+		a.send({ type: 'update_room', room: 'general', private: true });
+		expect(await nextError(a)).toMatchObject({ code: 'invalid_message' });
+		const audit = await (await api('/api/admin/audit', admin)).json();
+		expect(JSON.stringify(audit)).toContain('update_room');
+		await closeAll(o, m, x, a);
+	});
 });

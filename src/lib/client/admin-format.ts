@@ -75,6 +75,7 @@ const ACTION_LABEL: Record<AuditEntry['action'], () => string> = {
 	create_user: m.admin_action_create_user,
 	delete_message: m.admin_action_delete_message,
 	remove_member: m.admin_action_remove_member,
+	update_room: m.admin_action_update_room,
 	reset_password: m.admin_action_reset_password
 };
 

@@ -19,11 +19,16 @@ export type AdminActionName = (typeof adminActionNames)[number];
 
 /**
  * What the audit log can hold: the actions above, accounts created by an admin, messages an
- * admin deleted, members removed from a room by its creator or an admin, and passwords an
- * admin reset.
+ * admin deleted, members removed from a room and room settings changed by its creator or an
+ * admin, and passwords an admin reset.
  */
 export type AuditAction =
-	AdminActionName | 'create_user' | 'delete_message' | 'remove_member' | 'reset_password';
+	| AdminActionName
+	| 'create_user'
+	| 'delete_message'
+	| 'remove_member'
+	| 'update_room'
+	| 'reset_password';
 
 /** Body of `POST /api/admin/actions`. */
 export const adminActionSchema = z

@@ -126,6 +126,11 @@ export const clientMessageSchemas = {
 	join_room: z.object({ room: roomName }),
 	leave_room: z.object({ room: roomName }),
 	invite: z.object({ room: roomName, user_id: idSchema }),
+	update_room: z.object({
+		room: roomName,
+		topic: z.string().max(200).optional(),
+		private: z.boolean().optional()
+	}),
 	remove_member: z.object({ room: roomName, user_id: idSchema }),
 	get_history: z
 		.object({

@@ -88,6 +88,12 @@ export const events = {
 			},
 			by
 		),
+	roomUpdated: (room: { name: string; topic: string; isPrivate: boolean }, by: From) =>
+		envelope(
+			'room_updated',
+			{ room: room.name, topic: room.topic, ...(room.isPrivate && { private: true as const }) },
+			by
+		),
 	/** From the member who joined. */
 	memberJoined: (content: MemberContent) =>
 		envelope('member_joined', content, { id: content.user_id, name: content.user_name }),

@@ -238,6 +238,13 @@ export type UsersPageEvent = Envelope<'users_page', UsersPageContent>;
 export type RoomJoinedEvent = Envelope<'room_joined', RoomJoinedContent>;
 export type RoomLeftEvent = Envelope<'room_left', { room: string }>;
 export type RoomCreatedEvent = Envelope<'room_created', RoomCreatedContent>;
+/** A room's settings changed (issue 15); from whoever changed them. */
+export interface RoomUpdatedContent {
+	room: string;
+	topic: string;
+	private?: true;
+}
+export type RoomUpdatedEvent = Envelope<'room_updated', RoomUpdatedContent>;
 export type MemberJoinedEvent = Envelope<'member_joined', MemberContent>;
 export type MemberLeftEvent = Envelope<'member_left', MemberContent>;
 export type RoomsEvent = Envelope<'rooms', RoomListing[]>;
@@ -284,6 +291,7 @@ export type ServerEvent =
 	| RoomJoinedEvent
 	| RoomLeftEvent
 	| RoomCreatedEvent
+	| RoomUpdatedEvent
 	| MemberJoinedEvent
 	| MemberLeftEvent
 	| RoomsEvent

@@ -5,6 +5,7 @@ import { GuestIds, type GuestIdSource } from './chat/guest-ids';
 import { MessageStore } from './chat/messages';
 import { Retention } from './chat/retention';
 import { RoomMembers } from './chat/room-members';
+import { RoomSettings } from './chat/room-settings';
 import { DiskBlobStore } from './files/blob-store';
 import { FileRoutes } from './files/http';
 import { FileService } from './files/service';
@@ -307,6 +308,7 @@ export class App {
 				audit: this.moderation,
 				bus
 			}),
+			settings: new RoomSettings({ chat: this.chat, rooms: this.rooms, audit: this.moderation }),
 			moderation: this.moderation,
 			renames: new Renames(this.names, this.moderation, bus),
 			typing: new TypingRelay(this.chat, this.moderation, bus),

@@ -24,7 +24,7 @@ export class RoomService {
 	) {
 		// Rooms created by any process (several share one database) join every room list.
 		bus.subscribe((e) => {
-			if (e.kind === 'room_created') this.remember(e.room);
+			if (e.kind === 'room_created' || e.kind === 'room_updated') this.remember(e.room);
 		});
 	}
 
@@ -120,6 +120,16 @@ export class RoomService {
 	): Promise<void> {
 		const members = (await this.rooms.memberCount(room.id)) + guests;
 		this.bus.publish({ kind, room: room.name, user, members });
+	}
+
+	/** Stores new settings and tells who should know (fan-out decides who that is). */
+	async update(room: Room, changes: { topic?: string; isPrivate?: boolean }, by: Actor) {
+		const topic = changes.topic === undefined ? undefined : changes.topic.trim().slice(0, 200);
+		const row = await this.rooms.update(room.id, { topic, isPrivate: changes.isPrivate });
+		if (!row) throw notFound(`Room not found: ${room.name}`);
+		this.remember(row);
+		this.bus.publish({ kind: 'room_updated', room: row, wasPrivate: room.isPrivate, by });
+		return row;
 	}
 
 	/** `guests`: the guests left in the room after this one left. */

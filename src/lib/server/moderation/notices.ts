@@ -92,6 +92,7 @@ const PAST: Record<ModerationNotice['action'], string> = {
 	create_user: 'created',
 	delete_message: 'had a message deleted',
 	remove_member: 'removed from a room',
+	update_room: 'changed a room',
 	reset_password: 'had their password reset'
 };
 

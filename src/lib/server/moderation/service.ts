@@ -315,6 +315,18 @@ export class ModerationService {
 		await this.trail.append(actor.id, 'delete_message', authorId, '', null, this.now());
 	}
 
+	/** A room's settings changed by its creator or an admin (the room and the change in the reason). */
+	async roomUpdated(actor: Actor, room: string, what: string): Promise<void> {
+		await this.trail.append(
+			actor.id,
+			'update_room',
+			actor.id,
+			`#${room}: ${what}`.slice(0, 500),
+			null,
+			this.now()
+		);
+	}
+
 	/** A member removed from a room by its creator or an admin (the room in the reason). */
 	async memberRemoved(actor: Actor, userId: number, room: string): Promise<void> {
 		await this.trail.append(actor.id, 'remove_member', userId, `#${room}`, null, this.now());

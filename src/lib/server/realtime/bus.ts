@@ -18,6 +18,8 @@ export type BusEvent =
 	| { kind: 'change'; change: ChangeRecord }
 	/** A new room, announced to everyone online; every process's room list learns it. */
 	| { kind: 'room_created'; room: RoomRecord; by: Actor }
+	/** Settings changed (issue 15); `wasPrivate`: before the change, so fan-out knows who knew of it. */
+	| { kind: 'room_updated'; room: RoomRecord; wasPrivate: boolean; by: Actor }
 	/**
 	 * A membership change: the user's connections (un)subscribe, then the room hears it.
 	 * `members`: the room's member count after the change, so clients need not keep tally.

@@ -38,6 +38,13 @@ export class Fanout {
 					event.room.isPrivate ? { user: event.by.id } : { everyone: true },
 					events.roomCreated(event.room, event.by)
 				);
+			case 'room_updated':
+				// Whoever could see the room before or can now: everyone for a room that is or
+				// was public (lists follow), its members for a private one.
+				return this.deliver(
+					event.room.isPrivate && event.wasPrivate ? { room: event.room.name } : { everyone: true },
+					events.roomUpdated(event.room, event.by)
+				);
 			case 'member_joined':
 			case 'member_left': {
 				// Memberships belong to the user, so every tab follows the change (and, when it

@@ -33,6 +33,7 @@ export const FRAME_COSTS: Record<ClientMessageType, number> = {
 	get_thread: 10,
 	join_room: 10,
 	invite: 10,
+	update_room: 10,
 	remove_member: 10,
 	set_name: 10,
 	set_notifications: 5,

@@ -26,6 +26,11 @@ export interface RoomsRepository {
 		createdBy: number | null,
 		isPrivate?: boolean
 	): Promise<RoomRecord | undefined>;
+	/** Changes a room's settings; the room as it is now (undefined when it is gone). */
+	update(
+		roomId: number,
+		changes: { topic?: string; isPrivate?: boolean }
+	): Promise<RoomRecord | undefined>;
 	/** Ids of the rooms an account has a stored membership of. */
 	roomIdsOf(userId: number): Promise<number[]>;
 	isMember(roomId: number, userId: number): Promise<boolean>;

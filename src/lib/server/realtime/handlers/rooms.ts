@@ -51,6 +51,11 @@ export const roomHandlers: HandlerMap = {
 		await services.members.invite(who, msg.room, msg.user_id);
 	},
 
+	/** Everyone who can see the room gets `room_updated` (the service publishes it). */
+	async update_room({ services, who }, msg) {
+		await services.settings.update(who, msg.room, { topic: msg.topic, isPrivate: msg.private });
+	},
+
 	/** The removed member's connections get `room_left` at once; the room `member_left`. */
 	async remove_member({ services, who }, msg) {
 		await services.members.remove(who, msg.room, msg.user_id);

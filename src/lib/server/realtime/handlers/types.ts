@@ -3,6 +3,7 @@ import type { MessageChanges } from '../../chat/changes';
 import type { ReceiptService } from '../../chat/receipts';
 import type { NotificationSettings } from '../../chat/notifications';
 import type { RoomMembers } from '../../chat/room-members';
+import type { RoomSettings } from '../../chat/room-settings';
 import type { ChatService } from '../../chat/service';
 import type { TypingRelay } from '../../chat/typing';
 import type { FileService } from '../../files/service';
@@ -42,6 +43,8 @@ export interface HandlerServices {
 	changes: Pick<MessageChanges, 'edit' | 'delete' | 'react' | 'thread'>;
 	/** Invitations and removals (issue 15). */
 	members: Pick<RoomMembers, 'invite' | 'remove'>;
+	/** A room's topic and visibility (issue 15). */
+	settings: Pick<RoomSettings, 'update'>;
 	/** Uploads (PROTOCOL.md §12): a `file` frame posts one of the sender's own. */
 	files: Pick<FileService, 'claim'>;
 	moderation: Pick<ModerationService, 'kick' | 'mute' | 'unmute' | 'ban' | 'unban'>;

@@ -31,6 +31,15 @@ export class PostgresRooms implements RoomsRepository {
 		}
 	}
 
+	async update(roomId: number, changes: { topic?: string; isPrivate?: boolean }) {
+		const isPrivate = changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0;
+		const [row] = await this.sql<RoomRow[]>`
+			UPDATE rooms SET topic = COALESCE(${changes.topic ?? null}::text, topic),
+			                 private = COALESCE(${isPrivate}::integer, private)
+			WHERE id = ${roomId} RETURNING ${this.sql.unsafe(ROOM_COLUMNS)}`;
+		return row && roomFromRow(row);
+	}
+
 	async roomIdsOf(userId: number): Promise<number[]> {
 		const rows = await this.sql<{ room_id: number }[]>`
 			SELECT room_id FROM room_members WHERE user_id = ${userId}`;

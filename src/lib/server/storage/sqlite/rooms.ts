@@ -11,6 +11,7 @@ import {
 export class SqliteRooms implements RoomsRepository {
 	private readonly allStmt: Statement;
 	private readonly insert: Statement;
+	private readonly updateStmt: Statement;
 	private readonly idsOf: Statement;
 	private readonly member: Statement;
 	private readonly addMemberStmt: Statement;
@@ -24,6 +25,10 @@ export class SqliteRooms implements RoomsRepository {
 		this.allStmt = sqlite.prepare(`SELECT ${ROOM_COLUMNS} FROM rooms`);
 		this.insert = sqlite.prepare(
 			`INSERT INTO rooms (name, topic, created_by, private) VALUES (?, ?, ?, ?) RETURNING ${ROOM_COLUMNS}`
+		);
+		this.updateStmt = sqlite.prepare(
+			`UPDATE rooms SET topic = COALESCE(@topic, topic), private = COALESCE(@private, private)
+			 WHERE id = @id RETURNING ${ROOM_COLUMNS}`
 		);
 		this.idsOf = sqlite.prepare('SELECT room_id FROM room_members WHERE user_id = ?').pluck();
 		this.member = sqlite.prepare('SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?');
@@ -91,6 +96,15 @@ export class SqliteRooms implements RoomsRepository {
 			if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
 			throw err;
 		}
+	}
+
+	async update(roomId: number, changes: { topic?: string; isPrivate?: boolean }) {
+		const row = this.updateStmt.get({
+			id: roomId,
+			topic: changes.topic ?? null,
+			private: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0
+		}) as RoomRow | undefined;
+		return row && roomFromRow(row);
 	}
 
 	async roomIdsOf(userId: number): Promise<number[]> {
