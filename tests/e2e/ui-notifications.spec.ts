@@ -98,3 +98,32 @@ test('notification setting silences a room', async ({ browser }) => {
 	await alice.close();
 	await bob.close();
 });
+
+test('the notification choices speak Chinese', async ({ browser }) => {
+	const context = await browser.newContext({ locale: 'zh-CN' });
+	const page = await context.newPage();
+	await page.goto('/register');
+	await page.getByLabel('用户名').fill(uniqueName('li'));
+	await page.getByLabel('密码').fill(password);
+	await page.getByRole('button', { name: '创建账号' }).click();
+	await expect(page.getByLabel('消息')).toBeVisible();
+	await page.getByRole('button', { name: '通知' }).click();
+	const dialog = page.getByRole('dialog', { name: '#general 的通知' });
+	await expect(dialog.getByRole('radio', { name: '仅提及' })).toBeChecked();
+	await dialog.getByRole('radio', { name: '所有消息' }).check();
+	await expect(dialog.getByRole('checkbox', { name: '静音' })).not.toBeChecked();
+	// Stored on the server (the reload below reads it back from there).
+	await expect
+		.poll(async () => {
+			const rooms = (await (await page.request.get('/api/rooms')).json()) as {
+				name: string;
+				notify?: object;
+			}[];
+			return rooms.find((r) => r.name === 'general')?.notify;
+		})
+		.toEqual({ level: 'all', muted: false });
+	await page.reload();
+	await page.getByRole('button', { name: '通知' }).click();
+	await expect(page.getByRole('radio', { name: '所有消息' })).toBeChecked();
+	await context.close();
+});

@@ -1,4 +1,4 @@
-import { events } from '$lib/protocol/events';
+import { events, type NotificationsContent } from '$lib/protocol/events';
 import type { DirectSummary, NotifySetting, RoomSummary } from '$lib/protocol/payloads';
 import { forbidden, notFound } from '../errors';
 import type { Bus } from '../realtime/bus';
@@ -45,7 +45,7 @@ export class NotificationSettings {
 	constructor(private readonly deps: NotificationDeps) {}
 
 	/** Stores a change (fields left out keep their value) and tells every connection of the user. */
-	async set(who: Identity, change: NotifyChange): Promise<NotifySetting> {
+	async set(who: Identity, change: NotifyChange): Promise<NotificationsContent> {
 		if (who.isGuest) throw forbidden('Guests have no stored notification settings');
 		const { scope, place, fallback } = await this.place(who, change);
 		const current = (await this.deps.settings.get(who.id, scope)) ?? fallback;
@@ -60,12 +60,13 @@ export class NotificationSettings {
 			const at = this.deps.now?.() ?? Math.floor(Date.now() / 1000);
 			await this.deps.settings.put(who.id, scope, next.level, next.muted, at);
 		}
+		const content: NotificationsContent = { ...place, ...next };
 		this.deps.bus.publish({
 			kind: 'event',
 			to: { user: who.id },
-			event: events.notifications({ ...place, ...next })
+			event: events.notifications(content)
 		});
-		return next;
+		return content;
 	}
 
 	/** Room summaries with `notify` on the rooms the user has a setting for. */

@@ -9,8 +9,5 @@ export const PUT: RequestHandler = (event) =>
 	api(async () => {
 		const who = requireUser(event);
 		const input = parseBody(notifySchema, await readJson(event.request));
-		const setting = await getApp().notifications.set(who, input);
-		return json(
-			input.room !== undefined ? { room: input.room, ...setting } : { with: input.with, ...setting }
-		);
+		return json(await getApp().notifications.set(who, input));
 	});
