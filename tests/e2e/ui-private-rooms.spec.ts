@@ -32,6 +32,12 @@ test('create a private room, invite someone: they see it, a third person does no
 	await conversation(bob.page, room).click();
 	await expect(history(bob.page).getByText('only for the two of us')).toBeVisible();
 	await send(bob.page, 'thanks for the invite');
+	// Its creator changes the topic in the room's settings; the member sees it live.
+	await alice.page.getByRole('button', { name: 'Room settings' }).click();
+	await alice.page.getByLabel('Topic').fill('launch planning');
+	await alice.page.getByRole('button', { name: 'Save' }).click();
+	await expect(bob.page.locator('.head .topic')).toHaveText('launch planning');
+	await expect(bob.page.getByRole('button', { name: 'Room settings' })).toHaveCount(0);
 
 	// Carol sees nothing of it: not listed, not offered, and its address says it does not exist.
 	await expect(conversation(carol.page, room)).toHaveCount(0);

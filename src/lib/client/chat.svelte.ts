@@ -421,6 +421,11 @@ export class ChatStore implements ChatState {
 		this.send({ type: 'invite', room, user_id: userId });
 	}
 
+	/** The room's creator or an admin changes its topic or visibility (issue 15). */
+	updateRoom(room: string, changes: { topic?: string; private?: boolean }): void {
+		this.send({ type: 'update_room', room, ...changes });
+	}
+
 	/** The room's creator or an admin removes a member (issue 15). */
 	removeMember(room: string, userId: number): void {
 		this.send({ type: 'remove_member', room, user_id: userId });

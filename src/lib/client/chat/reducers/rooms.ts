@@ -2,6 +2,7 @@ import type {
 	MemberContent,
 	MutedContent,
 	RoomCreatedContent,
+	RoomUpdatedContent,
 	RoomJoinedContent,
 	RoomSummary,
 	WelcomeContent
@@ -127,11 +128,33 @@ function onMember(s: ChatState, c: MemberContent, joined: boolean, timestamp: nu
 	conv.notice(joined ? s.opts.texts.memberJoined(who) : s.opts.texts.memberLeft(who), timestamp);
 }
 
+/** A room's settings changed (issue 15): its row, or its place among the rooms on offer. */
+function onRoomUpdated(s: ChatState, c: RoomUpdatedContent): void {
+	const name = String(c.room);
+	const topic = String(c.topic ?? '');
+	const conv = s.conversations.get(roomKey(name));
+	if (conv) {
+		conv.topic = topic;
+		conv.isPrivate = c.private === true;
+		return;
+	}
+	const offered = s.otherRooms.find((r) => r.name === name);
+	const others = s.otherRooms.filter((r) => r.name !== name);
+	// A room made private leaves the offer; one made public joins it.
+	s.otherRooms = c.private
+		? others
+		: [
+				...others,
+				{ name, topic, members: offered?.members ?? 0, unread: 0, last_message_id: null }
+			];
+}
+
 export const roomReducers: Reducers = {
 	welcome: (s, c) => onWelcome(s, c),
 	rooms: (s, list) => onRooms(s, Array.isArray(list) ? list : []),
 	room_created: (s, c, event) => onRoomCreated(s, c, event.from_id),
 	room_joined: (s, c) => onRoomJoined(s, c),
+	room_updated: (s, c) => onRoomUpdated(s, c),
 	room_left: (s, c) => onLeft(s, String(c.room)),
 	member_joined: (s, c, event) => onMember(s, c, true, event.timestamp),
 	member_left: (s, c, event) => onMember(s, c, false, event.timestamp)
