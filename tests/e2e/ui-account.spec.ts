@@ -71,7 +71,7 @@ test('change password signs out another context', async ({ browser }) => {
 
 	await dialog.getByLabel('Current password').fill(password);
 	await dialog.getByRole('button', { name: 'Change password' }).click();
-	await expect(dialog.getByRole('status').filter({ hasText: 'Password changed' })).toBeVisible();
+	await expect(dialog.getByText('Password changed.')).toBeVisible();
 	await expect(phone).toHaveURL(/\/login/);
 	// This context stays in the chat.
 	await laptop.keyboard.press('Escape');
@@ -145,4 +145,27 @@ test("an admin's reset: confirmed, the user's tab leaves, the next login chooses
 	// Audited, and shown in the panel's log.
 	await admin.reload();
 	await expect(admin.getByRole('cell', { name: 'Reset password' })).toBeVisible();
+});
+
+test('the Account dialog is in Chinese', async ({ browser }) => {
+	const username = uniq('zhong');
+	await registerOn(server, username);
+	const page = await newPage(browser, {
+		locale: 'zh-CN',
+		userAgent:
+			'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
+	});
+	await page.goto('/login');
+	await page.locator('#username').fill(username);
+	await page.locator('#password').fill(password);
+	await page.locator('button[type="submit"]').click();
+	await expect(page.locator('[data-status="connected"]')).toBeAttached();
+	await page.getByRole('button', { name: '个人资料与设置' }).click();
+	await page.getByRole('button', { name: '密码与会话…' }).click();
+	const dialog = page.getByRole('dialog', { name: '账号' });
+	await expect(dialog.getByRole('button', { name: '修改密码' })).toBeVisible();
+	await expect(dialog.getByLabel('当前密码')).toBeVisible();
+	await expect(dialog.getByText('Linux 上的 Chrome')).toBeVisible();
+	await expect(dialog.getByText('本设备')).toBeVisible();
+	await expect(dialog.getByRole('button', { name: '退出所有其他会话' })).toBeVisible();
 });
