@@ -69,6 +69,29 @@ describe('SessionStore', () => {
 		expect(await store.exists(sessionIdFromToken(token))).toBe(true);
 	});
 
+	it('stamps the last sight (and its address) at most once a minute', async () => {
+		const { user, store, advance, now } = await setup();
+		const token = generateSessionToken();
+		const start = now();
+		await store.create(token, user.id, { userAgent: 'curl/8', address: '10.0.0.1' });
+		const seen = async () => (await store.listOf(user.id))[0];
+		advance(30);
+		await store.validate(token, '10.0.0.2');
+		expect(await seen()).toMatchObject({ lastSeenAt: start, address: '10.0.0.1' });
+		advance(30);
+		await store.validate(token, '10.0.0.2');
+		expect(await seen()).toMatchObject({
+			lastSeenAt: start + 60,
+			address: '10.0.0.2',
+			createdAt: start,
+			userAgent: 'curl/8'
+		});
+		// Without an address (the file routes) the last one stays.
+		advance(60);
+		await store.validate(token);
+		expect(await seen()).toMatchObject({ lastSeenAt: start + 120, address: '10.0.0.2' });
+	});
+
 	it('expires a session at its end and deletes it', async () => {
 		const { db, user, store, advance } = await setup(1);
 		const token = generateSessionToken();
