@@ -45,3 +45,28 @@ export interface SessionsRepository {
 	/** Deletes up to `limit` sessions expired at `now`; resolves with how many. */
 	purgeExpired(now: number, limit: number): Promise<number>;
 }
+
+/** A sessions row as both implementations read it for the list. */
+export interface SessionListingRow {
+	id: string;
+	user_id: number;
+	expires_at: number;
+	public_id: string;
+	user_agent: string;
+	address: string;
+	created_at: number;
+	last_seen_at: number;
+}
+
+export function sessionListingFromRow(r: SessionListingRow): SessionListing {
+	return {
+		id: r.id,
+		userId: Number(r.user_id),
+		expiresAt: Number(r.expires_at),
+		publicId: r.public_id,
+		userAgent: r.user_agent,
+		address: r.address,
+		createdAt: Number(r.created_at),
+		lastSeenAt: Number(r.last_seen_at)
+	};
+}

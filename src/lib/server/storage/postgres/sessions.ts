@@ -1,31 +1,14 @@
-import type { NewSession, SessionListing, SessionRecord, SessionsRepository } from '../sessions';
+import {
+	sessionListingFromRow,
+	type NewSession,
+	type SessionListing,
+	type SessionListingRow,
+	type SessionRecord,
+	type SessionsRepository
+} from '../sessions';
 import type { UserRecord } from '../users';
 import type { Sql } from './client';
 import { toUserRecord, type UserRow } from './users';
-
-interface ListingRow {
-	id: string;
-	user_id: number;
-	expires_at: number;
-	public_id: string;
-	user_agent: string;
-	address: string;
-	created_at: number;
-	last_seen_at: number;
-}
-
-function toListing(r: ListingRow): SessionListing {
-	return {
-		id: r.id,
-		userId: r.user_id,
-		expiresAt: r.expires_at,
-		publicId: r.public_id,
-		userAgent: r.user_agent,
-		address: r.address,
-		createdAt: r.created_at,
-		lastSeenAt: r.last_seen_at
-	};
-}
 
 export class PostgresSessions implements SessionsRepository {
 	constructor(private readonly sql: Sql) {}
@@ -73,11 +56,11 @@ export class PostgresSessions implements SessionsRepository {
 	}
 
 	async listOf(userId: number, now: number): Promise<SessionListing[]> {
-		const rows = await this.sql<ListingRow[]>`
+		const rows = await this.sql<SessionListingRow[]>`
 			SELECT id, user_id, expires_at, public_id, user_agent, address, created_at, last_seen_at
 			FROM sessions WHERE user_id = ${userId} AND expires_at > ${now}
 			ORDER BY last_seen_at DESC, created_at DESC`;
-		return rows.map(toListing);
+		return rows.map(sessionListingFromRow);
 	}
 
 	async delete(id: string): Promise<void> {

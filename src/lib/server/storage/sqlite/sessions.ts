@@ -1,35 +1,18 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { NewSession, SessionListing, SessionRecord, SessionsRepository } from '../sessions';
+import {
+	sessionListingFromRow,
+	type NewSession,
+	type SessionListing,
+	type SessionListingRow,
+	type SessionRecord,
+	type SessionsRepository
+} from '../sessions';
 import type { UserRecord } from '../users';
 import { toUserRecord, USER_COLUMNS, type UserRow } from './users';
 
 const JOINED_USER_COLUMNS = USER_COLUMNS.split(', ')
 	.map((c) => `u.${c}`)
 	.join(', ');
-
-interface ListingRow {
-	id: string;
-	user_id: number;
-	expires_at: number;
-	public_id: string;
-	user_agent: string;
-	address: string;
-	created_at: number;
-	last_seen_at: number;
-}
-
-function toListing(r: ListingRow): SessionListing {
-	return {
-		id: r.id,
-		userId: r.user_id,
-		expiresAt: r.expires_at,
-		publicId: r.public_id,
-		userAgent: r.user_agent,
-		address: r.address,
-		createdAt: r.created_at,
-		lastSeenAt: r.last_seen_at
-	};
-}
 
 export class SqliteSessions implements SessionsRepository {
 	private readonly insertStmt: Statement;
@@ -110,7 +93,7 @@ export class SqliteSessions implements SessionsRepository {
 	}
 
 	async listOf(userId: number, now: number): Promise<SessionListing[]> {
-		return (this.list.all(userId, now) as ListingRow[]).map(toListing);
+		return (this.list.all(userId, now) as SessionListingRow[]).map(sessionListingFromRow);
 	}
 
 	async delete(id: string): Promise<void> {
