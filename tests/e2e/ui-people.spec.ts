@@ -234,6 +234,8 @@ test('small things: System theme, room name rules, long topics', async ({ browse
 	await page.keyboard.press('Escape'); // the phone drawer
 	const topicButton = page.getByRole('button', { name: topic });
 	await expect(topicButton).toHaveAttribute('title', topic);
+	if (process.env.SCREENSHOTS)
+		await page.screenshot({ path: `${process.env.SCREENSHOTS}/small-things-header.png` });
 	await topicButton.click();
 	await expect(topicButton).toHaveAttribute('aria-expanded', 'true');
 	const box = await topicButton.boundingBox();
