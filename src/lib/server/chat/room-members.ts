@@ -12,7 +12,7 @@ const INVITE_HISTORY = 50;
 
 export interface RoomMembersDeps {
 	chat: Pick<ChatService, 'isMember' | 'latestPage' | 'guestMembers'>;
-	rooms: Pick<RoomService, 'require' | 'join' | 'leave'>;
+	rooms: Pick<RoomService, 'require' | 'join' | 'leave' | 'isMember'>;
 	/** An account by id (invitees and removed members are accounts). */
 	account(id: number): Promise<{ id: number; name: string } | undefined>;
 	audit: { memberRemoved(actor: Identity, userId: number, room: string): Promise<void> };
@@ -33,8 +33,7 @@ export class RoomMembers {
 		const room = await this.memberRoom(who, roomName);
 		const invitee = await this.deps.account(userId);
 		if (!invitee) throw notFound('User not found');
-		const identity = { ...invitee, isGuest: false } as Identity;
-		if (await this.deps.chat.isMember(identity, room)) return room;
+		if (await this.deps.rooms.isMember(invitee.id, room.id)) return room;
 		await this.deps.rooms.join(room, invitee, true, await this.deps.chat.guestMembers(room));
 		const page = await this.deps.chat.latestPage(room, INVITE_HISTORY);
 		this.deps.bus.publish({

@@ -163,12 +163,15 @@ export class RoomService {
 			othersLimit,
 			unreadCap: UNREAD_CAP
 		});
-		return rows.map(({ id, ...s }) => ({
-			...s,
-			members: s.members + (guests.get(id) ?? 0),
-			...(this.byId.get(id)?.isPrivate && { private: true as const }),
-			...(this.byId.get(id)?.createdBy != null && { created_by: this.byId.get(id)!.createdBy! })
-		}));
+		return rows.map(({ id, ...s }) => {
+			const room = this.byId.get(id);
+			return {
+				...s,
+				members: s.members + (guests.get(id) ?? 0),
+				...(room?.isPrivate && { private: true as const }),
+				...(room?.createdBy != null && { created_by: room.createdBy })
+			};
+		});
 	}
 
 	private remember(room: Room): void {

@@ -38,3 +38,20 @@ export interface NotificationSettingsRepository {
 export function notifyScopeKey(scope: NotifyScope): string {
 	return scope.roomId !== undefined ? `r:${scope.roomId}` : `u:${scope.peerId}`;
 }
+
+/** A notification_settings row as both implementations read it (bigints may come as strings). */
+export interface NotificationSettingDbRow {
+	room_id: string | number | null;
+	peer_id: string | number | null;
+	level: NotifyLevel;
+	muted: number;
+}
+
+export function notificationSettingFromRow(r: NotificationSettingDbRow): NotificationSettingRow {
+	return {
+		room_id: r.room_id === null ? null : Number(r.room_id),
+		peer_id: r.peer_id === null ? null : Number(r.peer_id),
+		level: r.level,
+		muted: Number(r.muted) === 1
+	};
+}

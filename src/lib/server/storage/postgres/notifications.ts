@@ -1,25 +1,12 @@
 import {
+	notificationSettingFromRow,
 	notifyScopeKey,
-	type NotificationSettingRow,
+	type NotificationSettingDbRow,
 	type NotificationSettingsRepository,
 	type NotifyLevel,
 	type NotifyScope
 } from '../notifications';
 import type { Sql } from './client';
-
-interface Row {
-	room_id: string | number | null;
-	peer_id: string | number | null;
-	level: NotifyLevel;
-	muted: number;
-}
-
-const toSetting = (r: Row): NotificationSettingRow => ({
-	room_id: r.room_id === null ? null : Number(r.room_id),
-	peer_id: r.peer_id === null ? null : Number(r.peer_id),
-	level: r.level,
-	muted: r.muted === 1
-});
 
 export class PostgresNotificationSettings implements NotificationSettingsRepository {
 	constructor(private readonly sql: Sql) {}
@@ -40,15 +27,15 @@ export class PostgresNotificationSettings implements NotificationSettingsReposit
 	}
 
 	async get(userId: number, scope: NotifyScope) {
-		const [row] = await this.sql<Row[]>`
+		const [row] = await this.sql<NotificationSettingDbRow[]>`
 			SELECT room_id, peer_id, level, muted FROM notification_settings
 			WHERE user_id = ${userId} AND scope = ${notifyScopeKey(scope)}`;
-		return row && toSetting(row);
+		return row && notificationSettingFromRow(row);
 	}
 
 	async ofUser(userId: number) {
-		const rows = await this.sql<Row[]>`
+		const rows = await this.sql<NotificationSettingDbRow[]>`
 			SELECT room_id, peer_id, level, muted FROM notification_settings WHERE user_id = ${userId}`;
-		return rows.map(toSetting);
+		return rows.map(notificationSettingFromRow);
 	}
 }

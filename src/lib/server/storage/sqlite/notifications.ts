@@ -1,25 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
+	notificationSettingFromRow,
 	notifyScopeKey,
-	type NotificationSettingRow,
+	type NotificationSettingDbRow,
 	type NotificationSettingsRepository,
 	type NotifyLevel,
 	type NotifyScope
 } from '../notifications';
-
-interface Row {
-	room_id: number | null;
-	peer_id: number | null;
-	level: NotifyLevel;
-	muted: number;
-}
-
-const toSetting = (r: Row): NotificationSettingRow => ({
-	room_id: r.room_id,
-	peer_id: r.peer_id,
-	level: r.level,
-	muted: r.muted === 1
-});
 
 export class SqliteNotificationSettings implements NotificationSettingsRepository {
 	private readonly putStmt: Statement;
@@ -63,11 +50,14 @@ export class SqliteNotificationSettings implements NotificationSettingsRepositor
 	}
 
 	async get(userId: number, scope: NotifyScope) {
-		const row = this.getStmt.get(userId, notifyScopeKey(scope)) as Row | undefined;
-		return row && toSetting(row);
+		const row = this.getStmt.get(userId, notifyScopeKey(scope)) as
+			NotificationSettingDbRow | undefined;
+		return row && notificationSettingFromRow(row);
 	}
 
 	async ofUser(userId: number) {
-		return (this.ofUserStmt.all(userId) as Row[]).map(toSetting);
+		return (this.ofUserStmt.all(userId) as NotificationSettingDbRow[]).map(
+			notificationSettingFromRow
+		);
 	}
 }
