@@ -87,7 +87,9 @@ describe('connection limit', () => {
 		expect(outcomes.filter((o) => o === 'open')).toHaveLength(3);
 		for (const o of outcomes.filter((o) => o !== 'open'))
 			expect(['503', 'closed 1013']).toContain(o);
-		expect(outcomes).toContain('503');
+		// Which of the two refusals the surplus got depends on how many upgrades were in flight
+		// together (on PostgreSQL all five can pass the check before any is counted); a later
+		// upgrade, with the three held, is refused before the handshake.
 		expect(await upgradeStatus(full)).toBe(503);
 		for (const r of results) r.ws.terminate();
 	});
