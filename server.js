@@ -81,7 +81,7 @@ const serve = (req, res) => {
 	req.headers[SCHEME_HEADER] = scheme;
 	for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
 	// Uploads stream to disk and files stream out, beside SvelteKit (src/lib/server/files/http.ts).
-	if (app.files.handle(req, res)) return;
+	if (app.files.handle(req, res) || app.avatars.handle(req, res)) return;
 	handler(req, res);
 };
 

@@ -57,6 +57,19 @@ export const notifySchema = z
 	.refine((m) => (m.room === undefined) !== (m.with === undefined), 'Give either room or with')
 	.refine((m) => m.level !== undefined || m.muted !== undefined, 'Give level or muted');
 
+/** Longest status text, in code points (docs/protocol.md, "Profiles (issue 15)"). */
+export const MAX_STATUS_CHARS = 80;
+/** A profile's change: at least one of status and time zone ('' clears either). */
+export const profileSchema = z
+	.object({
+		status: z
+			.string()
+			.max(MAX_STATUS_CHARS * 4)
+			.optional(),
+		time_zone: z.string().max(64).optional()
+	})
+	.refine((p) => p.status !== undefined || p.time_zone !== undefined, 'Give status or time_zone');
+
 export const clientMessageSchemas = {
 	message: z.object({
 		content: z.string(),
@@ -104,6 +117,8 @@ export const clientMessageSchemas = {
 	}),
 	// Any bad name, missing or not a string included, is `invalid_name` (checked by the handler).
 	set_name: z.object({ name: z.unknown().optional() }),
+	// docs/protocol.md, "Profiles (issue 15)": status text and time zone (checked by the service).
+	set_profile: profileSchema,
 	// Paged when either is given (docs/protocol.md, "Large communities (§13)").
 	get_users: z.object({
 		after_id: cursorSchema.optional(),

@@ -1,6 +1,9 @@
+import type { ProfileFields } from './payloads';
+
 /** `GET /api/users` (docs/protocol.md, "People directory"): shared by the server and the browser. */
 
-export interface DirectoryUser {
+/** With the profile's fields (docs/protocol.md, "Profiles (issue 15)"). */
+export interface DirectoryUser extends ProfileFields {
 	id: number;
 	/** The login name: unique, and what a display name cannot fake. */
 	username: string;

@@ -25,6 +25,8 @@ export const errorCodes = [
 	// "confirm password" that differs.
 	'password_change_required',
 	'password_mismatch',
+	// Profiles: an avatar that is not a PNG, JPEG, GIF or WebP image that decodes.
+	'not_an_image',
 	'internal'
 ] as const;
 

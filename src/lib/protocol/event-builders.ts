@@ -12,6 +12,7 @@ import type {
 	ModerationEvent,
 	MutedContent,
 	NotificationsContent,
+	ProfileUpdatedContent,
 	PongEvent,
 	PresenceBatchContent,
 	PresenceContent,
@@ -119,6 +120,8 @@ export const events = {
 	stats: (content: StatsContent) => envelope('stats', content),
 	/** A notification setting, to every connection of its user. */
 	notifications: (content: NotificationsContent) => envelope('notifications', content),
+	/** Someone's profile changed, to everyone (docs/protocol.md, "Profiles (issue 15)"). */
+	profileUpdated: (content: ProfileUpdatedContent) => envelope('profile_updated', content),
 
 	kicked: (content: SanctionContent) => envelope('kicked', content),
 	banned: (content: SanctionContent) => envelope('banned', content),

@@ -51,6 +51,16 @@ export interface DirectSummary {
 	notify?: NotifySetting;
 }
 
+/**
+ * What a profile adds to a person (docs/protocol.md, "Profiles (issue 15)"): `avatar_url` is
+ * null when there is none (clients draw an initial), `status` and `time_zone` are '' when unset.
+ */
+export interface ProfileFields {
+	avatar_url: string | null;
+	status: string;
+	time_zone: string;
+}
+
 export interface OnlineUser {
 	id: number;
 	name: string;

@@ -5,6 +5,7 @@ import type {
 	MessageType,
 	NotifySetting,
 	OnlineUser,
+	ProfileFields,
 	ReadReceipt,
 	RoomListing,
 	WireMessage,
@@ -278,6 +279,9 @@ export type MessageDeletedEvent = Envelope<'message_deleted', MessageDeletedCont
 export type ReactionEvent = Envelope<'reaction', ReactionContent> & { seq: number };
 export type ThreadEvent = Envelope<'thread', ThreadContent>;
 export type NotificationsEvent = Envelope<'notifications', NotificationsContent>;
+/** Someone's avatar, status or time zone changed (to every connection). */
+export type ProfileUpdatedContent = ProfileFields & { user_id: number };
+export type ProfileUpdatedEvent = Envelope<'profile_updated', ProfileUpdatedContent>;
 
 export type ServerEvent =
 	| WireMessage
@@ -315,7 +319,8 @@ export type ServerEvent =
 	| MessageDeletedEvent
 	| ReactionEvent
 	| ThreadEvent
-	| NotificationsEvent;
+	| NotificationsEvent
+	| ProfileUpdatedEvent;
 
 export type ServerEventType = ServerEvent['type'];
 /** Events in the system envelope: everything but a message object. */

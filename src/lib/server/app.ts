@@ -9,6 +9,8 @@ import { RoomSettings } from './chat/room-settings';
 import { DiskBlobStore } from './files/blob-store';
 import { FileRoutes } from './files/http';
 import { FileService } from './files/service';
+import { ProfileRoutes } from './profiles/http';
+import { ProfileService } from './profiles/service';
 import { NotificationSettings } from './chat/notifications';
 import { ReceiptService } from './chat/receipts';
 import { RoomService } from './chat/rooms';
@@ -87,6 +89,10 @@ export class App {
 	readonly fileService: FileService;
 	/** POST /api/uploads and /files/…, answered before SvelteKit (server.js, dev plugin). */
 	readonly files: FileRoutes;
+	/** Avatars, status texts and time zones (docs/protocol.md, "Profiles (issue 15)"). */
+	readonly profiles: ProfileService;
+	/** `POST|DELETE /api/me/avatar` and `/avatars/…`, served beside SvelteKit like files. */
+	readonly avatars: ProfileRoutes;
 	readonly sessionSweeper: SessionSweeper;
 	/** Who is online in the whole community: the hub, or Redis shared by every process. */
 	readonly online: OnlineDirectory;
@@ -229,23 +235,40 @@ export class App {
 			accountExists: async (id) => (await storage.users.byId(id)) !== undefined
 		});
 		const uploadsPerSecond = config.uploads.perMinute / 60;
+		const blobs = new DiskBlobStore(config.uploads.dir);
+		const uploadLimiter = redis
+			? new FallbackLimiter(
+					redis,
+					new RedisLimiter(redis, 'upload', uploadsPerSecond, config.uploads.perMinute),
+					uploadsPerSecond,
+					config.uploads.perMinute
+				)
+			: new LocalLimiter(uploadsPerSecond, config.uploads.perMinute);
 		this.fileService = new FileService({
 			uploads: storage.uploads,
-			blobs: new DiskBlobStore(config.uploads.dir),
-			limiter: redis
-				? new FallbackLimiter(
-						redis,
-						new RedisLimiter(redis, 'upload', uploadsPerSecond, config.uploads.perMinute),
-						uploadsPerSecond,
-						config.uploads.perMinute
-					)
-				: new LocalLimiter(uploadsPerSecond, config.uploads.perMinute),
+			blobs,
+			limiter: uploadLimiter,
 			canSee: (who, messageId) => access.visible(who, messageId),
 			maxBytes: config.uploads.maxBytes,
 			log: this.log
 		});
 		this.files = new FileRoutes({
 			files: this.fileService,
+			sessions: this.auth.sessions,
+			displayName: (id) => hub.identityOf(id)?.name,
+			origin: config,
+			log: this.log
+		});
+		this.profiles = new ProfileService({
+			profiles: storage.profiles,
+			blobs,
+			limiter: uploadLimiter,
+			guard: this.moderation,
+			bus,
+			maxBytes: config.uploads.maxBytes
+		});
+		this.avatars = new ProfileRoutes({
+			profiles: this.profiles,
 			sessions: this.auth.sessions,
 			displayName: (id) => hub.identityOf(id)?.name,
 			origin: config,
@@ -299,6 +322,7 @@ export class App {
 			chat: this.chat,
 			receipts: this.receipts,
 			notifications: this.notifications,
+			profiles: this.profiles,
 			changes: this.changes,
 			files: this.fileService,
 			members: new RoomMembers({

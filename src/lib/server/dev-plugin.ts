@@ -30,11 +30,17 @@ export function realtimeDevPlugin(): Plugin {
 			attach(server, load);
 			// Uploads and files are served before SvelteKit, as server.js does in production.
 			server.middlewares.use(async (req, res, next) => {
-				if (!req.url?.startsWith('/api/uploads') && !req.url?.startsWith('/files/')) return next();
+				const url = req.url ?? '';
+				const ours = ['/api/uploads', '/files/', '/api/me/avatar', '/avatars/'];
+				if (!ours.some((prefix) => url.startsWith(prefix))) return next();
 				const mod = (await load()) as {
-					initApp: () => Promise<{ files: { handle: FileHandler } }>;
+					initApp: () => Promise<{
+						files: { handle: FileHandler };
+						avatars: { handle: FileHandler };
+					}>;
 				};
-				if (!(await mod.initApp()).files.handle(req, res)) next();
+				const app = await mod.initApp();
+				if (!app.files.handle(req, res) && !app.avatars.handle(req, res)) next();
 			});
 		}
 	};

@@ -59,14 +59,8 @@ export class FileRoutes {
 		return true;
 	}
 
-	/** The request's logged-in account (not banned), as the services see a user. */
-	private async user(req: IncomingMessage): Promise<(Identity & SessionUser) | null> {
-		const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-		const found = token ? await this.deps.sessions.validate(token) : null;
-		if (!found || found.user.bannedAt) return null;
-		const { user, session } = found;
-		const name = this.deps.displayName(user.id) ?? user.name;
-		return { ...user, name, isGuest: false, sessionId: session.id };
+	private user(req: IncomingMessage): Promise<(Identity & SessionUser) | null> {
+		return requestUser(req, this.deps);
 	}
 
 	private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -125,32 +119,54 @@ export class FileRoutes {
 		}
 	}
 
-	/** Answers an error; a body left unread is dropped (up to a limit) so the client reads the answer. */
 	private fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
-		if (!(err instanceof ServiceError)) this.deps.log.error({ err }, 'file request failed');
-		const status = err instanceof ServiceError ? err.status : 500;
-		const body =
-			err instanceof ServiceError
-				? { code: err.code, message: err.message, ...err.details.params }
-				: { code: 'internal', message: 'Something went wrong' };
-		const headers: Record<string, string> = {};
-		if (err instanceof ServiceError && err.details.retryAfterSeconds !== undefined)
-			headers['Retry-After'] = String(err.details.retryAfterSeconds);
-		if (!req.complete) {
-			// Read and drop the rest (a client that is still sending would see its connection cut
-			// before it reads the answer); beyond DRAIN_LIMIT the socket is cut all the same.
-			let dropped = 0;
-			req.on('data', (chunk: Buffer) => {
-				dropped += chunk.length;
-				if (dropped > DRAIN_LIMIT) req.destroy();
-			});
-			req.resume();
-		}
-		if (!res.headersSent) sendJson(res, status, { error: body }, headers);
+		failRequest(req, res, err, this.deps.log);
 	}
 }
 
-function sendJson(
+/** The request's logged-in account (not banned), as the services see a user. */
+export async function requestUser(
+	req: IncomingMessage,
+	deps: Pick<FileRoutesDeps, 'sessions' | 'displayName'>
+): Promise<(Identity & SessionUser) | null> {
+	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+	const found = token ? await deps.sessions.validate(token) : null;
+	if (!found || found.user.bannedAt) return null;
+	const { user, session } = found;
+	const name = deps.displayName(user.id) ?? user.name;
+	return { ...user, name, isGuest: false, sessionId: session.id };
+}
+
+/** Answers an error; a body left unread is dropped (up to a limit) so the client reads the answer. */
+export function failRequest(
+	req: IncomingMessage,
+	res: ServerResponse,
+	err: unknown,
+	log: Pick<Logger, 'error'>
+): void {
+	if (!(err instanceof ServiceError)) log.error({ err }, 'file request failed');
+	const status = err instanceof ServiceError ? err.status : 500;
+	const body =
+		err instanceof ServiceError
+			? { code: err.code, message: err.message, ...err.details.params }
+			: { code: 'internal', message: 'Something went wrong' };
+	const headers: Record<string, string> = {};
+	if (err instanceof ServiceError && err.details.retryAfterSeconds !== undefined)
+		headers['Retry-After'] = String(err.details.retryAfterSeconds);
+	if (!req.complete) {
+		// Read and drop the rest (a client that is still sending would see its connection cut
+		// before it reads the answer); beyond DRAIN_LIMIT the socket is cut all the same.
+		let dropped = 0;
+		req.on('data', (chunk: Buffer) => {
+			dropped += chunk.length;
+			if (dropped > DRAIN_LIMIT) req.destroy();
+		});
+		req.resume();
+	}
+	if (!res.headersSent) sendJson(res, status, { error: body }, headers);
+}
+
+export function sendJson(
 	res: ServerResponse,
 	status: number,
 	body: unknown,

@@ -37,6 +37,7 @@ export const FRAME_COSTS: Record<ClientMessageType, number> = {
 	remove_member: 10,
 	set_name: 10,
 	set_notifications: 5,
+	set_profile: 10,
 	get_rooms: 20,
 	resume: 20,
 	create_room: 20

@@ -4,6 +4,10 @@ export interface DirectoryRecord {
 	username: string;
 	name: string;
 	role: 'user' | 'admin';
+	/** The profile (docs/protocol.md, "Profiles (issue 15)"). */
+	avatar: string | null;
+	status: string;
+	time_zone: string;
 }
 
 /** The people directory: accounts that are not banned. */

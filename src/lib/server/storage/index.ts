@@ -6,6 +6,7 @@ import type { MetaRepository } from './meta';
 import type { AuditRepository, MutesRepository } from './moderation';
 import type { NotificationSettingsRepository } from './notifications';
 import type { AdminOverviewRepository } from './overview';
+import type { ProfilesRepository } from './profiles';
 import type { ReadMarkersRepository } from './read-markers';
 import type { RoomsRepository } from './rooms';
 import type { SearchRepository } from './search';
@@ -21,6 +22,7 @@ export type * from './meta';
 export type * from './moderation';
 export type * from './notifications';
 export type * from './overview';
+export type * from './profiles';
 export type * from './read-markers';
 export type * from './rooms';
 export type * from './search';
@@ -53,6 +55,8 @@ export interface Storage {
 	uploads: UploadsRepository;
 	/** Per-conversation notification levels and mutes (docs/protocol.md, "Notification settings"). */
 	notifications: NotificationSettingsRepository;
+	/** Avatars, status texts and time zones (docs/protocol.md, "Profiles (issue 15)"). */
+	profiles: ProfilesRepository;
 	/** Closes the database; call after the last write (graceful shutdown). */
 	close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DirectoryPage, DirectoryUser } from '$lib/protocol/directory';
+import { profileFields } from '../profiles/service';
 import type { DirectoryRecord, DirectoryRepository } from '../storage/directory';
 
 /** Longest search text and largest page the directory answers (one page is bounded work). */
@@ -53,6 +54,7 @@ function entry(r: DirectoryRecord, online: ReadonlyMap<number, string>): Directo
 		username: r.username,
 		name: online.get(r.id) ?? r.name,
 		is_admin: r.role === 'admin',
-		online: online.has(r.id)
+		online: online.has(r.id),
+		...profileFields({ id: r.id, avatar: r.avatar, status: r.status, timeZone: r.time_zone })
 	};
 }

@@ -2,6 +2,7 @@ import { messageHandlers } from './messages';
 import { moderationHandlers } from './moderation';
 import { notificationHandlers } from './notifications';
 import { presenceHandlers } from './presence';
+import { profileHandlers } from './profiles';
 import { roomHandlers } from './rooms';
 import type { HandlerMap } from './types';
 
@@ -11,5 +12,6 @@ export const handlers: HandlerMap = {
 	...roomHandlers,
 	...presenceHandlers,
 	...moderationHandlers,
-	...notificationHandlers
+	...notificationHandlers,
+	...profileHandlers
 };

@@ -7,6 +7,7 @@ import type { RoomSettings } from '../../chat/room-settings';
 import type { ChatService } from '../../chat/service';
 import type { TypingRelay } from '../../chat/typing';
 import type { FileService } from '../../files/service';
+import type { ProfileService } from '../../profiles/service';
 import type { Renames } from '../../identity/rename';
 import type { ModerationService } from '../../moderation/service';
 import type { ServerStats } from '../../stats';
@@ -40,6 +41,8 @@ export interface HandlerServices {
 	receipts: Pick<ReceiptService, 'markRead' | 'receipts'>;
 	/** Notification settings: a change is answered on all of the user's connections. */
 	notifications: Pick<NotificationSettings, 'set' | 'decorateRooms'>;
+	/** Profiles: a change is answered with `profile_updated` to everyone. */
+	profiles: Pick<ProfileService, 'setText'>;
 	changes: Pick<MessageChanges, 'edit' | 'delete' | 'react' | 'thread'>;
 	/** Invitations and removals (issue 15). */
 	members: Pick<RoomMembers, 'invite' | 'remove'>;

@@ -10,7 +10,7 @@ export class PostgresDirectory implements DirectoryRepository {
 		// ILIKE and lower(…) COLLATE "C": SQLite's LIKE and NOCASE ignore case and sort by bytes.
 		return [
 			...(await this.sql<DirectoryRecord[]>`
-				SELECT id, username, name, role FROM users
+				SELECT id, username, name, role, avatar, status, time_zone FROM users
 				WHERE banned_at IS NULL
 				  AND (username ILIKE ${like} ESCAPE '\\' OR name ILIKE ${like} ESCAPE '\\')
 				ORDER BY (id = ANY(${query.online}::bigint[])) DESC, lower(name) COLLATE "C", id
@@ -20,7 +20,7 @@ export class PostgresDirectory implements DirectoryRepository {
 
 	async byId(id: number): Promise<DirectoryRecord | undefined> {
 		const [row] = await this.sql<DirectoryRecord[]>`
-			SELECT id, username, name, role FROM users WHERE id = ${id} AND banned_at IS NULL`;
+			SELECT id, username, name, role, avatar, status, time_zone FROM users WHERE id = ${id} AND banned_at IS NULL`;
 		return row;
 	}
 }

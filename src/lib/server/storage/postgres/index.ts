@@ -8,6 +8,7 @@ import { PostgresMessages } from './messages';
 import { PostgresMeta } from './meta';
 import { PostgresMutes } from './mutes';
 import { PostgresOverview } from './overview';
+import { PostgresProfiles } from './profiles';
 import { PostgresReadMarkers } from './read-markers';
 import { PostgresRooms } from './rooms';
 import { PostgresSearch } from './search';
@@ -39,6 +40,7 @@ export class PostgresStorage implements Storage {
 	readonly search: PostgresSearch;
 	readonly uploads: PostgresUploads;
 	readonly notifications: PostgresNotificationSettings;
+	readonly profiles: PostgresProfiles;
 
 	/** `sql`: the pool (tests may query it directly; src never does). */
 	constructor(readonly sql: Sql) {
@@ -57,6 +59,7 @@ export class PostgresStorage implements Storage {
 		this.search = new PostgresSearch(sql);
 		this.uploads = new PostgresUploads(sql);
 		this.notifications = new PostgresNotificationSettings(sql);
+		this.profiles = new PostgresProfiles(sql);
 	}
 
 	async close(): Promise<void> {

@@ -39,7 +39,11 @@ export const users = pgTable(
 		nameSkeleton: text('name_skeleton'),
 		usernameSkeleton: text('username_skeleton'),
 		/** Set by an admin's password reset: login asks for a new password first. */
-		mustChangePassword: boolean('must_change_password').notNull().default(false)
+		mustChangePassword: boolean('must_change_password').notNull().default(false),
+		/** Profiles (docs/protocol.md "Profiles (issue 15)"): the avatar's version token, or null. */
+		avatar: text('avatar'),
+		status: text('status').notNull().default(''),
+		timeZone: text('time_zone').notNull().default('')
 	},
 	(t) => [
 		// Usernames are unique ignoring case: "Alice" and "alice" are one account.

@@ -8,7 +8,7 @@ export class SqliteDirectory implements DirectoryRepository {
 
 	constructor(sqlite: Database) {
 		this.searchStmt = sqlite.prepare(
-			`SELECT id, username, name, role FROM users
+			`SELECT id, username, name, role, avatar, status, time_zone FROM users
 			  WHERE banned_at IS NULL
 			    AND (username LIKE :like ESCAPE '\\' OR name LIKE :like ESCAPE '\\')
 			  ORDER BY (id IN (SELECT value FROM json_each(:online))) DESC,
@@ -16,7 +16,7 @@ export class SqliteDirectory implements DirectoryRepository {
 			  LIMIT :limit OFFSET :offset`
 		);
 		this.byIdStmt = sqlite.prepare(
-			'SELECT id, username, name, role FROM users WHERE id = ? AND banned_at IS NULL'
+			'SELECT id, username, name, role, avatar, status, time_zone FROM users WHERE id = ? AND banned_at IS NULL'
 		);
 	}
 

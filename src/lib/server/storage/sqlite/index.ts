@@ -9,6 +9,7 @@ import { SqliteMessages } from './messages';
 import { SqliteMeta } from './meta';
 import { SqliteMutes } from './mutes';
 import { SqliteOverview } from './overview';
+import { SqliteProfiles } from './profiles';
 import { SqliteReadMarkers } from './read-markers';
 import { SqliteRooms } from './rooms';
 import { SqliteSearch } from './search';
@@ -40,6 +41,7 @@ export class SqliteStorage implements Storage {
 	readonly search: SqliteSearch;
 	readonly uploads: SqliteUploads;
 	readonly notifications: SqliteNotificationSettings;
+	readonly profiles: SqliteProfiles;
 
 	/** `sqlite`: the open, migrated database (tests may read it directly; src never does). */
 	constructor(readonly sqlite: Database) {
@@ -58,6 +60,7 @@ export class SqliteStorage implements Storage {
 		this.search = new SqliteSearch(sqlite);
 		this.uploads = new SqliteUploads(sqlite);
 		this.notifications = new SqliteNotificationSettings(sqlite);
+		this.profiles = new SqliteProfiles(sqlite);
 	}
 
 	async close(): Promise<void> {
