@@ -11,6 +11,7 @@ import {
 import { KnownPeople } from './chat/known-people';
 import { OutboxQueue } from './chat/outbox-queue';
 import { ReceiptRequests } from './chat/receipts';
+import { profiles } from './profiles.svelte';
 import { onRooms, reduce } from './chat/reducers';
 import { mentionsOf } from './chat/reducers/rooms';
 import { notifyOf } from './chat/notify';
@@ -199,6 +200,8 @@ export class ChatStore implements ChatState {
 	// ── Events ─────────────────────────────────────────────────────────────────
 
 	handle(event: ReceivedEvent): void {
+		// A new connection may have missed profile changes: what is shown is asked for again.
+		if (event.type === 'welcome') profiles.refresh();
 		reduce(this, event);
 	}
 

@@ -1,5 +1,6 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { DirectoryPage, DirectoryUser } from '$lib/protocol/directory';
+import { profiles } from './profiles.svelte';
 
 /**
  * People beyond who is online: the directory (`GET /api/users`), the profile card that a
@@ -20,6 +21,7 @@ export class People {
 		for (const u of users) {
 			if (u.is_admin) this.admins.add(u.id);
 			else this.admins.delete(u.id);
+			if (u.avatar_url !== undefined) profiles.learn(u.id, u);
 		}
 	}
 

@@ -14,8 +14,8 @@ export class UploadError extends Error {
 	}
 }
 
-export interface Upload {
-	promise: Promise<UploadedFile>;
+export interface Upload<T = UploadedFile> {
+	promise: Promise<T>;
 	abort(): void;
 }
 
@@ -24,19 +24,28 @@ export interface Upload {
  * upload progress. `onprogress` gets 0…1. Aborting rejects with code `aborted`.
  */
 export function uploadFile(file: File, onprogress: (fraction: number) => void): Upload {
+	return uploadTo<UploadedFile>('/api/uploads', file, onprogress);
+}
+
+/** The same to another multipart endpoint (`/api/me/avatar`); any 2xx answer is its result. */
+export function uploadTo<T>(
+	url: string,
+	file: File,
+	onprogress: (fraction: number) => void
+): Upload<T> {
 	const xhr = new XMLHttpRequest();
-	const promise = new Promise<UploadedFile>((resolve, reject) => {
-		xhr.open('POST', '/api/uploads');
+	const promise = new Promise<T>((resolve, reject) => {
+		xhr.open('POST', url);
 		xhr.responseType = 'json';
 		xhr.upload.onprogress = (e) => {
 			if (e.lengthComputable) onprogress(e.loaded / e.total);
 		};
 		xhr.onload = () => {
 			const body = xhr.response as
-				| (UploadedFile & { error?: undefined })
+				| (T & { error?: undefined })
 				| { error?: { code: string; message: string; max?: number } }
 				| null;
-			if (xhr.status === 201 && body && !body.error) resolve(body as UploadedFile);
+			if (xhr.status >= 200 && xhr.status < 300 && body && !body.error) resolve(body as T);
 			else {
 				const err = body?.error;
 				reject(

@@ -11,9 +11,9 @@ const query = z.object({
 	ids: z
 		.string()
 		.max(MAX_PROFILE_IDS * 17)
-		.transform((s) => s.split(',').filter(Boolean).map(Number))
-		.pipe(z.array(idSchema).min(1).max(MAX_PROFILE_IDS))
+		.transform((s) => s.split(',').filter(Boolean))
 });
+const idsSchema = z.array(idSchema).min(1).max(MAX_PROFILE_IDS);
 
 /**
  * Profiles by id (docs/protocol.md, "Profiles (issue 15)"): `{profiles: [{id, avatar_url,
@@ -23,6 +23,7 @@ const query = z.object({
 export const GET: RequestHandler = (event) =>
 	api(async () => {
 		requireUser(event);
-		const { ids } = parseBody(query, Object.fromEntries(event.url.searchParams.entries()));
+		const { ids: raw } = parseBody(query, Object.fromEntries(event.url.searchParams.entries()));
+		const ids = parseBody(idsSchema, raw);
 		return json({ profiles: await getApp().profiles.many([...new Set(ids)]) });
 	});

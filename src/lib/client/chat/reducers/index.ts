@@ -6,6 +6,7 @@ import { messageReducers } from './messages';
 import { moderationReducers } from './moderation';
 import { notifyReducers } from '../notify';
 import { presenceReducers } from './presence';
+import { profileReducers } from '../profile-events';
 import { receiptReducers } from './receipts';
 import { roomReducers } from './rooms';
 import { typingReducers } from './typing';
@@ -20,7 +21,8 @@ const reducers: Reducers = {
 	...receiptReducers,
 	...moderationReducers,
 	...errorReducers,
-	...notifyReducers
+	...notifyReducers,
+	...profileReducers
 };
 
 type AnyReducer = (s: ChatState, content: unknown, event: ServerEvent) => void;
