@@ -12,7 +12,7 @@ import { startServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
 type Account = Awaited<ReturnType<typeof register>>;
-let alice: Account, bob: Account;
+let admin: Account, alice: Account, bob: Account, dave: Account;
 
 beforeAll(async () => {
 	server = await startServer({
@@ -21,8 +21,10 @@ beforeAll(async () => {
 		MAX_UPLOAD_BYTES: '300000',
 		UPLOADS_PER_MINUTE: '1000'
 	});
-	await register(server, uniq('first')); // the first account is the admin
-	[alice, bob] = await Promise.all(['alice', 'bob'].map((n) => register(server, uniq(n))));
+	admin = await register(server, uniq('first')); // the first account is the admin
+	[alice, bob, dave] = await Promise.all(
+		['alice', 'bob', 'dave'].map((n) => register(server, uniq(n)))
+	);
 });
 afterAll(() => server?.dispose());
 
@@ -207,6 +209,21 @@ describe('status and time zone', () => {
 		expect(bad.status).toBe(400);
 		expect((await bad.json()).error.code).toBe('invalid_input');
 		await me.close();
+	});
+
+	it('a muted user cannot change their status (it reaches everyone, like a name)', async () => {
+		const mod = await connect(server, { cookie: admin.cookie });
+		const me = await connect(server, { cookie: dave.cookie });
+		mod.send({ type: 'mute', target_id: dave.user.id, duration_seconds: 60 });
+		await me.next('muted');
+		me.send({ type: 'set_profile', status: 'spam spam' });
+		expect((await nextError(me)).code).toBe('muted');
+		mod.send({ type: 'unmute', target_id: dave.user.id });
+		await me.next('unmuted');
+		const ok = updated(me, dave.user.id);
+		me.send({ type: 'set_profile', status: 'back' });
+		expect((await ok).content.status).toBe('back');
+		await Promise.all([mod.close(), me.close()]);
 	});
 
 	it('a guest has no profile', async () => {
