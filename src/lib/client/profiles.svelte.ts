@@ -25,6 +25,8 @@ export class Profiles {
 
 	/** The profile of `id` when known (undefined until the answer comes; then reactive). */
 	get(id: number): Profile | undefined {
+		// On the server (SSR) this module is shared by every request: nothing is kept there.
+		if (typeof window === 'undefined') return undefined;
 		const found = this.known.get(id);
 		if (found === undefined && id > 0 && !this.asked.has(id)) this.want(id);
 		return found;
@@ -32,6 +34,7 @@ export class Profiles {
 
 	/** What the server said (a `profile_updated`, a directory entry, an answer of ours). */
 	learn(id: number, p: Partial<Profile>): void {
+		if (typeof window === 'undefined') return;
 		this.asked.add(id);
 		const before = this.known.get(id) ?? NONE;
 		this.known.set(id, {
@@ -51,7 +54,6 @@ export class Profiles {
 	private want(id: number): void {
 		this.asked.add(id);
 		this.pending.add(id);
-		if (typeof window === 'undefined') return;
 		this.timer ??= setTimeout(() => void this.flush(), 0);
 	}
 
