@@ -109,7 +109,7 @@ server.on('upgrade', (req, socket, head) => {
 	req.headers[SCHEME_HEADER] = scheme; // the gateway's Origin check compares the scheme
 	app.gateway.handleUpgrade(req, socket, head);
 });
-server.listen(config.port, config.host, () => {
+server.listen({ port: config.port, host: config.host, backlog: config.http.listenBacklog }, () => {
 	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
 	log.info(
 		{ port: address.port, host: config.host },

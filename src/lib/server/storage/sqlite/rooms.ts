@@ -43,20 +43,21 @@ export class SqliteRooms implements RoomsRepository {
 		this.removeMemberStmt = sqlite.prepare(
 			'DELETE FROM room_members WHERE room_id = ? AND user_id = ?'
 		);
-		this.countMembers = sqlite
-			.prepare('SELECT COUNT(*) FROM room_members WHERE room_id = ?')
-			.pluck();
+		// Kept by triggers on room_members (migration 0011).
+		this.countMembers = sqlite.prepare('SELECT member_count FROM rooms WHERE id = ?').pluck();
 		// The room-creation quota counts a user's rooms of the last day (rooms_created_by).
 		this.createdSinceStmt = sqlite.prepare(
 			'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM rooms WHERE created_by = ? AND created_at > ?'
 		);
 		// ONE query for a whole room list. The ranking of other rooms by activity needs each
-		// room's newest message id: one index lookup per room (messages_room_id). Member and
-		// unread counts are computed for the rooms listed only.
+		// room's newest message id: one index lookup per room (messages_room_id). Member counts
+		// are a column kept by triggers (counting general's members for each of 10,000
+		// reconnecting clients was the restart storm's largest cost); unread counts are computed
+		// for the rooms listed only.
 		this.summaryStmt = sqlite.prepare(
 			`WITH mine(id) AS (SELECT value FROM json_each(@mine)),
 			 ranked AS (
-			   SELECT r.id, r.name, r.topic, r.private, r.id IN mine AS joined,
+			   SELECT r.id, r.name, r.topic, r.private, r.member_count, r.id IN mine AS joined,
 			     (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
 			   FROM rooms r),
 			 listed AS (
@@ -65,7 +66,7 @@ export class SqliteRooms implements RoomsRepository {
 			   SELECT * FROM (SELECT * FROM ranked WHERE NOT joined AND private = 0
 			     ORDER BY last_message_id IS NULL, last_message_id DESC, id DESC LIMIT @others))
 			 SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
-			   (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
+			   l.member_count AS members,
 			   CASE WHEN l.joined AND @user IS NOT NULL THEN
 			     (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
 			        WHERE m.room_id = l.id AND m.sender_id <> @user AND m.deleted_at IS NULL
@@ -128,7 +129,7 @@ export class SqliteRooms implements RoomsRepository {
 	}
 
 	async memberCount(roomId: number): Promise<number> {
-		return this.countMembers.get(roomId) as number;
+		return (this.countMembers.get(roomId) as number | undefined) ?? 0;
 	}
 
 	async createdSince(userId: number, since: number) {
