@@ -18,6 +18,7 @@ export class SqliteRooms implements RoomsRepository {
 	private readonly startReadMarker: Statement;
 	private readonly removeMemberStmt: Statement;
 	private readonly countMembers: Statement;
+	private readonly memberIdsStmt: Statement;
 	private readonly createdSinceStmt: Statement;
 	private readonly summaryStmt: Statement;
 
@@ -27,7 +28,8 @@ export class SqliteRooms implements RoomsRepository {
 			`INSERT INTO rooms (name, topic, created_by, private) VALUES (?, ?, ?, ?) RETURNING ${ROOM_COLUMNS}`
 		);
 		this.updateStmt = sqlite.prepare(
-			`UPDATE rooms SET topic = COALESCE(@topic, topic), private = COALESCE(@private, private)
+			`UPDATE rooms SET topic = COALESCE(@topic, topic), private = COALESCE(@private, private),
+			   archived = COALESCE(@archived, archived)
 			 WHERE id = @id RETURNING ${ROOM_COLUMNS}`
 		);
 		this.idsOf = sqlite.prepare('SELECT room_id FROM room_members WHERE user_id = ?').pluck();
@@ -46,6 +48,9 @@ export class SqliteRooms implements RoomsRepository {
 		this.countMembers = sqlite
 			.prepare('SELECT COUNT(*) FROM room_members WHERE room_id = ?')
 			.pluck();
+		this.memberIdsStmt = sqlite
+			.prepare('SELECT user_id FROM room_members WHERE room_id = ? ORDER BY user_id LIMIT ?')
+			.pluck();
 		// The room-creation quota counts a user's rooms of the last day (rooms_created_by).
 		this.createdSinceStmt = sqlite.prepare(
 			'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM rooms WHERE created_by = ? AND created_at > ?'
@@ -56,13 +61,13 @@ export class SqliteRooms implements RoomsRepository {
 		this.summaryStmt = sqlite.prepare(
 			`WITH mine(id) AS (SELECT value FROM json_each(@mine)),
 			 ranked AS (
-			   SELECT r.id, r.name, r.topic, r.private, r.id IN mine AS joined,
+			   SELECT r.id, r.name, r.topic, r.private, r.archived, r.id IN mine AS joined,
 			     (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
 			   FROM rooms r),
 			 listed AS (
 			   SELECT * FROM ranked WHERE joined
 			   UNION ALL
-			   SELECT * FROM (SELECT * FROM ranked WHERE NOT joined AND private = 0
+			   SELECT * FROM (SELECT * FROM ranked WHERE NOT joined AND private = 0 AND archived = 0
 			     ORDER BY last_message_id IS NULL, last_message_id DESC, id DESC LIMIT @others))
 			 SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
 			   (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
@@ -98,11 +103,15 @@ export class SqliteRooms implements RoomsRepository {
 		}
 	}
 
-	async update(roomId: number, changes: { topic?: string; isPrivate?: boolean }) {
+	async update(
+		roomId: number,
+		changes: { topic?: string; isPrivate?: boolean; archived?: boolean }
+	) {
 		const row = this.updateStmt.get({
 			id: roomId,
 			topic: changes.topic ?? null,
-			private: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0
+			private: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0,
+			archived: changes.archived === undefined ? null : changes.archived ? 1 : 0
 		}) as RoomRow | undefined;
 		return row && roomFromRow(row);
 	}
@@ -129,6 +138,10 @@ export class SqliteRooms implements RoomsRepository {
 
 	async memberCount(roomId: number): Promise<number> {
 		return this.countMembers.get(roomId) as number;
+	}
+
+	async memberIds(roomId: number, limit: number): Promise<number[]> {
+		return this.memberIdsStmt.all(roomId, limit) as number[];
 	}
 
 	async createdSince(userId: number, since: number) {
