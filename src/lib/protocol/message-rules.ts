@@ -39,10 +39,10 @@ export function mentionCandidates(text: string): string[][] {
 }
 
 /**
- * `@room` (or its Chinese alias `@房间`) as a word of its own: a mention of everyone in the
+ * `@room` (or its Chinese aliases `@频道`, `@房间`) as a word of its own: a mention of everyone in the
  * room (docs/protocol.md, "@room mentions"). "@rooms", "@room_x" and "a@room" are not it.
  */
-const ROOM_MENTION = /(?<![\w@.])@(?:room|房间)(?![\w-]|\.\w)/i;
+const ROOM_MENTION = /(?<![\w@.])@(?:room|频道|房间)(?![\w-]|\.\w)/i;
 
 export function mentionsRoom(text: string): boolean {
 	return ROOM_MENTION.test(text);
