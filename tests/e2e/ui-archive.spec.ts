@@ -44,7 +44,11 @@ test('archive a room from Room settings, find it under Archived rooms, unarchive
 	}
 	if (shots) await bob.page.screenshot({ path: `${shots}/archive-banner.png` });
 
-	// It left Bob's room list; "Archived rooms" (collapsed) holds it.
+	// It left Bob's room list; "Archived rooms" (collapsed) holds it, showing it only while
+	// it is the room being read.
+	await expect(
+		bob.page.getByRole('list', { name: 'Archived rooms' }).getByRole('button', { name: room })
+	).toBeVisible();
 	await conversation(bob.page, 'general').click();
 	await expect(conversation(bob.page, room)).toHaveCount(0);
 	const toggle = bob.page.getByRole('button', { name: 'Archived rooms' });
