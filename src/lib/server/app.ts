@@ -1,3 +1,4 @@
+import { HttpPacing } from './http-pacing';
 import { AccountSecurity } from './auth/account';
 import { AuthService } from './auth/service';
 import { SessionSweeper } from './auth/session-sweep';
@@ -87,6 +88,8 @@ export class App {
 	readonly fileService: FileService;
 	/** POST /api/uploads and /files/…, answered before SvelteKit (server.js, dev plugin). */
 	readonly files: FileRoutes;
+	/** Every HTTP request of server.js starts here, a few per turn of the event loop. */
+	readonly httpPacing: HttpPacing;
 	readonly sessionSweeper: SessionSweeper;
 	/** Who is online in the whole community: the hub, or Redis shared by every process. */
 	readonly online: OnlineDirectory;
@@ -247,6 +250,7 @@ export class App {
 			maxBytes: config.uploads.maxBytes,
 			log: this.log
 		});
+		this.httpPacing = new HttpPacing(config.connectQueueMax);
 		this.files = new FileRoutes({
 			files: this.fileService,
 			sessions: this.auth.sessions,
