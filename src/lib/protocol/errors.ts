@@ -25,6 +25,8 @@ export const errorCodes = [
 	// "confirm password" that differs.
 	'password_change_required',
 	'password_mismatch',
+	// A write into an archived room (read-only until unarchived; docs/protocol.md, issue 15).
+	'archived',
 	'internal'
 ] as const;
 

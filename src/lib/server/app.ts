@@ -201,7 +201,10 @@ export class App {
 		const references = new MessageReferences({
 			message: (id) => store.get(id),
 			accountsNamed: (names) => storage.messages.accountsNamed(names),
-			isRoomMember: (userId, roomId) => this.rooms.isMember(userId, roomId)
+			isRoomMember: (userId, roomId) => this.rooms.isMember(userId, roomId),
+			room: (id) => this.rooms.getById(id),
+			memberIds: (roomId, limit) => storage.rooms.memberIds(roomId, limit),
+			silencedIn: (roomId) => storage.notifications.silencedIn(roomId)
 		});
 		this.chat = new ChatService(
 			config,

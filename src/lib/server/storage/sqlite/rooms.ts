@@ -18,6 +18,7 @@ export class SqliteRooms implements RoomsRepository {
 	private readonly startReadMarker: Statement;
 	private readonly removeMemberStmt: Statement;
 	private readonly countMembers: Statement;
+	private readonly memberIdsStmt: Statement;
 	private readonly createdSinceStmt: Statement;
 	private readonly summaryStmt: Statement;
 
@@ -27,7 +28,8 @@ export class SqliteRooms implements RoomsRepository {
 			`INSERT INTO rooms (name, topic, created_by, private) VALUES (?, ?, ?, ?) RETURNING ${ROOM_COLUMNS}`
 		);
 		this.updateStmt = sqlite.prepare(
-			`UPDATE rooms SET topic = COALESCE(@topic, topic), private = COALESCE(@private, private)
+			`UPDATE rooms SET topic = COALESCE(@topic, topic), private = COALESCE(@private, private),
+			   archived = COALESCE(@archived, archived)
 			 WHERE id = @id RETURNING ${ROOM_COLUMNS}`
 		);
 		this.idsOf = sqlite.prepare('SELECT room_id FROM room_members WHERE user_id = ?').pluck();
@@ -45,6 +47,9 @@ export class SqliteRooms implements RoomsRepository {
 		);
 		// Kept by triggers on room_members (migration 0011).
 		this.countMembers = sqlite.prepare('SELECT member_count FROM rooms WHERE id = ?').pluck();
+		this.memberIdsStmt = sqlite
+			.prepare('SELECT user_id FROM room_members WHERE room_id = ? ORDER BY user_id LIMIT ?')
+			.pluck();
 		// The room-creation quota counts a user's rooms of the last day (rooms_created_by).
 		this.createdSinceStmt = sqlite.prepare(
 			'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM rooms WHERE created_by = ? AND created_at > ?'
@@ -83,7 +88,7 @@ export class SqliteRooms implements RoomsRepository {
 			       (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id,
 			       r.member_count AS members, 0 AS unread, 0 AS mentions
 			     FROM rooms r
-			     WHERE r.private = 0
+			     WHERE r.private = 0 AND r.archived = 0
 			       AND NOT EXISTS (SELECT 1 FROM json_each(@mine) j WHERE j.value = r.id)
 			     ORDER BY last_message_id IS NULL, last_message_id DESC, r.id DESC LIMIT @others))
 			 ORDER BY joined DESC, id`
@@ -103,11 +108,15 @@ export class SqliteRooms implements RoomsRepository {
 		}
 	}
 
-	async update(roomId: number, changes: { topic?: string; isPrivate?: boolean }) {
+	async update(
+		roomId: number,
+		changes: { topic?: string; isPrivate?: boolean; archived?: boolean }
+	) {
 		const row = this.updateStmt.get({
 			id: roomId,
 			topic: changes.topic ?? null,
-			private: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0
+			private: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0,
+			archived: changes.archived === undefined ? null : changes.archived ? 1 : 0
 		}) as RoomRow | undefined;
 		return row && roomFromRow(row);
 	}
@@ -134,6 +143,10 @@ export class SqliteRooms implements RoomsRepository {
 
 	async memberCount(roomId: number): Promise<number> {
 		return (this.countMembers.get(roomId) as number | undefined) ?? 0;
+	}
+
+	async memberIds(roomId: number, limit: number): Promise<number[]> {
+		return this.memberIdsStmt.all(roomId, limit) as number[];
 	}
 
 	async createdSince(userId: number, since: number) {
