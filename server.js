@@ -80,9 +80,13 @@ const baseHeaders = {
 const serve = (req, res) => {
 	req.headers[SCHEME_HEADER] = scheme;
 	for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
-	// Uploads stream to disk and files stream out, beside SvelteKit (src/lib/server/files/http.ts).
-	if (app.files.handle(req, res) || app.avatars.handle(req, res)) return;
-	handler(req, res);
+	// A few requests start per turn of the event loop, so a burst (1,000 logins) cannot hold up
+	// the chat for a second (src/lib/server/http-pacing.ts).
+	app.httpPacing.serve(req, res, () => {
+		// Uploads stream to disk and files stream out, beside SvelteKit (src/lib/server/files/http.ts).
+		if (app.files.handle(req, res) || app.avatars.handle(req, res)) return;
+		handler(req, res);
+	});
 };
 
 /**
@@ -109,7 +113,7 @@ server.on('upgrade', (req, socket, head) => {
 	req.headers[SCHEME_HEADER] = scheme; // the gateway's Origin check compares the scheme
 	app.gateway.handleUpgrade(req, socket, head);
 });
-server.listen(config.port, config.host, () => {
+server.listen({ port: config.port, host: config.host, backlog: config.http.listenBacklog }, () => {
 	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
 	log.info(
 		{ port: address.port, host: config.host },

@@ -127,6 +127,10 @@ try {
 		await tx`DELETE FROM rooms`;
 		const counts = {};
 		for (const [table, order] of TABLES) counts[table] = await copy(tx, table, order);
+		// The copied room_members rows went through the member-count trigger on top of the
+		// copied counts: count them once, from the rows.
+		await tx`UPDATE rooms SET member_count =
+			(SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = rooms.id)`;
 		for (const table of IDENTITIES) {
 			await tx`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
 				(SELECT COALESCE(MAX(id), 0) + 1 FROM ${tx(table)}), false)`;

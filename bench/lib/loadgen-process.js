@@ -24,8 +24,11 @@ import {
  */
 export function runLoadgen(cfg, o) {
 	const config = { ...cfg, serverPid: o.serverPid ?? 0, exitOnStdinEnd: true };
+	// BENCH_LOADGEN_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/lg") profiles the load generators.
+	const nodeArgs = (process.env.BENCH_LOADGEN_NODE_ARGS ?? '').split(' ').filter(Boolean);
 	const [cmd, args] = wrap(LOAD_CPU, [
 		process.execPath,
+		...nodeArgs,
 		path.join(BENCH, 'loadgen.js'),
 		'--config',
 		JSON.stringify(config)

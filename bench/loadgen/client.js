@@ -27,6 +27,9 @@ export class Client {
 		/** @type {string | undefined} the session cookie it connects with (accounts) */
 		this.cookie = undefined;
 		this.lastId = 0;
+		/** restart mode: when set, `resume {after_id}` goes out the moment the socket opens */
+		/** @type {number | undefined} */
+		this.resumeAfter = undefined;
 		this.userId = 0;
 		/** ack mode: client_id → send time (ms, performance.now) */
 		/** @type {Map<string, number> | null} */

@@ -9,7 +9,7 @@ import { RawWebSocket } from '../lib/raw-ws.js';
 import { summarize } from '../lib/histogram.js';
 import { register } from '../lib/http.js';
 import { Client, clients } from './client.js';
-import { cfg, httpBase, runTag, sourceAddresses, targetFor } from './config.js';
+import { cfg, httpBase, localAddressFor, runTag, sourceAddresses, targetFor } from './config.js';
 import { onFrame } from './frames.js';
 import { emit, log, round, sleep } from './output.js';
 import { bump, counters, live } from './state.js';
@@ -27,11 +27,7 @@ export function connectClient(c, cookie) {
 		/** @type {Record<string, string>} */
 		const headers = {};
 		if (cookie) headers.cookie = cookie;
-		const ws = openSocket(
-			targetFor(c.idx),
-			headers,
-			sourceAddresses[c.idx % sourceAddresses.length]
-		);
+		const ws = openSocket(targetFor(c.idx), headers, localAddressFor(c.idx));
 		c.ws = ws;
 		let done = false;
 		const timer = setTimeout(() => finish(false, 'ready_timeout'), cfg.connectTimeoutMs);
@@ -54,6 +50,10 @@ export function connectClient(c, cookie) {
 		c.settle = finish;
 		ws.onopen = () => {
 			c.open = true;
+			// The web app sends `resume` as its first frame, before the welcome arrives: the server
+			// then sends the missed messages, the live ones held meanwhile, then `resumed`.
+			if (c.resumeAfter !== undefined)
+				ws.send(JSON.stringify({ type: 'resume', after_id: c.resumeAfter }));
 		};
 		ws.onmessage = (text) => onFrame(c, text);
 		ws.onhttperror = (status) => finish(false, `http_${status}`);
@@ -137,7 +137,7 @@ async function obtainCookies() {
 			const t = performance.now();
 			const { cookie } = await register(httpBase, `${prefix}_${i}`.slice(0, 32), cfg.password, {
 				agent,
-				localAddress: sourceAddresses[i % sourceAddresses.length]
+				localAddress: localAddressFor(i)
 			});
 			times.push(performance.now() - t);
 			cookies[i] = cookie;

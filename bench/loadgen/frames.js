@@ -114,6 +114,12 @@ function onSetupFrame(c, s) {
 	// so it is recognised by its type and skipped.
 	const type = peekType(s);
 	if (type === 'users' || type === 'join') return;
+	// Restart mode: a resumed client's missed and live messages can come before its history.
+	if (c.waiter && (type === 'message' || type === 'resumed')) {
+		const ev = parse(s);
+		if (ev !== undefined) c.waiter(ev);
+		return;
+	}
 	if (type === 'history' && c.welcomed) return c.settle?.(true);
 	const ev = parse(s);
 	if (ev === undefined) return;

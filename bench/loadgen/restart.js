@@ -2,7 +2,7 @@
 // receive. When the server goes away, each reconnects the way the web app does — exponential
 // backoff with jitter, 0.5 s doubling to 30 s, each delay drawn from the upper half of its
 // range (src/lib/client/socket.svelte.ts) — and sends `resume {after_id}` with the last id it
-// saw. Emits `all_back` (seconds from the first loss to the last `resumed`) each time every
+// saw, as its first frame (before the welcome, as the web app does). Emits `all_back` (seconds from the first loss to the last `resumed`) each time every
 // client is back; `expect <ids>` on stdin then `stop` ends it with the count of clients that
 // miss any of those ids or got one twice.
 
@@ -67,9 +67,17 @@ async function reconnect(c, attempt) {
 	if (live.stopRequested) return;
 	attempts++;
 	c.welcomed = false;
-	if (!(await connectClient(c, c.cookie))) return reconnect(c, attempt + 1);
+	c.resumeAfter = c.lastId;
+	if (!(await connectClient(c, c.cookie))) {
+		// Its `resumed` may have come before the connection failed: it is away again.
+		const mine = seen.get(c);
+		if (mine && !mine.lostAt) {
+			mine.lostAt = performance.now();
+			away++;
+		}
+		return reconnect(c, attempt + 1);
+	}
 	watch(c);
-	c.ws?.send(JSON.stringify({ type: 'resume', after_id: c.lastId }));
 }
 
 export async function runRestart() {

@@ -4,13 +4,16 @@
 // ARGON2_MAX_QUEUE waiting (the rest are refused at once: 503, or `auth_failed` "busy").
 // Goal: the chat's p99 ≤ 250 ms meanwhile. Ours only (the bare ws server has no accounts).
 
-import { Agent } from 'node:http';
-import { WebSocket } from 'ws';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { PASSWORD, sqlite } from '../lib/db.js';
-import { register, request } from '../lib/http.js';
+import { register } from '../lib/http.js';
 import { waitMeter } from '../lib/loadgen-process.js';
 import { cpuPercent, cpuTimes } from '../lib/procstat.js';
 import { CHAT_CLIENTS, startRoomChat } from '../lib/room-chat.js';
+import { LOAD_CPU, wrap } from '../lib/machine.js';
+import { BENCH } from '../lib/paths.js';
 import { reportCrash, startServer } from '../lib/servers.js';
 import { fmt, runRecord } from '../lib/summary.js';
 
@@ -44,14 +47,7 @@ async function scenario11(bench) {
 		const chat = await startRoomChat(server, '[ours chat]', WINDOW_S);
 		const cpu0 = cpuTimes(server.pid);
 		const meter = waitMeter(server.pid, process.pid);
-		const t0 = performance.now();
-		const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-		const outcomes = await Promise.all(
-			Array.from({ length: LOGINS }, (_, i) =>
-				i % 2 === 0 ? httpLogin(server.base, `login${i}`, agent) : socketLogin(server, `login${i}`)
-			)
-		);
-		const seconds = (performance.now() - t0) / 1000;
+		const { seconds, outcomes } = await loginStorm(server);
 		const cpu = cpuPercent(cpu0, cpuTimes(server.pid));
 		const contention = meter();
 		const chatRun = await chat.done;
@@ -86,45 +82,28 @@ async function scenario11(bench) {
 	}
 }
 
-/** @returns {Promise<string>} "ok", "refused 503", "http 429", … */
-async function httpLogin(/** @type {string} */ base, /** @type {string} */ username, agent) {
-	try {
-		const res = await request(`${base}/api/auth/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', origin: base, accept: 'application/json' },
-			body: JSON.stringify({ username, password: PASSWORD }),
-			agent,
-			timeoutMs: 60_000
-		});
-		return res.status === 200 ? 'http ok' : `http ${res.status}`;
-	} catch (err) {
-		return `http error ${/** @type {Error} */ (err).message.slice(0, 40)}`;
-	}
-}
-
-/** An `auth` message on a fresh socket: "ws ok" on auth_success, else what came instead. */
-function socketLogin(
-	/** @type {{ wsUrl: string, base: string }} */ server,
-	/** @type {string} */ username
-) {
-	return new Promise((resolve) => {
-		const ws = new WebSocket(server.wsUrl, { origin: server.base });
-		const done = (/** @type {string} */ outcome) => {
-			clearTimeout(timer);
-			ws.terminate();
-			resolve(outcome);
-		};
-		const timer = setTimeout(() => done('ws timeout'), 60_000);
-		ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', username, password: PASSWORD })));
-		ws.on('message', (data) => {
-			const ev = JSON.parse(String(data));
-			if (ev.type === 'auth_success') done('ws ok');
-			else if (ev.type === 'auth_failed')
-				done(`ws auth_failed ${ev.content?.reason ?? ev.content?.code ?? ''}`.trim());
-			else if (ev.type === 'error') done(`ws error ${ev.content?.code}`);
-		});
-		ws.on('unexpected-response', (_req, res) => done(`ws http ${res.statusCode}`));
-		ws.on('error', () => done('ws error'));
-		ws.on('close', (code) => done(`ws closed ${code}`));
-	});
+/**
+ * The burst, from bench/login-storm.js at nice 19 on the load core: the chat's load generator
+ * goes first there, as it would if the 1,000 clients were other machines.
+ * @param {{ wsUrl: string, base: string }} server
+ * @returns {Promise<{ seconds: number, outcomes: string[] }>}
+ */
+async function loginStorm(server) {
+	const config = {
+		base: server.base,
+		wsUrl: server.wsUrl,
+		count: LOGINS,
+		prefix: 'login',
+		password: PASSWORD
+	};
+	const [cmd, args] = wrap(LOAD_CPU, [
+		'nice',
+		'-n',
+		'19',
+		process.execPath,
+		path.join(BENCH, 'login-storm.js'),
+		JSON.stringify(config)
+	]);
+	const { stdout } = await promisify(execFile)(cmd, args, { maxBuffer: 16 * 2 ** 20 });
+	return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
 }

@@ -58,6 +58,15 @@ describe('migrate-to-postgres', () => {
 		expect(again.out).toMatch(/not empty/);
 		const [head] = await queryDb<{ seq: number }>(db.url, 'SELECT seq FROM log_head');
 		expect(head.seq).toBe(reaction.content.seq);
+		// Member counts (kept by triggers) are the rows' count, not the copy plus the trigger's.
+		const counts = await queryDb<{ name: string; member_count: number }>(
+			db.url,
+			"SELECT name, member_count FROM rooms WHERE name IN ('general', 'moved') ORDER BY name"
+		);
+		expect(counts.map((r) => [r.name, Number(r.member_count)])).toEqual([
+			['general', 2],
+			['moved', 1]
+		]);
 
 		const pg = await startServer({ DATABASE_URL: db.url });
 		servers.push(pg);

@@ -112,8 +112,10 @@ describe('loadConfig', () => {
 		expect(config.http).toEqual({
 			headersTimeoutMs: 10_000,
 			requestTimeoutMs: 30_000,
-			keepAliveTimeoutMs: 5_000
+			keepAliveTimeoutMs: 5_000,
+			listenBacklog: 4096
 		});
+		expect(() => loadConfig({ LISTEN_BACKLOG: '0' })).toThrow(/LISTEN_BACKLOG/);
 		expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000' })).toThrow(
 			/HTTP_HEADERS_TIMEOUT_MS/
 		);

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
 	dummyPasswordHash,
@@ -23,5 +24,20 @@ describe('passwords', () => {
 		const d = await dummyPasswordHash();
 		expect(d).toMatch(/^\$argon2id\$/);
 		expect(await dummyPasswordHash()).toBe(d);
+	});
+
+	it('hash on threads of the lowest priority, so logins never take the CPU from chat', async () => {
+		// Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (Linux).
+		const niceOfThreads = () =>
+			readdirSync('/proc/self/task').map((tid) =>
+				Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16])
+			);
+		// Several at once: each runs on a thread of its own, every one at nice 19.
+		const hashes = await Promise.all([1, 2, 3].map((i) => hashPassword(`password ${i}`)));
+		expect(await Promise.all(hashes.map((h, i) => verifyPassword(h, `password ${i + 1}`)))).toEqual(
+			[true, true, true]
+		);
+		expect(niceOfThreads().filter((n) => n === 19).length).toBeGreaterThanOrEqual(3);
+		expect(niceOfThreads().filter((n) => n === 0).length).toBeGreaterThan(0);
 	});
 });

@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { OnlineUser, ReceivedEvent, RoomSummary } from '$lib/protocol/events';
+import type { NotifySetting, OnlineUser, ReceivedEvent, RoomSummary } from '$lib/protocol/events';
 import {
 	Conversation,
 	dmKey,
@@ -14,7 +14,7 @@ import { ReceiptRequests } from './chat/receipts';
 import { profiles } from './profiles.svelte';
 import { onRooms, reduce } from './chat/reducers';
 import { mentionsOf } from './chat/reducers/rooms';
-import { notifyOf } from './chat/notify';
+import { notifyOf, takePendingNotify } from './chat/notify';
 import type { ChatState } from './chat/state';
 import { RemoteTyping, TypingSender } from './chat/typing';
 import { HISTORY_PAGE, type ChatStoreOptions, type Me, type Mute, type Timers } from './chat/types';
@@ -62,6 +62,9 @@ export class ChatStore implements ChatState {
 	/** Names of everyone heard of (reaction tooltips, mention suggestions). */
 	readonly known = new KnownPeople();
 	readonly roster = new PresenceRoster();
+	// Read once, when a conversation is created: nothing renders from it.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	readonly pendingNotify = new Map<ConvKey, NotifySetting>();
 	welcomed = false;
 
 	readonly opts: ChatStoreOptions;
@@ -147,6 +150,7 @@ export class ChatStore implements ChatState {
 		let conv = this.conversations.get(key);
 		if (!conv) {
 			conv = new Conversation(key, name);
+			takePendingNotify(this, conv);
 			this.conversations.set(key, conv);
 		}
 		return conv;
@@ -157,6 +161,7 @@ export class ChatStore implements ChatState {
 		let conv = this.conversations.get(key);
 		if (!conv) {
 			conv = new Conversation(key, name ?? this.nameOf(peerId) ?? `#${peerId}`);
+			takePendingNotify(this, conv);
 			this.conversations.set(key, conv);
 		} else if (name && conv.name !== name) conv.name = name;
 		return conv;
@@ -424,8 +429,11 @@ export class ChatStore implements ChatState {
 		this.send({ type: 'invite', room, user_id: userId });
 	}
 
-	/** The room's creator or an admin changes its topic or visibility (issue 15). */
-	updateRoom(room: string, changes: { topic?: string; private?: boolean }): void {
+	/** The room's creator or an admin changes its topic, visibility or archiving (issue 15). */
+	updateRoom(
+		room: string,
+		changes: { topic?: string; private?: boolean; archived?: boolean }
+	): void {
 		this.send({ type: 'update_room', room, ...changes });
 	}
 

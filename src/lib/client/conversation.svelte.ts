@@ -139,6 +139,8 @@ export class Conversation {
 	isPrivate = $state(false);
 	/** Who created the room (may remove members); null when unknown or seeded. */
 	createdBy = $state<number | null>(null);
+	/** An archived room (issue 15): read-only, listed apart under "Archived rooms". */
+	archived = $state(false);
 	unread = $state(0);
 	/** Unread messages that mention the user (the server's summary, then live). */
 	mentions = $state(0);

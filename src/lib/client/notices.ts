@@ -111,6 +111,8 @@ export function errorText(c: Content): string {
 			return m.err_forbidden();
 		case 'not_found':
 			return m.err_not_found();
+		case 'archived':
+			return m.err_archived();
 		case 'invalid_name':
 			return m.err_invalid_name();
 		default:

@@ -144,7 +144,9 @@ export const clientMessageSchemas = {
 	update_room: z.object({
 		room: roomName,
 		topic: z.string().max(200).optional(),
-		private: z.boolean().optional()
+		private: z.boolean().optional(),
+		// Issue 15: read-only and out of the lists of rooms to join; false puts it back.
+		archived: z.boolean().optional()
 	}),
 	remove_member: z.object({ room: roomName, user_id: idSchema }),
 	get_history: z

@@ -27,6 +27,8 @@ export const errorCodes = [
 	'password_mismatch',
 	// Profiles: an avatar that is not a PNG, JPEG, GIF or WebP image that decodes.
 	'not_an_image',
+	// A write into an archived room (read-only until unarchived; docs/protocol.md, issue 15).
+	'archived',
 	'internal'
 ] as const;
 

@@ -89,10 +89,18 @@ export const events = {
 			},
 			by
 		),
-	roomUpdated: (room: { name: string; topic: string; isPrivate: boolean }, by: From) =>
+	roomUpdated: (
+		room: { name: string; topic: string; isPrivate: boolean; archived: boolean },
+		by: From
+	) =>
 		envelope(
 			'room_updated',
-			{ room: room.name, topic: room.topic, ...(room.isPrivate && { private: true as const }) },
+			{
+				room: room.name,
+				topic: room.topic,
+				...(room.isPrivate && { private: true as const }),
+				...(room.archived && { archived: true as const })
+			},
 			by
 		),
 	/** From the member who joined. */

@@ -38,6 +38,16 @@ export function mentionCandidates(text: string): string[][] {
 	return found;
 }
 
+/**
+ * `@room` (or its Chinese aliases `@频道`, `@房间`) as a word of its own: a mention of everyone in the
+ * room (docs/protocol.md, "@room mentions"). "@rooms", "@room_x" and "a@room" are not it.
+ */
+const ROOM_MENTION = /(?<![\w@.])@(?:room|频道|房间)(?![\w-]|\.\w)/i;
+
+export function mentionsRoom(text: string): boolean {
+	return ROOM_MENTION.test(text);
+}
+
 /** A reply's quote of its parent: the first 100 characters of a text, nothing of an image. */
 export function excerptOf(kind: string, body: string): string {
 	if (kind === 'file') body = fileExcerpt(body);

@@ -25,6 +25,11 @@ export interface RoomSummary {
 	private?: true;
 	/** The account that created the room (it may remove members); absent for seeded rooms. */
 	created_by?: number;
+	/**
+	 * Present (true) for an archived room (issue 15): read-only; listed only to its members,
+	 * whose web app shows it under "Archived rooms".
+	 */
+	archived?: true;
 	/** The user's notification setting for the room; absent: the defaults (mentions, not muted). */
 	notify?: NotifySetting;
 }

@@ -89,6 +89,8 @@ export interface RoomJoinedContent {
 	private?: true;
 	/** The account that created the room (it may remove members). */
 	created_by?: number;
+	/** Present (true) for an archived room (issue 15): read-only. */
+	archived?: true;
 	/** An invitation (issue 15): who added the user; the user did not ask to join. */
 	invited_by?: { id: number; name: string };
 }
@@ -244,6 +246,8 @@ export interface RoomUpdatedContent {
 	room: string;
 	topic: string;
 	private?: true;
+	/** Present (true) while the room is archived (issue 15). */
+	archived?: true;
 }
 export type RoomUpdatedEvent = Envelope<'room_updated', RoomUpdatedContent>;
 export type MemberJoinedEvent = Envelope<'member_joined', MemberContent>;

@@ -1,3 +1,4 @@
+import { HttpPacing } from './http-pacing';
 import { AccountSecurity } from './auth/account';
 import { AuthService } from './auth/service';
 import { SessionSweeper } from './auth/session-sweep';
@@ -93,6 +94,8 @@ export class App {
 	readonly profiles: ProfileService;
 	/** `POST|DELETE /api/me/avatar` and `/avatars/…`, served beside SvelteKit like files. */
 	readonly avatars: ProfileRoutes;
+	/** Every HTTP request of server.js starts here, a few per turn of the event loop. */
+	readonly httpPacing: HttpPacing;
 	readonly sessionSweeper: SessionSweeper;
 	/** Who is online in the whole community: the hub, or Redis shared by every process. */
 	readonly online: OnlineDirectory;
@@ -204,7 +207,10 @@ export class App {
 		const references = new MessageReferences({
 			message: (id) => store.get(id),
 			accountsNamed: (names) => storage.messages.accountsNamed(names),
-			isRoomMember: (userId, roomId) => this.rooms.isMember(userId, roomId)
+			isRoomMember: (userId, roomId) => this.rooms.isMember(userId, roomId),
+			room: (id) => this.rooms.getById(id),
+			memberIds: (roomId, limit) => storage.rooms.memberIds(roomId, limit),
+			silencedIn: (roomId) => storage.notifications.silencedIn(roomId)
 		});
 		this.chat = new ChatService(
 			config,
@@ -252,6 +258,7 @@ export class App {
 			maxBytes: config.uploads.maxBytes,
 			log: this.log
 		});
+		this.httpPacing = new HttpPacing(config.connectQueueMax);
 		this.files = new FileRoutes({
 			files: this.fileService,
 			sessions: this.auth.sessions,

@@ -94,6 +94,11 @@ const configSchema = z.object({
 	HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100),
 	HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100),
 	HTTP_KEEPALIVE_TIMEOUT_MS: int(5_000, 100),
+	// The kernel's queue of accepted-but-not-yet-taken connections. Node's 511 overflows when
+	// thousands reconnect at once after a restart; dropped SYNs are retried by the client's
+	// kernel after 1, 2, 4, 8… s, the tail of a restart storm (docs/performance.md, scenario 12).
+	// Linux caps it at net.core.somaxconn (4096 by default).
+	LISTEN_BACKLOG: int(4096, 1, 65535),
 	TLS_CERT: z.string().optional(),
 	TLS_KEY: z.string().optional(),
 	RETENTION_DAYS: int(0, 0),
@@ -160,7 +165,8 @@ function toConfig(env: z.infer<typeof configSchema>) {
 		http: {
 			headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
 			requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
-			keepAliveTimeoutMs: env.HTTP_KEEPALIVE_TIMEOUT_MS
+			keepAliveTimeoutMs: env.HTTP_KEEPALIVE_TIMEOUT_MS,
+			listenBacklog: env.LISTEN_BACKLOG
 		},
 		tlsCert: env.TLS_CERT || undefined,
 		tlsKey: env.TLS_KEY || undefined,

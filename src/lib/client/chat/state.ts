@@ -2,6 +2,7 @@ import type { SvelteMap } from 'svelte/reactivity';
 import type {
 	ContentOf,
 	EventOf,
+	NotifySetting,
 	OnlineUser,
 	RoomSummary,
 	ServerEventType
@@ -45,6 +46,8 @@ export interface ChatState {
 	readonly known: KnownPeople;
 	/** Who is online in a large community: the exact count, what is watched, the paging. */
 	readonly roster: PresenceRoster;
+	/** Notification settings (from another device) of conversations this page does not hold yet. */
+	readonly pendingNotify: Map<ConvKey, NotifySetting>;
 	readonly active: Conversation;
 	readonly rooms: Conversation[];
 

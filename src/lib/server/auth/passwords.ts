@@ -1,15 +1,15 @@
-import { hash, verify } from '@node-rs/argon2';
+import { hashOnThread, verifyOnThread } from './argon2-threads';
 
 // argon2id with OWASP's recommended minimums (19 MiB, 2 passes, 1 lane).
 const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-	return hash(password, OPTIONS);
+	return hashOnThread(password, OPTIONS);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
 	try {
-		return await verify(passwordHash, password);
+		return await verifyOnThread(passwordHash, password);
 	} catch {
 		return false;
 	}

@@ -14,6 +14,21 @@ export function notInRoom(room: Room): ServiceError {
 		: forbidden(`You are not in ${room.name}`);
 }
 
+/**
+ * An archived room is read-only (issue 15): every write into it (messages, files, edits,
+ * deletions, reactions, typing, invitations, joins of non-members) is refused with `archived`
+ * (403), once the writer passed the membership check — a private room's outsiders still get
+ * `not_found` and learn nothing. Unarchiving puts it back.
+ */
+export function assertWritable(room: Room): void {
+	if (room.archived)
+		throw new ServiceError(
+			'archived',
+			`${room.name} is archived: it is read-only until it is unarchived`,
+			403
+		);
+}
+
 /** What deciding who may see a message needs. */
 export interface AccessDeps {
 	message(id: number): Promise<StoredMessage | undefined>;

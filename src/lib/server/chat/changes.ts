@@ -2,7 +2,7 @@ import { isOneEmoji, MAX_DISTINCT_EMOJI } from '$lib/protocol/message-rules';
 import { ServiceError, forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
 import type { ChangeOp, ChangeRecord, ChangeResult } from '../storage/messages';
-import type { MessageAccess } from './access';
+import { assertWritable, type MessageAccess } from './access';
 import type { MessageStore, StoredMessage } from './messages';
 import type { MessageReferences, Place } from './references';
 import { DEFAULT_ROOM, type RoomService } from './rooms';
@@ -41,11 +41,11 @@ export class MessageChanges {
 		const admitted = this.rules.admit(who);
 		const checked = (async (): Promise<ChangeOp> => {
 			if (admitted) await admitted;
-			const message = await this.access.visible(who, messageId);
+			const message = this.writable(await this.access.visible(who, messageId));
 			if (message.senderId !== who.id) throw forbidden('You can only edit your own messages');
 			if (message.kind !== 'text') throw forbidden('Only text messages can be edited');
-			const mentions = await this.refs.mentions(body, this.placeOf(message));
-			return { kind: 'edit', messageId, actor: who, body, mentions };
+			const mentions = await this.refs.mentions(body, this.placeOf(message), who);
+			return { kind: 'edit', messageId, actor: who, body, ...mentions };
 		})();
 		return this.commit(checked);
 	}
@@ -68,14 +68,17 @@ export class MessageChanges {
 		if (!isOneEmoji(emoji))
 			throw new ServiceError('invalid_message', 'A reaction is one emoji (at most 32 bytes)');
 		this.mutes.assertCanSend(who.id);
-		const checked = this.access.visible(who, messageId).then((): ChangeOp => ({
-			kind: 'reaction',
-			messageId,
-			actor: who,
-			emoji,
-			on,
-			maxDistinct: MAX_DISTINCT_EMOJI
-		}));
+		const checked = this.access.visible(who, messageId).then((message): ChangeOp => {
+			this.writable(message);
+			return {
+				kind: 'reaction',
+				messageId,
+				actor: who,
+				emoji,
+				on,
+				maxDistinct: MAX_DISTINCT_EMOJI
+			};
+		});
 		const result = await this.store.change(checked);
 		if ('refused' in result && result.refused === 'too_many')
 			throw new ServiceError(
@@ -98,10 +101,17 @@ export class MessageChanges {
 	private async deletable(who: Identity, messageId: number): Promise<StoredMessage> {
 		const message = await this.store.get(messageId);
 		if (!message) throw notFound('Message not found');
-		if (who.isAdmin && message.roomId !== null) return message;
-		const visible = await this.access.visible(who, messageId);
+		if (who.isAdmin && message.roomId !== null) return this.writable(message);
+		const visible = this.writable(await this.access.visible(who, messageId));
 		if (visible.senderId !== who.id) throw forbidden('You can only delete your own messages');
 		return visible;
+	}
+
+	/** A room message can change only while its room is not archived (issue 15: read-only). */
+	private writable(message: StoredMessage): StoredMessage {
+		const room = message.roomId === null ? undefined : this.rooms.getById(message.roomId);
+		if (room) assertWritable(room);
+		return message;
 	}
 
 	private async commit(op: Promise<ChangeOp>): Promise<ChangeRecord> {

@@ -8,6 +8,7 @@ import type {
 	NotifyLevel,
 	NotifyScope
 } from '../storage/notifications';
+import { notInRoom } from './access';
 import type { Room } from './rooms';
 
 /**
@@ -96,7 +97,8 @@ export class NotificationSettings {
 	private async place(who: Identity, change: NotifyChange) {
 		if (change.room !== undefined) {
 			const room = this.deps.rooms.require(change.room);
-			if (!(await this.deps.isMember(who, room))) throw forbidden(`You are not in ${room.name}`);
+			// Outside a private room it is not_found, as everywhere (nothing tells it exists).
+			if (!(await this.deps.isMember(who, room))) throw notInRoom(room);
 			const scope: NotifyScope = { roomId: room.id };
 			return { scope, place: { room: room.name }, fallback: ROOM_DEFAULT };
 		}

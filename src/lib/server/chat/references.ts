@@ -1,4 +1,4 @@
-import { mentionCandidates } from '$lib/protocol/message-rules';
+import { mentionCandidates, mentionsRoom } from '$lib/protocol/message-rules';
 import { notFound } from '../errors';
 import type { StoredMessage } from './messages';
 
@@ -9,7 +9,33 @@ export interface ReferenceDeps {
 	message(id: number): Promise<StoredMessage | undefined>;
 	accountsNamed(usernames: string[]): Promise<Map<string, number>>;
 	isRoomMember(userId: number, roomId: number): Promise<boolean>;
+	/** For `@room`: the room (its name and creator)… */
+	room(id: number): { name: string; createdBy: number | null } | undefined;
+	/** …its accounts (at most `limit`)… */
+	memberIds(roomId: number, limit: number): Promise<number[]>;
+	/** …and those of them who silenced it ("nothing" or muted). */
+	silencedIn(roomId: number): Promise<number[]>;
 }
+
+/** Who sends a message, as `@room`'s rule needs it. */
+export interface Mentioner {
+	id: number;
+	isAdmin: boolean;
+}
+
+/** The accounts a message mentions; `quiet`: those `@room` alone named who silenced the room. */
+export interface Mentions {
+	mentions: number[];
+	quiet?: number[];
+}
+
+/**
+ * `@room` reaches every member (docs/protocol.md, "@room mentions"): anyone may use it in a
+ * room of at most ROOM_MENTION_ANYONE members; the room's creator and admins in rooms of up
+ * to ROOM_MENTION_MAX (in general: admins only). Beyond that it is plain text.
+ */
+export const ROOM_MENTION_ANYONE = 50;
+export const ROOM_MENTION_MAX = 1000;
 
 /**
  * What a message refers to, resolved when it is sent or edited (PROTOCOL.md §10): the
@@ -34,8 +60,40 @@ export class MessageReferences {
 		return replyTo;
 	}
 
-	/** Account ids named with @ that can see a message in `place`, in order of first mention. */
-	async mentions(text: string, place: Place): Promise<number[]> {
+	/**
+	 * Account ids named with @ that can see a message in `place`, in order of first mention,
+	 * then, for an `@room` that `sender` may use there, every other member of the room.
+	 */
+	async mentions(text: string, place: Place, sender?: Mentioner): Promise<Mentions> {
+		const named = await this.named(text, place);
+		if (!sender || !('roomId' in place)) return { mentions: named };
+		const room = await this.roomMention(text, place, sender);
+		if (room.length === 0) return { mentions: named };
+		const mentions = [...named, ...room.filter((id) => !named.includes(id))];
+		// Someone named in person is told even in a room they silenced (as before); @room is not.
+		const silenced = new Set(await this.deps.silencedIn(place.roomId));
+		const quiet = room.filter((id) => silenced.has(id) && !named.includes(id));
+		return quiet.length ? { mentions, quiet } : { mentions };
+	}
+
+	/** The members an `@room` of `sender` reaches (none when it may not be used there). */
+	private async roomMention(
+		text: string,
+		place: { roomId: number; everyone: boolean },
+		sender: Mentioner
+	): Promise<number[]> {
+		if (!mentionsRoom(text)) return [];
+		const room = this.deps.room(place.roomId);
+		if (!room) return [];
+		const manager = sender.isAdmin || (!place.everyone && room.createdBy === sender.id);
+		if (place.everyone && !sender.isAdmin) return [];
+		const limit = manager ? ROOM_MENTION_MAX : ROOM_MENTION_ANYONE;
+		const members = await this.deps.memberIds(place.roomId, limit + 1);
+		if (members.length > limit) return [];
+		return members.filter((id) => id !== sender.id);
+	}
+
+	private async named(text: string, place: Place): Promise<number[]> {
 		const candidates = mentionCandidates(text);
 		if (candidates.length === 0) return [];
 		const found = await this.deps.accountsNamed([...new Set(candidates.flat())]);

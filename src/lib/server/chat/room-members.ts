@@ -3,7 +3,7 @@ import { historyPage } from '$lib/protocol/wire';
 import { ServiceError, forbidden, notFound } from '../errors';
 import type { Bus } from '../realtime/bus';
 import type { Identity } from '../realtime/connection';
-import { notInRoom } from './access';
+import { assertWritable, notInRoom } from './access';
 import type { ChatService } from './service';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
 
@@ -86,6 +86,7 @@ export class RoomMembers {
 		if (!(await this.deps.chat.isMember(who, room))) throw notInRoom(room);
 		if (room.name === DEFAULT_ROOM)
 			throw new ServiceError('invalid_message', 'Everyone is in general');
+		assertWritable(room);
 		return room;
 	}
 }

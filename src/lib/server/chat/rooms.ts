@@ -123,9 +123,14 @@ export class RoomService {
 	}
 
 	/** Stores new settings and tells who should know (fan-out decides who that is). */
-	async update(room: Room, changes: { topic?: string; isPrivate?: boolean }, by: Actor) {
+	async update(
+		room: Room,
+		changes: { topic?: string; isPrivate?: boolean; archived?: boolean },
+		by: Actor
+	) {
 		const topic = changes.topic === undefined ? undefined : changes.topic.trim().slice(0, 200);
-		const row = await this.rooms.update(room.id, { topic, isPrivate: changes.isPrivate });
+		const { isPrivate, archived } = changes;
+		const row = await this.rooms.update(room.id, { topic, isPrivate, archived });
 		if (!row) throw notFound(`Room not found: ${room.name}`);
 		this.remember(row);
 		this.bus.publish({ kind: 'room_updated', room: row, wasPrivate: room.isPrivate, by });
@@ -169,7 +174,8 @@ export class RoomService {
 				...s,
 				members: s.members + (guests.get(id) ?? 0),
 				...(room?.isPrivate && { private: true as const }),
-				...(room?.createdBy != null && { created_by: room.createdBy })
+				...(room?.createdBy != null && { created_by: room.createdBy }),
+				...(room?.archived && { archived: true as const })
 			};
 		});
 	}

@@ -7,7 +7,7 @@ import type { Bus } from '../realtime/bus';
 import { historyPage, type HistoryPosition, type Pages } from './history-window';
 import type { Maybe } from '../realtime/online';
 import type { Draft, MessageStore, SubmitResult } from './messages';
-import { notInRoom } from './access';
+import { assertWritable, notInRoom } from './access';
 import type { MessageReferences, Place } from './references';
 import type { SendGuard, SendRules } from './send-rules';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
@@ -30,7 +30,7 @@ export interface Directory {
 /** A message's references when it has none. */
 const NO_REFERENCES: References = { replyToId: null, mentions: [] };
 
-type References = Pick<Draft, 'replyToId' | 'mentions'>;
+type References = Pick<Draft, 'replyToId' | 'mentions' | 'quiet'>;
 /** Rooms the user is not in that a room list shows (the most recently active). */
 export const ROOM_LIST_OTHERS = 100;
 const DAY = 24 * 3600;
@@ -92,6 +92,8 @@ export class ChatService {
 		const room = this.rooms.require(roomName);
 		const own = !who.isGuest && room.createdBy === who.id;
 		if (room.isPrivate && !own && !(await this.isMember(who, room))) throw notInRoom(room);
+		// An archived room takes no new members (issue 15); its members may open it again.
+		if (room.archived && !(await this.isMember(who, room))) assertWritable(room);
 		return room;
 	}
 
@@ -223,6 +225,8 @@ export class ChatService {
 				throw room.isPrivate
 					? notInRoom(room)
 					: forbidden(`You are not in ${room.name}; join it first`);
+			// The room as it is now: it may have been archived while this send waited its turn.
+			assertWritable(this.rooms.getById(room.id) ?? room);
 			return {
 				roomId: room.id,
 				room: room.name,
@@ -250,7 +254,7 @@ export class ChatService {
 						if (admitted) await admitted;
 						const member = known ?? (await this.rooms.isMember(who.id, room.id));
 						if (!member) return build(false, NO_REFERENCES);
-						return build(true, await this.references(input.replyTo, text, place));
+						return build(true, await this.references(input.replyTo, text, place, who));
 					})();
 		return this.store.submit(draft, input.receivedAt);
 	}
@@ -298,11 +302,12 @@ export class ChatService {
 	private async references(
 		replyTo: number | undefined,
 		text: string,
-		place: Place
+		place: Place,
+		who?: Identity
 	): Promise<References> {
 		return {
 			replyToId: await this.refs.replyParent(replyTo, place),
-			mentions: text ? await this.refs.mentions(text, place) : []
+			...(text ? await this.refs.mentions(text, place, who) : { mentions: [] })
 		};
 	}
 

@@ -1,5 +1,5 @@
 import { events } from '$lib/protocol/events';
-import { notInRoom } from './access';
+import { assertWritable, notInRoom } from './access';
 import type { Bus } from '../realtime/bus';
 import type { Identity } from '../realtime/connection';
 import type { ChatService } from './service';
@@ -33,6 +33,7 @@ export class TypingRelay {
 		}
 		const room = this.chat.requireRoom(msg.room);
 		if (!(await this.chat.isMember(who, room))) throw notInRoom(room);
+		assertWritable(room);
 		this.bus.publish({
 			kind: 'event',
 			to: { room: room.name, except: who.id },

@@ -29,6 +29,11 @@ export type NewMessage = Pick<
 	replyToId: number | null;
 	/** A file message: the upload it carries, attached in the same transaction. */
 	uploadId?: string;
+	/**
+	 * Members `mentions` names only through `@room` who silenced the room ("nothing" or muted):
+	 * the message still lists them, but no mention row counts it for them (issue 15).
+	 */
+	quiet?: number[];
 };
 
 /** Who acted on a message (the author, an admin, a reacting user). */
@@ -39,7 +44,15 @@ export interface ChangeActor {
 
 /** A change to an existing message, applied in the same ordered log as new messages. */
 export type ChangeOp =
-	| { kind: 'edit'; messageId: number; actor: ChangeActor; body: string; mentions: number[] }
+	| {
+			kind: 'edit';
+			messageId: number;
+			actor: ChangeActor;
+			body: string;
+			mentions: number[];
+			/** As NewMessage's `quiet`. */
+			quiet?: number[];
+	  }
 	| { kind: 'delete'; messageId: number; actor: ChangeActor }
 	| {
 			kind: 'reaction';

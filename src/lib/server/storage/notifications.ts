@@ -32,6 +32,8 @@ export interface NotificationSettingsRepository {
 	get(userId: number, scope: NotifyScope): Promise<NotificationSettingRow | undefined>;
 	/** Every setting of a user (a few per conversation the user changed). */
 	ofUser(userId: number): Promise<NotificationSettingRow[]>;
+	/** Accounts whose setting for the room is "nothing" or muted (an `@room` passes them by). */
+	silencedIn(roomId: number): Promise<number[]>;
 }
 
 /** A setting's scope key: 'r:<roomId>' or 'u:<peerId>' (as read_markers). */

@@ -8,6 +8,8 @@ export interface RoomRecord {
 	isPrivate: boolean;
 	/** The account that created it (may remove members, change settings); null for seeded rooms. */
 	createdBy: number | null;
+	/** Read-only and left out of the lists of rooms to join; its members still read it (issue 15). */
+	archived: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface RoomsRepository {
 	/** Changes a room's settings; the room as it is now (undefined when it is gone). */
 	update(
 		roomId: number,
-		changes: { topic?: string; isPrivate?: boolean }
+		changes: { topic?: string; isPrivate?: boolean; archived?: boolean }
 	): Promise<RoomRecord | undefined>;
 	/** Ids of the rooms an account has a stored membership of. */
 	roomIdsOf(userId: number): Promise<number[]>;
@@ -41,11 +43,13 @@ export interface RoomsRepository {
 	addMember(roomId: number, userId: number): Promise<boolean>;
 	removeMember(roomId: number, userId: number): Promise<void>;
 	memberCount(roomId: number): Promise<number>;
+	/** The accounts in a room, at most `limit` of them, in id order (`@room` mentions). */
+	memberIds(roomId: number, limit: number): Promise<number[]>;
 	/** How many rooms an account created after `since` (Unix seconds), and the oldest's time. */
 	createdSince(userId: number, since: number): Promise<{ count: number; oldest: number }>;
 	/**
 	 * Room summaries in ONE round trip: the rooms in `mine` (ids), then at most
-	 * `othersLimit` other PUBLIC rooms, the most recently active first, each group in id order.
+	 * `othersLimit` other PUBLIC, unarchived rooms, the most recently active first, each group in id order.
 	 * Unread counts (capped at `unreadCap`) only for `userId` (an account) in its own rooms.
 	 */
 	summaries(query: {
@@ -57,7 +61,7 @@ export interface RoomsRepository {
 }
 
 /** The columns a RoomRecord is read from, in both implementations. */
-export const ROOM_COLUMNS = 'id, name, topic, private, created_by';
+export const ROOM_COLUMNS = 'id, name, topic, private, created_by, archived';
 
 export interface RoomRow {
 	id: number | string;
@@ -65,6 +69,7 @@ export interface RoomRow {
 	topic: string;
 	private: number;
 	created_by: number | string | null;
+	archived: number;
 }
 
 export function roomFromRow(r: RoomRow): RoomRecord {
@@ -73,6 +78,7 @@ export function roomFromRow(r: RoomRow): RoomRecord {
 		name: r.name,
 		topic: r.topic,
 		isPrivate: Number(r.private) === 1,
-		createdBy: r.created_by === null ? null : Number(r.created_by)
+		createdBy: r.created_by === null ? null : Number(r.created_by),
+		archived: Number(r.archived) === 1
 	};
 }

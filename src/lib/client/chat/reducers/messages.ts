@@ -2,6 +2,7 @@ import type { HistoryContent, WireMessage } from '$lib/protocol/events';
 import { fromWire, type Conversation } from '../../conversation.svelte';
 import type { ChatState, Reducers } from '../state';
 import { refreshed } from '../message-changes';
+import { mentionsReader } from '../notify';
 import { applied, learnAuthors, threadSummary } from './changes';
 import { addModeration } from './moderation';
 
@@ -66,7 +67,7 @@ function onMessage(s: ChatState, m: WireMessage): void {
 	if (!s.watching(conv)) {
 		if (!conv.unread && !conv.dividerBefore) conv.dividerBefore = item.id!;
 		conv.unread++;
-		if (item.mentions?.includes(s.me.id)) conv.mentions++;
+		if (mentionsReader(conv, item, s.me.id)) conv.mentions++;
 	}
 	s.opts.onIncoming?.(conv, item);
 }

@@ -55,7 +55,7 @@ export function onRooms(s: ChatState, summaries: Summary[]): void {
 	const joined = new Set<string>();
 	for (const r of summaries) {
 		if (r.joined === false) {
-			others.push(r);
+			if (!r.archived) others.push(r);
 			continue;
 		}
 		joined.add(r.name);
@@ -64,6 +64,7 @@ export function onRooms(s: ChatState, summaries: Summary[]): void {
 		conv.members = r.members;
 		conv.isPrivate = r.private === true;
 		conv.createdBy = r.created_by ?? null;
+		conv.archived = r.archived === true;
 		// The server's count is authoritative, except for the room being read right now.
 		conv.unread = s.watching(conv) ? 0 : r.unread;
 		conv.mentions = s.watching(conv) ? 0 : mentionsOf(r);
@@ -90,6 +91,7 @@ function onRoomJoined(s: ChatState, c: RoomJoinedContent): void {
 	if (typeof c.topic === 'string') conv.topic = c.topic;
 	conv.isPrivate = c.private === true;
 	conv.createdBy = c.created_by ?? null;
+	conv.archived = c.archived === true;
 	s.otherRooms = s.otherRooms.filter((r) => r.name !== name);
 	const history = c.history ?? { messages: [], has_more: false };
 	onHistory(s, { room: name, messages: history.messages, has_more: history.has_more });
@@ -136,17 +138,19 @@ function onRoomUpdated(s: ChatState, c: RoomUpdatedContent): void {
 	if (conv) {
 		conv.topic = topic;
 		conv.isPrivate = c.private === true;
+		conv.archived = c.archived === true;
 		return;
 	}
 	const offered = s.otherRooms.find((r) => r.name === name);
 	const others = s.otherRooms.filter((r) => r.name !== name);
-	// A room made private leaves the offer; one made public joins it.
-	s.otherRooms = c.private
-		? others
-		: [
-				...others,
-				{ name, topic, members: offered?.members ?? 0, unread: 0, last_message_id: null }
-			];
+	// A room made private or archived leaves the offer; one made public (or unarchived) joins it.
+	s.otherRooms =
+		c.private || c.archived
+			? others
+			: [
+					...others,
+					{ name, topic, members: offered?.members ?? 0, unread: 0, last_message_id: null }
+				];
 }
 
 export const roomReducers: Reducers = {

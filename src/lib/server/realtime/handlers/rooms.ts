@@ -24,7 +24,8 @@ async function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room
 			topic: room.topic,
 			history: historyPage(page.messages, page.has_more, who.id),
 			...(room.isPrivate && { private: true as const }),
-			...(room.createdBy !== null && { created_by: room.createdBy })
+			...(room.createdBy !== null && { created_by: room.createdBy }),
+			...(room.archived && { archived: true as const })
 		})
 	);
 	await services.chat.join(who, room.name);
@@ -53,7 +54,11 @@ export const roomHandlers: HandlerMap = {
 
 	/** Everyone who can see the room gets `room_updated` (the service publishes it). */
 	async update_room({ services, who }, msg) {
-		await services.settings.update(who, msg.room, { topic: msg.topic, isPrivate: msg.private });
+		await services.settings.update(who, msg.room, {
+			topic: msg.topic,
+			isPrivate: msg.private,
+			archived: msg.archived
+		});
 	},
 
 	/** The removed member's connections get `room_left` at once; the room `member_left`. */

@@ -28,9 +28,9 @@ export async function mention(
 	tx: Tx,
 	messageId: number,
 	mentions: number[],
-	m: { roomId: number | null; senderId: number }
+	m: { roomId: number | null; senderId: number; quiet?: number[] }
 ): Promise<void> {
-	const users = mentions.filter((id) => id !== m.senderId);
+	const users = mentions.filter((id) => id !== m.senderId && !m.quiet?.includes(id));
 	if (users.length === 0) return;
 	await tx`INSERT INTO mentions (user_id, message_id, room_id, sender_id)
 		SELECT u, ${messageId}, ${m.roomId}, ${m.senderId} FROM unnest(${users}::bigint[]) AS u
@@ -80,7 +80,11 @@ export async function applyChange(
 			await tx`UPDATE messages SET body = ${op.body}, mentions = ${JSON.stringify(op.mentions)},
 				edited_at = ${at} WHERE id = ${t.id}`;
 			await tx`DELETE FROM mentions WHERE message_id = ${t.id}`;
-			await mention(tx, t.id, op.mentions, { roomId: t.room_id, senderId: t.sender_id });
+			await mention(tx, t.id, op.mentions, {
+				roomId: t.room_id,
+				senderId: t.sender_id,
+				quiet: op.quiet
+			});
 			const seq = await log();
 			return { change: { ...record(seq), body: op.body, mentions: op.mentions } };
 		}

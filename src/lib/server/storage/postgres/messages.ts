@@ -88,7 +88,7 @@ export class PostgresMessages implements MessagesRepository {
 			const [row] = await tx<MessageRow[]>`${selectMessages(tx)} WHERE m.id = ${id}`;
 			return { message: (await hydrate(tx, [row]))[0], duplicate: false };
 		}
-		const { uploadId: _upload, ...fields } = d;
+		const { uploadId: _upload, quiet: _quiet, ...fields } = d;
 		const message: MessageRecord = {
 			...fields,
 			id,

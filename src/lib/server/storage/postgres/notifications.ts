@@ -33,6 +33,13 @@ export class PostgresNotificationSettings implements NotificationSettingsReposit
 		return row && notificationSettingFromRow(row);
 	}
 
+	async silencedIn(roomId: number): Promise<number[]> {
+		const rows = await this.sql<{ user_id: string | number }[]>`
+			SELECT user_id FROM notification_settings
+			WHERE scope = ${notifyScopeKey({ roomId })} AND (level = 'nothing' OR muted = 1)`;
+		return rows.map((r) => Number(r.user_id));
+	}
+
 	async ofUser(userId: number) {
 		const rows = await this.sql<NotificationSettingDbRow[]>`
 			SELECT room_id, peer_id, level, muted FROM notification_settings WHERE user_id = ${userId}`;

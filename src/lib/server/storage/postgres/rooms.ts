@@ -31,11 +31,16 @@ export class PostgresRooms implements RoomsRepository {
 		}
 	}
 
-	async update(roomId: number, changes: { topic?: string; isPrivate?: boolean }) {
+	async update(
+		roomId: number,
+		changes: { topic?: string; isPrivate?: boolean; archived?: boolean }
+	) {
 		const isPrivate = changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0;
+		const archived = changes.archived === undefined ? null : changes.archived ? 1 : 0;
 		const [row] = await this.sql<RoomRow[]>`
 			UPDATE rooms SET topic = COALESCE(${changes.topic ?? null}::text, topic),
-			                 private = COALESCE(${isPrivate}::integer, private)
+			                 private = COALESCE(${isPrivate}::integer, private),
+			                 archived = COALESCE(${archived}::integer, archived)
 			WHERE id = ${roomId} RETURNING ${this.sql.unsafe(ROOM_COLUMNS)}`;
 		return row && roomFromRow(row);
 	}
@@ -74,8 +79,14 @@ export class PostgresRooms implements RoomsRepository {
 
 	async memberCount(roomId: number): Promise<number> {
 		const [row] = await this.sql<{ n: number }[]>`
-			SELECT COUNT(*) AS n FROM room_members WHERE room_id = ${roomId}`;
-		return row.n;
+			SELECT member_count AS n FROM rooms WHERE id = ${roomId}`;
+		return row?.n ?? 0;
+	}
+
+	async memberIds(roomId: number, limit: number): Promise<number[]> {
+		const rows = await this.sql<{ user_id: string | number }[]>`
+			SELECT user_id FROM room_members WHERE room_id = ${roomId} ORDER BY user_id LIMIT ${limit}`;
+		return rows.map((r) => Number(r.user_id));
 	}
 
 	async createdSince(userId: number, since: number) {
@@ -96,16 +107,16 @@ export class PostgresRooms implements RoomsRepository {
 		// ONE query for a whole room list, as on SQLite (sqlite/rooms.ts explains it).
 		const rows = await this.sql<RoomSummaryRecord[]>`
 			WITH ranked AS (
-			  SELECT r.id, r.name, r.topic, r.private, r.id = ANY(${mine}::bigint[]) AS joined,
+			  SELECT r.id, r.name, r.topic, r.private, r.archived, r.member_count, r.id = ANY(${mine}::bigint[]) AS joined,
 			    (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
 			  FROM rooms r),
 			listed AS (
 			  SELECT * FROM ranked WHERE joined
 			  UNION ALL
-			  (SELECT * FROM ranked WHERE NOT joined AND private = 0
+			  (SELECT * FROM ranked WHERE NOT joined AND private = 0 AND archived = 0
 			    ORDER BY last_message_id DESC NULLS LAST, id DESC LIMIT ${othersLimit}))
 			SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
-			  (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
+			  l.member_count AS members,
 			  CASE WHEN l.joined AND ${user}::bigint IS NOT NULL THEN
 			    (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
 			       WHERE m.room_id = l.id AND m.sender_id <> ${user}::bigint AND m.deleted_at IS NULL

@@ -83,9 +83,14 @@ export class ChangeWriter {
 	}
 
 	/** Stores who a message mentions (for the unread-mention counts); the sender never. */
-	mention(messageId: number, mentions: number[], m: { roomId: number | null; senderId: number }) {
+	mention(
+		messageId: number,
+		mentions: number[],
+		m: { roomId: number | null; senderId: number; quiet?: number[] }
+	) {
 		for (const userId of mentions) {
-			if (userId !== m.senderId) this.addMention.run(userId, messageId, m.roomId, m.senderId);
+			if (userId === m.senderId || m.quiet?.includes(userId)) continue;
+			this.addMention.run(userId, messageId, m.roomId, m.senderId);
 		}
 	}
 
@@ -122,7 +127,11 @@ export class ChangeWriter {
 			case 'edit': {
 				this.edit.run(op.body, JSON.stringify(op.mentions), at, t.id);
 				this.dropMentions.run(t.id);
-				this.mention(t.id, op.mentions, { roomId: t.room_id, senderId: t.sender_id });
+				this.mention(t.id, op.mentions, {
+					roomId: t.room_id,
+					senderId: t.sender_id,
+					quiet: op.quiet
+				});
 				const { seq } = log();
 				return { change: { ...record(seq), body: op.body, mentions: op.mentions } };
 			}

@@ -141,7 +141,7 @@ export class SqliteMessages implements MessagesRepository {
 		);
 		this.changes.mention(id, d.mentions, d);
 		if (d.uploadId) this.attachUpload.run(id, d.uploadId);
-		const { uploadId: _upload, ...fields } = d;
+		const { uploadId: _upload, quiet: _quiet, ...fields } = d;
 		const message: MessageRecord = {
 			...fields,
 			id,

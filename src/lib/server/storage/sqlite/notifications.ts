@@ -13,6 +13,7 @@ export class SqliteNotificationSettings implements NotificationSettingsRepositor
 	private readonly removeStmt: Statement;
 	private readonly getStmt: Statement;
 	private readonly ofUserStmt: Statement;
+	private readonly silencedStmt: Statement;
 
 	constructor(sqlite: Database) {
 		this.putStmt = sqlite.prepare(
@@ -31,6 +32,16 @@ export class SqliteNotificationSettings implements NotificationSettingsRepositor
 		this.ofUserStmt = sqlite.prepare(
 			`SELECT room_id, peer_id, level, muted FROM notification_settings WHERE user_id = ?`
 		);
+		this.silencedStmt = sqlite
+			.prepare(
+				`SELECT user_id FROM notification_settings
+				 WHERE scope = ? AND (level = 'nothing' OR muted = 1)`
+			)
+			.pluck();
+	}
+
+	async silencedIn(roomId: number): Promise<number[]> {
+		return this.silencedStmt.all(notifyScopeKey({ roomId })) as number[];
 	}
 
 	async put(userId: number, scope: NotifyScope, level: NotifyLevel, muted: boolean, at: number) {

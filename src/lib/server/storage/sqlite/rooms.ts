@@ -18,6 +18,7 @@ export class SqliteRooms implements RoomsRepository {
 	private readonly startReadMarker: Statement;
 	private readonly removeMemberStmt: Statement;
 	private readonly countMembers: Statement;
+	private readonly memberIdsStmt: Statement;
 	private readonly createdSinceStmt: Statement;
 	private readonly summaryStmt: Statement;
 
@@ -27,7 +28,8 @@ export class SqliteRooms implements RoomsRepository {
 			`INSERT INTO rooms (name, topic, created_by, private) VALUES (?, ?, ?, ?) RETURNING ${ROOM_COLUMNS}`
 		);
 		this.updateStmt = sqlite.prepare(
-			`UPDATE rooms SET topic = COALESCE(@topic, topic), private = COALESCE(@private, private)
+			`UPDATE rooms SET topic = COALESCE(@topic, topic), private = COALESCE(@private, private),
+			   archived = COALESCE(@archived, archived)
 			 WHERE id = @id RETURNING ${ROOM_COLUMNS}`
 		);
 		this.idsOf = sqlite.prepare('SELECT room_id FROM room_members WHERE user_id = ?').pluck();
@@ -43,45 +45,53 @@ export class SqliteRooms implements RoomsRepository {
 		this.removeMemberStmt = sqlite.prepare(
 			'DELETE FROM room_members WHERE room_id = ? AND user_id = ?'
 		);
-		this.countMembers = sqlite
-			.prepare('SELECT COUNT(*) FROM room_members WHERE room_id = ?')
+		// Kept by triggers on room_members (migration 0011).
+		this.countMembers = sqlite.prepare('SELECT member_count FROM rooms WHERE id = ?').pluck();
+		this.memberIdsStmt = sqlite
+			.prepare('SELECT user_id FROM room_members WHERE room_id = ? ORDER BY user_id LIMIT ?')
 			.pluck();
 		// The room-creation quota counts a user's rooms of the last day (rooms_created_by).
 		this.createdSinceStmt = sqlite.prepare(
 			'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM rooms WHERE created_by = ? AND created_at > ?'
 		);
-		// ONE query for a whole room list. The ranking of other rooms by activity needs each
-		// room's newest message id: one index lookup per room (messages_room_id). Member and
-		// unread counts are computed for the rooms listed only.
+		// ONE query for a whole room list: the user's rooms (`@mine`, a JSON array of ids), then
+		// up to `@others` public rooms ranked by activity (each room's newest message id: one
+		// index lookup per room, messages_room_id). Member counts are a column kept by triggers;
+		// unread and mention counts are computed for the user's rooms only.
+		// A join and `NOT EXISTS` rather than `IN` / `NOT IN (SELECT value FROM json_each(@mine))`
+		// (or a DISTINCT over it): for those SQLite builds a Bloom filter or a temporary b-tree
+		// sized for a virtual table of unknown size on every run, ~700 µs of CPU for three rooms —
+		// the connect storm's largest cost (docs/performance.md); this form takes ~100 µs. The
+		// join needs `@mine` without duplicates (summaries() makes sure).
 		this.summaryStmt = sqlite.prepare(
-			`WITH mine(id) AS (SELECT value FROM json_each(@mine)),
-			 ranked AS (
-			   SELECT r.id, r.name, r.topic, r.private, r.id IN mine AS joined,
-			     (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
-			   FROM rooms r),
-			 listed AS (
-			   SELECT * FROM ranked WHERE joined
+			`SELECT * FROM (
+			   SELECT r.id, r.name, r.topic, 1 AS joined,
+			     (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id,
+			     r.member_count AS members,
+			     CASE WHEN @user IS NOT NULL THEN
+			       (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
+			          WHERE m.room_id = r.id AND m.sender_id <> @user AND m.deleted_at IS NULL
+			            AND m.id > COALESCE((SELECT last_read_id FROM read_markers
+			                                 WHERE user_id = @user AND scope = 'r:' || r.id), 0)
+			          LIMIT @cap))
+			     ELSE 0 END AS unread,
+			     CASE WHEN @user IS NOT NULL THEN
+			       (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+			          WHERE mn.user_id = @user AND mn.room_id = r.id
+			            AND mn.message_id > COALESCE((SELECT last_read_id FROM read_markers
+			                                 WHERE user_id = @user AND scope = 'r:' || r.id), 0)
+			          LIMIT @cap))
+			     ELSE 0 END AS mentions
+			   FROM json_each(@mine) j JOIN rooms r ON r.id = j.value
 			   UNION ALL
-			   SELECT * FROM (SELECT * FROM ranked WHERE NOT joined AND private = 0
-			     ORDER BY last_message_id IS NULL, last_message_id DESC, id DESC LIMIT @others))
-			 SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
-			   (SELECT COUNT(*) FROM room_members rm WHERE rm.room_id = l.id) AS members,
-			   CASE WHEN l.joined AND @user IS NOT NULL THEN
-			     (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
-			        WHERE m.room_id = l.id AND m.sender_id <> @user AND m.deleted_at IS NULL
-			          AND m.id > COALESCE((SELECT last_read_id FROM read_markers
-			                               WHERE user_id = @user AND scope = 'r:' || l.id), 0)
-			        LIMIT @cap))
-			   ELSE 0 END AS unread,
-			   CASE WHEN l.joined AND @user IS NOT NULL THEN
-			     (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
-			        WHERE mn.user_id = @user AND mn.room_id = l.id
-			          AND mn.message_id > COALESCE((SELECT last_read_id FROM read_markers
-			                               WHERE user_id = @user AND scope = 'r:' || l.id), 0)
-			        LIMIT @cap))
-			   ELSE 0 END AS mentions
-			 FROM listed l
-			 ORDER BY l.joined DESC, l.id`
+			   SELECT * FROM (SELECT r.id, r.name, r.topic, 0 AS joined,
+			       (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id,
+			       r.member_count AS members, 0 AS unread, 0 AS mentions
+			     FROM rooms r
+			     WHERE r.private = 0 AND r.archived = 0
+			       AND NOT EXISTS (SELECT 1 FROM json_each(@mine) j WHERE j.value = r.id)
+			     ORDER BY last_message_id IS NULL, last_message_id DESC, r.id DESC LIMIT @others))
+			 ORDER BY joined DESC, id`
 		);
 	}
 
@@ -98,11 +108,15 @@ export class SqliteRooms implements RoomsRepository {
 		}
 	}
 
-	async update(roomId: number, changes: { topic?: string; isPrivate?: boolean }) {
+	async update(
+		roomId: number,
+		changes: { topic?: string; isPrivate?: boolean; archived?: boolean }
+	) {
 		const row = this.updateStmt.get({
 			id: roomId,
 			topic: changes.topic ?? null,
-			private: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0
+			private: changes.isPrivate === undefined ? null : changes.isPrivate ? 1 : 0,
+			archived: changes.archived === undefined ? null : changes.archived ? 1 : 0
 		}) as RoomRow | undefined;
 		return row && roomFromRow(row);
 	}
@@ -128,7 +142,11 @@ export class SqliteRooms implements RoomsRepository {
 	}
 
 	async memberCount(roomId: number): Promise<number> {
-		return this.countMembers.get(roomId) as number;
+		return (this.countMembers.get(roomId) as number | undefined) ?? 0;
+	}
+
+	async memberIds(roomId: number, limit: number): Promise<number[]> {
+		return this.memberIdsStmt.all(roomId, limit) as number[];
 	}
 
 	async createdSince(userId: number, since: number) {
@@ -146,7 +164,7 @@ export class SqliteRooms implements RoomsRepository {
 		unreadCap: number;
 	}): Promise<RoomSummaryRecord[]> {
 		const rows = this.summaryStmt.all({
-			mine: JSON.stringify(query.mine),
+			mine: JSON.stringify([...new Set(query.mine)]),
 			user: query.userId,
 			others: query.othersLimit,
 			cap: query.unreadCap
