@@ -1,30 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, register, type TestClient } from '../helpers/client';
-import { FAST, nextError, sendAck, uniq } from '../helpers/chat';
+import { nextError, sendAck, uniq } from '../helpers/chat';
 import { download, upload } from '../helpers/files';
-import { startServer, type TestServer } from '../helpers/server';
+import { startRoomCast, type Account, type RoomCast } from '../helpers/room-cast';
+import type { TestServer } from '../helpers/server';
 
 // Issue 15: archiving a room (read-only, out of the lists of rooms to join, still read and
 // searched by its members) and `@room` mentions, which obey each member's setting.
 
 let server: TestServer;
-type Account = Awaited<ReturnType<typeof register>>;
 let admin: Account, owner: Account, member: Account, outsider: Account;
+let api: RoomCast['api'];
 
 beforeAll(async () => {
-	server = await startServer({ ...FAST, SEARCH_PER_SEC: '1000', SEARCH_BURST: '1000' });
-	admin = await register(server, uniq('admin')); // the first account is the admin
-	[owner, member, outsider] = await Promise.all(
-		['owner', 'member', 'outsider'].map((n) => register(server, uniq(n)))
-	);
+	({ server, admin, owner, member, outsider, api } = await startRoomCast());
 });
 afterAll(() => server?.dispose());
-
-const api = (path: string, who: Account, init: RequestInit = {}) =>
-	fetch(`${server.url}${path}`, {
-		...init,
-		headers: { cookie: who.cookie, origin: server.url, 'content-type': 'application/json' }
-	});
 
 const closeAll = (...clients: TestClient[]) => Promise.all(clients.map((c) => c.close()));
 const names = (rooms: { name: string }[]) => rooms.map((r) => r.name);
