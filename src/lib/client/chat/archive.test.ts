@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mentionsReader, notifyReducers } from './notify';
 import { roomReducers } from './reducers/rooms';
-import { harness } from './testing';
-
-const summary = (name: string, extra: object = {}) => ({
-	name,
-	topic: '',
-	members: 2,
-	unread: 0,
-	last_message_id: 0,
-	joined: true,
-	...extra
-});
+import { harness, summary } from './testing';
 
 describe('archived rooms in the store (issue 15)', () => {
 	it('summaries, room_joined and room_updated mark a room archived; the offer drops it', () => {

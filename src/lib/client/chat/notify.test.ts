@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { notifies, notifyReducers, setNotify } from './notify';
 import { roomReducers } from './reducers/rooms';
-import { harness } from './testing';
-
-const summary = (name: string, extra: object = {}) => ({
-	name,
-	topic: '',
-	members: 2,
-	unread: 0,
-	last_message_id: 0,
-	joined: true,
-	...extra
-});
+import { harness, summary } from './testing';
 
 describe('notification settings in the store', () => {
 	it('summaries set them; absent means the defaults (rooms: mentions, DMs: all)', () => {

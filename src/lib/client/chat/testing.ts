@@ -107,3 +107,16 @@ export function wire(id: number, from: number, content: string, extra: object = 
 		...extra
 	};
 }
+
+/** A room summary as the server sends it (welcome, `rooms`): joined, nothing unread. */
+export function summary(name: string, extra: object = {}) {
+	return {
+		name,
+		topic: '',
+		members: 2,
+		unread: 0,
+		last_message_id: 0,
+		joined: true,
+		...extra
+	};
+}

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { harness } from '../testing';
+import { harness, summary } from '../testing';
 import { roomReducers } from './rooms';
-
-const summary = (name: string, extra: object = {}) => ({
-	name,
-	topic: '',
-	members: 2,
-	unread: 0,
-	last_message_id: 0,
-	joined: true,
-	...extra
-});
 
 describe('room reducers', () => {
 	it('the first welcome sets who we are, the mute, the rooms and where resume continues', () => {
