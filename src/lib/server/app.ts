@@ -1,4 +1,3 @@
-import { HttpPacing } from './http-pacing';
 import { AccountSecurity } from './auth/account';
 import { AuthService } from './auth/service';
 import { SessionSweeper } from './auth/session-sweep';
@@ -36,19 +35,17 @@ import { Fanout } from './realtime/fanout';
 import { Gateway } from './realtime/gateway';
 import { HistoryPages } from './realtime/history';
 import { Hub } from './realtime/hub';
-import { LocalOnline, type OnlineDirectory } from './realtime/online';
-import { PresenceAnnouncer } from './realtime/presence';
-import { LocalAttempts } from './shared/attempts';
-import { FallbackAttempts, FallbackLimiter } from './shared/fallback';
-import { LocalLimiter } from './shared/limiter';
-import { RedisAttempts } from './shared/redis-attempts';
+import type { OnlineDirectory } from './realtime/online';
+import type { PresenceAnnouncer } from './realtime/presence';
+import { wirePresence } from './realtime/presence-wiring';
 import { connectRedis, createRedisClient, type SharedRedis } from './shared/redis-client';
 import { RedisGuestIds } from './shared/redis-guest-ids';
-import { RedisLimiter } from './shared/redis-limiter';
-import { RedisPresence } from './shared/redis-presence';
+import type { RedisPresence } from './shared/redis-presence';
 import { ServerStats } from './stats';
 import type { Storage } from './storage';
 import { openStorage } from './storage/open';
+import { attemptWindow, keyedLimiter } from './shared/limits';
+import { HttpPacing } from './http-pacing';
 
 /** How often cached tables (rooms, mutes) are re-read when several processes share them. */
 const SHARED_REFRESH_MS = 30_000;
@@ -104,7 +101,7 @@ export class App {
 	private readonly rooms: RoomService;
 	private readonly names: NameRegistry;
 	private readonly guestIds: GuestIdSource;
-	private readonly sharedPresence: RedisPresence | null = null;
+	private readonly sharedPresence: RedisPresence | null;
 	/** Re-reads of cached tables with several processes (a missed bus event heals). */
 	private refreshTimer: NodeJS.Timeout | null = null;
 
@@ -119,54 +116,14 @@ export class App {
 		this.bus = bus;
 		this.log = log;
 
-		// `join` / `leave` with the community's online count (read when announcing).
-		const presenceFailed = (err: unknown) =>
-			log.warn({ err: String(err) }, 'presence change not announced');
-		const presence = new PresenceAnnouncer(
-			bus,
-			{
-				usersOnline: () => this.online.usersOnline(),
-				onlineUsers: () => this.online.onlineUsers(),
-				usersByIds: (ids) => this.online.usersByIds(ids)
-			},
-			config.presence,
-			presenceFailed
-		);
-		this.presence = presence;
-		const announced = (done: Promise<void> | void) => done?.catch(presenceFailed);
-		if (redis) {
-			this.sharedPresence = new RedisPresence({
-				redis,
-				processId: config.processId,
-				connections: () => hub.identifiedConnections(),
-				// Presence changes no connection announced: a dead process's users, a resync's.
-				news: {
-					wentOffline: (users) => users.forEach((u) => announced(presence.wentOffline(u))),
-					cameOnline: (users) => users.forEach((u) => announced(presence.cameOnline(u)))
-				},
-				log
-			});
-			const shared = this.sharedPresence;
-			// Renames and role changes show in the shared `users` list.
-			bus.subscribe((e) => {
-				if (e.kind === 'identity')
-					shared
-						.changed(e.userId, e)
-						.catch((err) => log.warn({ err: String(err) }, 'shared presence not updated'));
-			});
-		}
-		this.online = this.sharedPresence ?? new LocalOnline(hub);
-		const online = this.online;
+		const wired = wirePresence({ bus, hub, config, redis, log });
+		this.presence = wired.presence;
+		this.online = wired.online;
+		this.sharedPresence = wired.shared;
+		const { online, presence } = this;
 
 		this.auth = new AuthService(storage.users, storage.sessions, config, (name, limit, windowMs) =>
-			redis
-				? new FallbackAttempts(
-						redis,
-						new RedisAttempts(redis, name, limit, windowMs),
-						limit,
-						windowMs
-					)
-				: new LocalAttempts(limit, windowMs)
+			attemptWindow(redis, name, limit, windowMs)
 		);
 		// Sessions that end (logout, kick, ban lifted, password change) close their sockets.
 		this.auth.onSessionEnd(({ sessionId, userId }) => {
@@ -195,14 +152,7 @@ export class App {
 			config,
 			this.moderation,
 			() => metrics.rateLimitedSend(),
-			redis
-				? new FallbackLimiter(
-						redis,
-						new RedisLimiter(redis, 'send', config.rateLimitPerSec, config.rateLimitBurst),
-						config.rateLimitPerSec,
-						config.rateLimitBurst
-					)
-				: new LocalLimiter(config.rateLimitPerSec, config.rateLimitBurst)
+			keyedLimiter(redis, 'send', config.rateLimitPerSec, config.rateLimitBurst)
 		);
 		const references = new MessageReferences({
 			message: (id) => store.get(id),
@@ -242,14 +192,7 @@ export class App {
 		});
 		const uploadsPerSecond = config.uploads.perMinute / 60;
 		const blobs = new DiskBlobStore(config.uploads.dir);
-		const uploadLimiter = redis
-			? new FallbackLimiter(
-					redis,
-					new RedisLimiter(redis, 'upload', uploadsPerSecond, config.uploads.perMinute),
-					uploadsPerSecond,
-					config.uploads.perMinute
-				)
-			: new LocalLimiter(uploadsPerSecond, config.uploads.perMinute);
+		const uploadLimiter = keyedLimiter(redis, 'upload', uploadsPerSecond, config.uploads.perMinute);
 		this.fileService = new FileService({
 			uploads: storage.uploads,
 			blobs,
