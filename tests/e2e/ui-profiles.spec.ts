@@ -35,8 +35,10 @@ test('an avatar upload appears for others live; status and local time show on th
 		viewport: { width: 360, height: 740 },
 		colorScheme: 'dark'
 	});
-	await send(alice.page, 'hello from alice');
-	const row = history(bob.page).locator('article', { hasText: 'hello from alice' });
+	// Unique text: the end-to-end run shares one server, and other specs greet from "alice" too.
+	const hello = `hello from ${alice.name}`;
+	await send(alice.page, hello);
+	const row = history(bob.page).locator('article', { hasText: hello });
 	await expect(row).toBeVisible();
 	// The generated initial first: no image.
 	await expect(row.locator('.gutter img')).toHaveCount(0);
