@@ -9,6 +9,7 @@
 
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MASK_POOL = Buffer.alloc(4096);
@@ -71,7 +72,13 @@ export class RawWebSocket {
 			localAddress: opts.localAddress
 		});
 		this.socket.setNoDelay(true);
-		this.socket.on('connect', () => this.socket.write(lines.join('\r\n') + '\r\n\r\n'));
+		/** when TCP connected and when the 101 arrived (performance.now), for the stage timings */
+		this.connectedAt = 0;
+		this.openedAt = 0;
+		this.socket.on('connect', () => {
+			this.connectedAt = performance.now();
+			this.socket.write(lines.join('\r\n') + '\r\n\r\n');
+		});
 		this.socket.on('data', (chunk) =>
 			this.handshakeDone ? this.onData(chunk) : this.onHandshakeData(chunk)
 		);
@@ -112,6 +119,7 @@ export class RawWebSocket {
 		}
 		this.handshakeDone = true;
 		this.open = true;
+		this.openedAt = performance.now();
 		this.onopen?.();
 		if (buf.length > end + 4) this.onData(buf.subarray(end + 4));
 	}

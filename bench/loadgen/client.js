@@ -24,6 +24,8 @@ export class Client {
 		this.welcomed = false;
 		this.open = false;
 		this.connectMs = 0;
+		/** @type {number[] | null} ms: TCP connect, upgrade answered, ready after the upgrade */
+		this.stages = null;
 		/** @type {string | undefined} the session cookie it connects with (accounts) */
 		this.cookie = undefined;
 		this.lastId = 0;

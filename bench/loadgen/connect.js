@@ -39,7 +39,12 @@ export function connectClient(c, cookie) {
 			c.settle = null;
 			if (ok) {
 				c.ready = true;
-				c.connectMs = performance.now() - t0;
+				const now = performance.now();
+				c.connectMs = now - t0;
+				// Where the time went (lean client only): TCP connect, the upgrade's answer, the rest.
+				const raw = /** @type {any} */ (ws);
+				if (raw.connectedAt && raw.openedAt)
+					c.stages = [raw.connectedAt - t0, raw.openedAt - raw.connectedAt, now - raw.openedAt];
 				live.readyOpen++;
 			} else {
 				bump(counters.connectFailures, reason ?? 'unknown');
@@ -189,18 +194,27 @@ export async function connectAll() {
 	);
 	if (next < clients.length) connectFailures.not_attempted_phase_timeout = clients.length - next;
 	const seconds = (performance.now() - t0) / 1000;
-	const connect = summarize(clients.filter((c) => c.ready).map((c) => c.connectMs));
+	const ready = clients.filter((c) => c.ready);
+	const connect = summarize(ready.map((c) => c.connectMs));
+	const staged = ready.filter((c) => c.stages);
+	const stage = (/** @type {number} */ i) => summarize(staged.map((c) => c.stages[i]));
 	const info = {
 		ev: 'connected',
 		ready: ok,
 		failed: clients.length - ok,
 		seconds: round(seconds),
 		connect_ms: connect,
+		...(staged.length && {
+			stages_ms: { tcp: stage(0), upgrade: stage(1), ready_after_upgrade: stage(2) }
+		}),
 		connect_failures: { ...connectFailures }
 	};
 	emit(info);
 	log(
-		`connected ${ok}/${clients.length} in ${seconds.toFixed(1)} s; connect p50 ${connect.p50} ms p99 ${connect.p99} ms`
+		`connected ${ok}/${clients.length} in ${seconds.toFixed(1)} s; connect p50 ${connect.p50} ms p99 ${connect.p99} ms` +
+			(info.stages_ms
+				? `; p50 of tcp ${info.stages_ms.tcp.p50} ms, upgrade ${info.stages_ms.upgrade.p50} ms, then ${info.stages_ms.ready_after_upgrade.p50} ms`
+				: '')
 	);
 	return info;
 }

@@ -368,6 +368,7 @@ export class App {
 		await this.closeSockets();
 		this.presence.stop();
 		await this.chat.store.drain();
+		await this.auth.sessions.flushSightings();
 		await this.retention.stop();
 		this.moderation.dispose();
 		await this.sharedPresence?.stop();

@@ -4,7 +4,8 @@ import type {
 	SessionDevice,
 	SessionListing,
 	SessionRecord,
-	SessionsRepository
+	SessionsRepository,
+	Sighting
 } from '../storage/sessions';
 import type { UserRecord } from '../storage/users';
 
@@ -17,6 +18,11 @@ export const SESSION_COOKIE = 'session';
 const DAY = 24 * 60 * 60;
 /** A session's last sight is written at most this often (seconds), so requests cost no write. */
 export const LAST_SEEN_EVERY = 60;
+/**
+ * Sightings wait this long (ms) and are written together: a restart storm validates thousands
+ * of sessions a second, and one write each would also empty the SQLite state memo each time.
+ */
+const SIGHTINGS_FLUSH_MS = 1000;
 /** Stored user agents are cut to this length. */
 const MAX_USER_AGENT = 400;
 
@@ -60,6 +66,10 @@ export function sessionIdFromToken(token: string): string {
 }
 
 export class SessionStore {
+	/** Last sights not written yet, by session id (flushSightings). */
+	private readonly sightings = new Map<string, Sighting>();
+	private flushTimer: NodeJS.Timeout | null = null;
+
 	constructor(
 		private readonly sessions: SessionsRepository,
 		private readonly lifetimeDays: number,
@@ -113,7 +123,7 @@ export class SessionStore {
 		}
 		if (now - session.lastSeenAt >= LAST_SEEN_EVERY) {
 			session.lastSeenAt = now;
-			await this.sessions.touch(id, now, address ?? null);
+			this.sighted({ id, lastSeenAt: now, address: address ?? null });
 		}
 		return { session, user: toSessionUser(row.user) };
 	}
@@ -129,8 +139,26 @@ export class SessionStore {
 	}
 
 	/** The user's live sessions, most recently seen first. */
-	listOf(userId: number): Promise<SessionListing[]> {
+	async listOf(userId: number): Promise<SessionListing[]> {
+		await this.flushSightings();
 		return this.sessions.listOf(userId, this.now());
+	}
+
+	/** Writes the last sights waiting (the session list, shutdown). Best effort: a failed write
+	 * loses a last-seen time, nothing else. */
+	async flushSightings(): Promise<void> {
+		if (this.flushTimer) clearTimeout(this.flushTimer);
+		this.flushTimer = null;
+		if (this.sightings.size === 0) return;
+		const batch = [...this.sightings.values()];
+		this.sightings.clear();
+		await this.sessions.touchMany(batch).catch(() => {});
+	}
+
+	private sighted(sighting: Sighting): void {
+		this.sightings.set(sighting.id, sighting);
+		this.flushTimer ??= setTimeout(() => void this.flushSightings(), SIGHTINGS_FLUSH_MS);
+		this.flushTimer.unref();
 	}
 
 	/** Ends the user's session named `publicId`; resolves with its id, undefined when none. */

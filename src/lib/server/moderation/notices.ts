@@ -37,7 +37,7 @@ export async function noticesForPage(
 		before: page.before,
 		limit: MAX_NOTICES_PER_PAGE
 	});
-	return rows.reverse().map((r) =>
+	return rows.toReversed().map((r) =>
 		noticeOf({
 			id: r.id,
 			action: r.action,

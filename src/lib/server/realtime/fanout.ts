@@ -157,12 +157,12 @@ export class Fanout {
 		};
 		for (const user of p.online) for (const mine of pick(user.id)) mine.online.push(user);
 		for (const id of p.offline) for (const mine of pick(id)) mine.offline.push(id);
-		for (const conn of this.hub.identifiedConnections()) {
+		inSlices([...this.hub.identifiedConnections()], (conn) => {
 			const mine = some.get(conn);
 			if (this.hub.watchesAll(conn)) conn.send(everything);
 			else if (mine) conn.send(JSON.stringify(events.presence({ users_online, ...mine })));
 			else conn.send(count);
-		}
+		});
 	}
 
 	/** Plain loops, not a generator: `join`/`leave` go to everyone online, per connect. */
@@ -181,4 +181,19 @@ export class Fanout {
 				if (conn.identity!.id !== to.except) conn.send(data);
 		}
 	}
+}
+
+/**
+ * Connections a presence flush writes to per turn of the event loop. The flush goes to every
+ * connection, and 10,000 frames in one turn held everything else up for ~250 ms each second
+ * (the chat beside a connect storm, docs/performance.md); a turn between slices lets the
+ * chat's commits and socket reads in. The frames carry the state at sending time, and the
+ * next flush is PRESENCE_FLUSH_MS away, so a slice sent a few milliseconds later is no older.
+ */
+const PRESENCE_SLICE = 1000;
+
+function inSlices<T>(items: T[], each: (item: T) => void, from = 0): void {
+	const end = Math.min(items.length, from + PRESENCE_SLICE);
+	for (let i = from; i < end; i++) each(items[i]);
+	if (end < items.length) setImmediate(() => inSlices(items, each, end));
 }

@@ -32,8 +32,8 @@ export interface SessionsRepository {
 	/** When the session expires; undefined when it does not exist. */
 	expiresAt(id: string): Promise<number | undefined>;
 	setExpiry(id: string, expiresAt: number): Promise<void>;
-	/** Stamps the last sight of a session, with the address it came from when known. */
-	touch(id: string, lastSeenAt: number, address: string | null): Promise<void>;
+	/** Stamps the last sight of sessions, with the address each came from when known. */
+	touchMany(sightings: readonly Sighting[]): Promise<void>;
 	/** A user's sessions not expired at `now`, most recently seen first. */
 	listOf(userId: number, now: number): Promise<SessionListing[]>;
 	delete(id: string): Promise<void>;
@@ -69,4 +69,11 @@ export function sessionListingFromRow(r: SessionListingRow): SessionListing {
 		createdAt: Number(r.created_at),
 		lastSeenAt: Number(r.last_seen_at)
 	};
+}
+
+/** A session seen at `lastSeenAt` (Unix seconds), from `address` when known. */
+export interface Sighting {
+	id: string;
+	lastSeenAt: number;
+	address: string | null;
 }

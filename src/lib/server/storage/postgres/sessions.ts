@@ -4,7 +4,8 @@ import {
 	type SessionListing,
 	type SessionListingRow,
 	type SessionRecord,
-	type SessionsRepository
+	type SessionsRepository,
+	type Sighting
 } from '../sessions';
 import type { UserRecord } from '../users';
 import type { Sql } from './client';
@@ -50,9 +51,14 @@ export class PostgresSessions implements SessionsRepository {
 		await this.sql`UPDATE sessions SET expires_at = ${expiresAt} WHERE id = ${id}`;
 	}
 
-	async touch(id: string, lastSeenAt: number, address: string | null): Promise<void> {
-		await this.sql`UPDATE sessions SET last_seen_at = ${lastSeenAt},
-			address = coalesce(${address}::text, address) WHERE id = ${id}`;
+	async touchMany(sightings: readonly Sighting[]): Promise<void> {
+		if (sightings.length === 0) return;
+		// One statement for the lot (a restart storm's sessions are all seen within a second).
+		await this
+			.sql`UPDATE sessions s SET last_seen_at = v.at, address = coalesce(v.address, s.address)
+			FROM unnest(${sightings.map((x) => x.id)}::text[], ${sightings.map((x) => x.lastSeenAt)}::bigint[],
+			            ${sightings.map((x) => x.address)}::text[]) AS v(id, at, address)
+			WHERE s.id = v.id`;
 	}
 
 	async listOf(userId: number, now: number): Promise<SessionListing[]> {

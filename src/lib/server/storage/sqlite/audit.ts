@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { AuditAction, AuditEntry } from '$lib/protocol/admin';
 import type { AuditRepository, NewAuditEntry, PlacedAuditEntry } from '../moderation';
+import type { StateMemo } from './state-memo';
 
 export class SqliteAudit implements AuditRepository {
 	private readonly insert: Statement;
@@ -10,7 +11,10 @@ export class SqliteAudit implements AuditRepository {
 	/** `placed`, by the number of actions it lists (an IN list of parameters). */
 	private readonly placedStmts = new Map<number, Statement>();
 
-	constructor(private readonly sqlite: Database) {
+	constructor(
+		private readonly sqlite: Database,
+		private readonly memo: StateMemo
+	) {
 		this.insert = sqlite.prepare(
 			'INSERT INTO audit_log (actor_id, action, target_id, reason, until, created_at) VALUES (?, ?, ?, ?, ?, ?)'
 		);
@@ -52,6 +56,16 @@ export class SqliteAudit implements AuditRepository {
 		before?: number;
 		limit: number;
 	}): Promise<PlacedAuditEntry[]> {
+		// The notices of #general's newest page: every welcome reads them.
+		return this.memo.read(`placed:${JSON.stringify(query)}`, () => this.readPlaced(query));
+	}
+
+	private readPlaced(query: {
+		actions: readonly AuditAction[];
+		from: number;
+		before?: number;
+		limit: number;
+	}): PlacedAuditEntry[] {
 		const { actions, from, before, limit } = query;
 		const to = before ?? Number.MAX_SAFE_INTEGER;
 		// The time window first (audit_log_created), then the exact placement by message id.

@@ -16,6 +16,7 @@ import { SqliteSearch } from './search';
 import { SqliteUploads } from './uploads';
 import { SqliteNotificationSettings } from './notifications';
 import { SqliteSessions } from './sessions';
+import { StateMemo } from './state-memo';
 import { SqliteUsers } from './users';
 
 /**
@@ -45,14 +46,16 @@ export class SqliteStorage implements Storage {
 
 	/** `sqlite`: the open, migrated database (tests may read it directly; src never does). */
 	constructor(readonly sqlite: Database) {
+		// The reads a connect storm repeats, kept while the database is unchanged (state-memo.ts).
+		const memo = new StateMemo(sqlite);
 		this.users = new SqliteUsers(sqlite);
 		this.sessions = new SqliteSessions(sqlite);
-		this.rooms = new SqliteRooms(sqlite);
-		this.messages = new SqliteMessages(sqlite);
+		this.rooms = new SqliteRooms(sqlite, memo);
+		this.messages = new SqliteMessages(sqlite, memo);
 		this.readMarkers = new SqliteReadMarkers(sqlite);
 		this.directs = new SqliteDirects(sqlite);
 		this.mutes = new SqliteMutes(sqlite);
-		this.audit = new SqliteAudit(sqlite);
+		this.audit = new SqliteAudit(sqlite, memo);
 		this.meta = new SqliteMeta(sqlite);
 		this.maintenance = new SqliteMaintenance(sqlite);
 		this.overview = new SqliteOverview(sqlite);

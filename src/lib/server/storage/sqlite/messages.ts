@@ -13,6 +13,7 @@ import type {
 import { liveIdsOf, logEntries, type LogRow } from '../log-entries';
 import { ChangeWriter, NEXT_SEQ } from './message-changes';
 import { Hydrator, SELECT, type Row } from './message-rows';
+import type { StateMemo } from './state-memo';
 
 /** DMs only: 'low:high' of the two user ids, so one index serves a conversation both ways. */
 export function conversationKey(a: number, b: number): string {
@@ -45,7 +46,10 @@ export class SqliteMessages implements MessagesRepository {
 	/** logBetween, by the number of room ids it lists (an IN list of parameters each). */
 	private readonly logStatements = new Map<number, Statement>();
 
-	constructor(private readonly sqlite: Database) {
+	constructor(
+		private readonly sqlite: Database,
+		private readonly memo: StateMemo
+	) {
 		this.hydrator = new Hydrator(sqlite);
 		this.changes = new ChangeWriter(sqlite, this.hydrator);
 		this.logCreate = sqlite.prepare(
@@ -167,10 +171,10 @@ export class SqliteMessages implements MessagesRepository {
 	}
 
 	async roomPage(roomId: number, before: number | undefined, limit: number): Promise<MessagePage> {
-		return this.page(
-			this.roomPageStmt.all(roomId, before ?? Number.MAX_SAFE_INTEGER, limit + 1),
-			limit
-		);
+		const read = () =>
+			this.page(this.roomPageStmt.all(roomId, before ?? Number.MAX_SAFE_INTEGER, limit + 1), limit);
+		// The newest page is every welcome's and every join's: one read per database state.
+		return before === undefined ? this.memo.read(`newest:${roomId}:${limit}`, read) : read();
 	}
 
 	async conversationPage(

@@ -7,6 +7,18 @@ import {
 	type RoomsRepository,
 	type RoomSummaryRecord
 } from '../rooms';
+import type { StateMemo } from './state-memo';
+
+/** A room as every room list starts from (activityStmt). */
+interface ActivityRow {
+	id: number;
+	name: string;
+	topic: string;
+	private: number;
+	archived: number;
+	members: number;
+	last_message_id: number | null;
+}
 
 export class SqliteRooms implements RoomsRepository {
 	private readonly allStmt: Statement;
@@ -20,9 +32,15 @@ export class SqliteRooms implements RoomsRepository {
 	private readonly countMembers: Statement;
 	private readonly memberIdsStmt: Statement;
 	private readonly createdSinceStmt: Statement;
-	private readonly summaryStmt: Statement;
+	private readonly activityStmt: Statement;
+	private readonly roomMarkers: Statement;
+	private readonly unreadStmt: Statement;
+	private readonly mentionsStmt: Statement;
 
-	constructor(private readonly sqlite: Database) {
+	constructor(
+		private readonly sqlite: Database,
+		private readonly memo: StateMemo
+	) {
 		this.allStmt = sqlite.prepare(`SELECT ${ROOM_COLUMNS} FROM rooms`);
 		this.insert = sqlite.prepare(
 			`INSERT INTO rooms (name, topic, created_by, private) VALUES (?, ?, ?, ?) RETURNING ${ROOM_COLUMNS}`
@@ -54,45 +72,32 @@ export class SqliteRooms implements RoomsRepository {
 		this.createdSinceStmt = sqlite.prepare(
 			'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM rooms WHERE created_by = ? AND created_at > ?'
 		);
-		// ONE query for a whole room list: the user's rooms (`@mine`, a JSON array of ids), then
-		// up to `@others` public rooms ranked by activity (each room's newest message id: one
-		// index lookup per room, messages_room_id). Member counts are a column kept by triggers;
-		// unread and mention counts are computed for the user's rooms only.
-		// A join and `NOT EXISTS` rather than `IN` / `NOT IN (SELECT value FROM json_each(@mine))`
-		// (or a DISTINCT over it): for those SQLite builds a Bloom filter or a temporary b-tree
-		// sized for a virtual table of unknown size on every run, ~700 µs of CPU for three rooms —
-		// the connect storm's largest cost (docs/performance.md); this form takes ~100 µs. The
-		// join needs `@mine` without duplicates (summaries() makes sure).
-		this.summaryStmt = sqlite.prepare(
-			`SELECT * FROM (
-			   SELECT r.id, r.name, r.topic, 1 AS joined,
-			     (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id,
-			     r.member_count AS members,
-			     CASE WHEN @user IS NOT NULL THEN
-			       (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
-			          WHERE m.room_id = r.id AND m.sender_id <> @user AND m.deleted_at IS NULL
-			            AND m.id > COALESCE((SELECT last_read_id FROM read_markers
-			                                 WHERE user_id = @user AND scope = 'r:' || r.id), 0)
-			          LIMIT @cap))
-			     ELSE 0 END AS unread,
-			     CASE WHEN @user IS NOT NULL THEN
-			       (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
-			          WHERE mn.user_id = @user AND mn.room_id = r.id
-			            AND mn.message_id > COALESCE((SELECT last_read_id FROM read_markers
-			                                 WHERE user_id = @user AND scope = 'r:' || r.id), 0)
-			          LIMIT @cap))
-			     ELSE 0 END AS mentions
-			   FROM json_each(@mine) j JOIN rooms r ON r.id = j.value
-			   UNION ALL
-			   SELECT * FROM (SELECT r.id, r.name, r.topic, 0 AS joined,
-			       (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id,
-			       r.member_count AS members, 0 AS unread, 0 AS mentions
-			     FROM rooms r
-			     WHERE r.private = 0 AND r.archived = 0
-			       AND NOT EXISTS (SELECT 1 FROM json_each(@mine) j WHERE j.value = r.id)
-			     ORDER BY last_message_id IS NULL, last_message_id DESC, r.id DESC LIMIT @others))
-			 ORDER BY joined DESC, id`
+		// Every room with what a room list shows of it, the most recently active first (each
+		// room's newest message id: one index lookup per room, messages_room_id). Member counts
+		// are a column kept by triggers (migration 0011). Read once per database state for every
+		// room list (state-memo.ts): a storm of welcomes asks it thousands of times a second.
+		this.activityStmt = sqlite.prepare(
+			`SELECT r.id, r.name, r.topic, r.private, r.archived, r.member_count AS members,
+			   (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
+			 FROM rooms r
+			 ORDER BY last_message_id IS NULL, last_message_id DESC, r.id DESC`
 		);
+		this.roomMarkers = sqlite.prepare(
+			`SELECT scope, last_read_id FROM read_markers WHERE user_id = ? AND scope LIKE 'r:%'`
+		);
+		this.unreadStmt = sqlite
+			.prepare(
+				`SELECT COUNT(*) FROM (SELECT 1 FROM messages
+				   WHERE room_id = @room AND id > @after AND sender_id <> @user AND deleted_at IS NULL
+				   LIMIT @cap)`
+			)
+			.pluck();
+		this.mentionsStmt = sqlite
+			.prepare(
+				`SELECT COUNT(*) FROM (SELECT 1 FROM mentions
+				   WHERE user_id = @user AND room_id = @room AND message_id > @after LIMIT @cap)`
+			)
+			.pluck();
 	}
 
 	async all(): Promise<RoomRecord[]> {
@@ -130,6 +135,9 @@ export class SqliteRooms implements RoomsRepository {
 	}
 
 	async addMember(roomId: number, userId: number): Promise<boolean> {
+		// Every account's connection makes sure of its membership of general: a read, not a
+		// write transaction (nor a change that would empty the state memo) when it is a member.
+		if (this.member.get(roomId, userId)) return false;
 		return this.sqlite.transaction(() => {
 			const added = this.addMemberStmt.run(roomId, userId).changes > 0;
 			if (added) this.startReadMarker.run(userId, `r:${roomId}`, roomId, roomId);
@@ -157,18 +165,53 @@ export class SqliteRooms implements RoomsRepository {
 		return { count: row.count, oldest: row.oldest ?? 0 };
 	}
 
+	/**
+	 * A room list: the rooms in `mine` (the user's, any kind), then at most `othersLimit`
+	 * public unarchived others, the most recently active; each group in id order. Unread and
+	 * mention counts for `userId` (an account) in its rooms, counted only where the room has
+	 * messages past the user's read marker, which after a reload is few or none.
+	 */
 	async summaries(query: {
 		mine: number[];
 		userId: number | null;
 		othersLimit: number;
 		unreadCap: number;
 	}): Promise<RoomSummaryRecord[]> {
-		const rows = this.summaryStmt.all({
-			mine: JSON.stringify([...new Set(query.mine)]),
-			user: query.userId,
-			others: query.othersLimit,
-			cap: query.unreadCap
-		}) as (Omit<RoomSummaryRecord, 'joined'> & { joined: number })[];
-		return rows.map((r) => ({ ...r, joined: r.joined === 1 }));
+		const rooms = this.memo.read('rooms:activity', () => this.activityStmt.all() as ActivityRow[]);
+		const mine = new Set(query.mine);
+		const readUpTo = new Map<number, number>();
+		if (query.userId !== null)
+			for (const m of this.roomMarkers.all(query.userId) as {
+				scope: string;
+				last_read_id: number;
+			}[])
+				readUpTo.set(Number(m.scope.slice(2)), m.last_read_id);
+		const joined: RoomSummaryRecord[] = [];
+		const others: RoomSummaryRecord[] = [];
+		for (const room of rooms) {
+			if (mine.has(room.id)) joined.push(this.summary(room, true, query, readUpTo));
+			else if (others.length < query.othersLimit && !room.private && !room.archived)
+				others.push(this.summary(room, false, query, readUpTo));
+		}
+		const byId = (a: RoomSummaryRecord, b: RoomSummaryRecord) => a.id - b.id;
+		return [...joined.sort(byId), ...others.sort(byId)];
+	}
+
+	private summary(
+		room: ActivityRow,
+		joined: boolean,
+		query: { userId: number | null; unreadCap: number },
+		readUpTo: Map<number, number>
+	): RoomSummaryRecord {
+		let unread = 0;
+		let mentions = 0;
+		const after = readUpTo.get(room.id) ?? 0;
+		if (joined && query.userId !== null && (room.last_message_id ?? 0) > after) {
+			const params = { room: room.id, user: query.userId, after, cap: query.unreadCap };
+			unread = this.unreadStmt.get(params) as number;
+			mentions = this.mentionsStmt.get(params) as number;
+		}
+		const { id, name, topic, members, last_message_id } = room;
+		return { id, name, topic, joined, last_message_id, members, unread, mentions };
 	}
 }

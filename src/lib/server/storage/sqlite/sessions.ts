@@ -5,7 +5,8 @@ import {
 	type SessionListing,
 	type SessionListingRow,
 	type SessionRecord,
-	type SessionsRepository
+	type SessionsRepository,
+	type Sighting
 } from '../sessions';
 import type { UserRecord } from '../users';
 import { toUserRecord, USER_COLUMNS, type UserRow } from './users';
@@ -20,6 +21,7 @@ export class SqliteSessions implements SessionsRepository {
 	private readonly expiry: Statement;
 	private readonly setExpiryStmt: Statement;
 	private readonly touchStmt: Statement;
+	private readonly touchAll: (sightings: readonly Sighting[]) => void;
 	private readonly list: Statement;
 	private readonly deleteStmt: Statement;
 	private readonly deletePublic: Statement;
@@ -43,6 +45,9 @@ export class SqliteSessions implements SessionsRepository {
 		this.touchStmt = sqlite.prepare(
 			'UPDATE sessions SET last_seen_at = ?, address = coalesce(?, address) WHERE id = ?'
 		);
+		this.touchAll = sqlite.transaction((sightings: readonly Sighting[]) => {
+			for (const s of sightings) this.touchStmt.run(s.lastSeenAt, s.address, s.id);
+		});
 		this.list = sqlite.prepare(
 			`SELECT id, user_id, expires_at, public_id, user_agent, address, created_at, last_seen_at
 			   FROM sessions WHERE user_id = ? AND expires_at > ?
@@ -88,8 +93,8 @@ export class SqliteSessions implements SessionsRepository {
 		this.setExpiryStmt.run(expiresAt, id);
 	}
 
-	async touch(id: string, lastSeenAt: number, address: string | null): Promise<void> {
-		this.touchStmt.run(lastSeenAt, address, id);
+	async touchMany(sightings: readonly Sighting[]): Promise<void> {
+		this.touchAll(sightings);
 	}
 
 	async listOf(userId: number, now: number): Promise<SessionListing[]> {
