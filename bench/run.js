@@ -29,7 +29,9 @@
 //   --s8-processes N      processes of scenario 8's cluster run (2)
 //   --s9-connections N    clients of scenarios 9 and 12 (connect and restart storms), half accounts (10000)
 //   --s9-window S         seconds of scenario 9's chat window, started with the storm (20)
-//   --pg-url URL          PostgreSQL of scenario 8, for CREATE/DROP DATABASE of a fresh database per run
+//   --backend B           sqlite | postgres: where scenarios 9 and 12 keep the community; postgres runs
+//                         the server on a fresh database with Redis (as several processes would); needs --no-write
+//   --pg-url URL          PostgreSQL of scenarios 8 (and 9, 12 with --backend postgres), for CREATE/DROP DATABASE of a fresh database per run
 //                         (else BENCH_DATABASE_URL, TEST_DATABASE_URL, postgres://postgres@127.0.0.1:5432/postgres)
 //   --redis-url URL       Redis of scenario 8, a fresh key prefix per run
 //                         (else BENCH_REDIS_URL, TEST_REDIS_URL, redis://127.0.0.1:6379)

@@ -26,6 +26,8 @@ export function parseOptions(argv) {
 		s8Processes: 2,
 		s9Connections: 10_000,
 		s9Window: 20,
+		/** where scenarios 9 and 12 keep the community: 'sqlite' or 'postgres' (+ Redis) */
+		backend: 'sqlite',
 		/** @type {string | undefined} */ pgUrl: undefined,
 		/** @type {string | undefined} */ redisUrl: undefined,
 		write: true,
@@ -84,6 +86,9 @@ export function parseOptions(argv) {
 			case '--s9-window':
 				o.s9Window = Number(value());
 				break;
+			case '--backend':
+				o.backend = String(value());
+				break;
 			case '--pg-url':
 				o.pgUrl = String(value());
 				break;
@@ -108,6 +113,9 @@ export function parseOptions(argv) {
 				throw new Error(`unknown option ${argv[i]} (see --help)`);
 		}
 	}
+	if (!['sqlite', 'postgres'].includes(o.backend)) throw new Error('--backend sqlite|postgres');
+	if (o.backend === 'postgres' && o.write)
+		throw new Error('--backend postgres: add --no-write (the results section holds SQLite runs)');
 	if (!['ours', 'baseline', 'both'].includes(o.target))
 		throw new Error(`--target ours|baseline|both`);
 	if (o.scenarios.some((n) => !(n >= 1 && n <= 14))) throw new Error('--scenario takes 1..14');

@@ -7,8 +7,8 @@
 
 import { request } from '../lib/http.js';
 import { runLoadgen } from '../lib/loadgen-process.js';
-import { seedAccountCookies } from '../lib/seed-accounts.js';
 import { freePort, reportCrash, startServer } from '../lib/servers.js';
+import { stormStore } from '../lib/storm-store.js';
 import { fmt, runRecord } from '../lib/summary.js';
 
 const BACK_WITHIN_S = 30;
@@ -17,7 +17,7 @@ const POSTS_PER_ROUND = 5;
 /** @param {import('../lib/context.js').Bench} bench */
 export default (bench) => ({
 	id: 12,
-	title: `restart storm: ${bench.opts.s9Connections.toLocaleString('en')} connected clients, the server restarted (SIGTERM, then kill -9)`,
+	title: `restart storm: ${bench.opts.s9Connections.toLocaleString('en')} connected clients, the server restarted (SIGTERM, then kill -9)${bench.opts.backend === 'postgres' ? ', on PostgreSQL + Redis' : ''}`,
 	goal: `every client back and resumed with no gap within ${BACK_WITHIN_S} s of each restart`,
 	targets: ['ours'],
 	run: () => scenario12(bench)
@@ -28,21 +28,19 @@ async function scenario12(bench) {
 	const n = bench.opts.s9Connections;
 	const half = Math.floor(n / 2);
 	const q = await bench.quiet();
-	const dbFile = bench.newDbFile('s12-ours');
+	const store = stormStore(bench, 's12');
 	const port = await freePort();
 	// Node's default timeouts (the baseline's), not ours of 10 s for headers: the load generator,
 	// one process on one core for 5,000 reconnecting clients, writes some upgrade requests
 	// seconds after their connection opened — a real storm comes from 10,000 machines.
-	const env = { HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '300000' };
-	let server = await startServer(bench, 'ours', { dbFile, port, env });
-	const seeded = await seedAccountCookies(bench, server, {
-		dbFile,
-		count: half,
-		prefix: 'restart'
-	});
-	if (!seeded) throw new Error('scenario 12: session scheme not recognised');
-	const { cookieFile, seed: reg } = seeded;
-	server = await startServer(bench, 'ours', { dbFile, port, env });
+	const env = {
+		...store.env,
+		HTTP_HEADERS_TIMEOUT_MS: '60000',
+		HTTP_REQUEST_TIMEOUT_MS: '300000'
+	};
+	let server = await startServer(bench, 'ours', { port, env });
+	const { cookieFile, seed: reg } = await store.seed(server, half, 'restart');
+	server = await startServer(bench, 'ours', { port, env });
 
 	/** @type {number[]} */
 	const posted = [];
@@ -104,7 +102,7 @@ async function scenario12(bench) {
 			const back = Promise.all([next(0, 'all_back'), next(1, 'all_back')]);
 			const t0 = performance.now();
 			await server.stop(hard);
-			server = await startServer(bench, 'ours', { dbFile, port, env });
+			server = await startServer(bench, 'ours', { port, env });
 			const upS = (performance.now() - t0) / 1000;
 			await post();
 			const timeout = new Promise((r) => setTimeout(() => r(null), 120_000));
@@ -124,6 +122,7 @@ async function scenario12(bench) {
 	}
 	const results = await Promise.all(loadgens.map((lg) => lg.done));
 	await server.stop();
+	await store.dispose();
 	const missing = results.reduce((a, r) => a + (r.result?.clients_missing_ids ?? n), 0);
 	const dups = results.reduce((a, r) => a + (r.result?.clients_with_duplicates ?? 0), 0);
 	/** @type {Record<string, number>} */

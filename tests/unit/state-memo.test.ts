@@ -44,7 +44,7 @@ describe('the SQLite state memo', () => {
 		db.close();
 	});
 
-	it('reads again when another connection commits', () => {
+	it('reads again, from the next turn of the event loop, when another connection commits', async () => {
 		const { db, file } = fileDb();
 		const other = new Database(file);
 		const memo = new StateMemo(db);
@@ -55,6 +55,7 @@ describe('the SQLite state memo', () => {
 			);
 		expect(count()).toBe(0);
 		other.prepare('INSERT INTO t VALUES (1)').run();
+		await new Promise((resolve) => setImmediate(resolve));
 		expect(count()).toBe(1);
 		other.close();
 		db.close();

@@ -144,8 +144,12 @@ export class ChatService {
 	 * most ROOM_LIST_OTHERS other rooms, the most recently active. One query, so a long room
 	 * list costs one statement, and the welcome stays small however many rooms exist.
 	 */
-	async roomSummaries(who: Identity | null): Promise<(RoomSummary & { joined: boolean })[]> {
-		const mine = who ? (await this.roomsOf(who)).map((r) => r.id) : [];
+	async roomSummaries(
+		who: Identity | null,
+		/** `who`'s rooms when the caller has just read them (the connection sequence) */
+		known?: Room[]
+	): Promise<(RoomSummary & { joined: boolean })[]> {
+		const mine = who ? (known ?? (await this.roomsOf(who))).map((r) => r.id) : [];
 		const accountId = who && !who.isGuest ? who.id : null;
 		return this.rooms.summaries(mine, accountId, await this.guestCounts(), ROOM_LIST_OTHERS);
 	}

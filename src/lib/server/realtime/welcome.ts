@@ -87,7 +87,7 @@ export async function runConnectionSequence(
 
 	const summaries = await deps.notifications.decorateRooms(
 		identity,
-		await chat.roomSummaries(identity)
+		await chat.roomSummaries(identity, rooms)
 	);
 	const general = chat.requireRoom(undefined);
 	const history = await deps.history.roomEvent(
