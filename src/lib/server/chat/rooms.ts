@@ -56,7 +56,21 @@ export class RoomService {
 
 	/** Rooms an account belongs to (always including general). */
 	async roomsOf(userId: number): Promise<Room[]> {
+		return this.withGeneral(await this.rooms.roomIdsOf(userId));
+	}
+
+	/**
+	 * An account's rooms for its connection sequence, storing its membership of general when
+	 * missing: one read when it is stored (every reconnection of a storm). `added`: it was new.
+	 */
+	async roomsOnConnect(userId: number): Promise<{ rooms: Room[]; added: boolean }> {
 		const ids = await this.rooms.roomIdsOf(userId);
+		const general = this.require(DEFAULT_ROOM);
+		const added = !ids.includes(general.id) && (await this.rooms.addMember(general.id, userId));
+		return { rooms: this.withGeneral(ids), added };
+	}
+
+	private withGeneral(ids: number[]): Room[] {
 		const general = this.require(DEFAULT_ROOM);
 		const rooms = ids.map((id) => this.byId.get(id)).filter((r): r is Room => !!r);
 		if (!rooms.some((r) => r.id === general.id)) rooms.unshift(general);

@@ -119,6 +119,16 @@ export class ChatService {
 		return !who.isGuest && (await this.rooms.ensureDefaultMembership(who.id));
 	}
 
+	/**
+	 * The connection sequence's rooms, with `ensureDefaultMembership` in the same read:
+	 * `newcomer` when the account's membership of general is new.
+	 */
+	async roomsOnConnect(who: Identity): Promise<{ rooms: Room[]; newcomer: boolean }> {
+		if (who.isGuest) return { rooms: await this.roomsOf(who), newcomer: false };
+		const { rooms, added } = await this.rooms.roomsOnConnect(who.id);
+		return { rooms, newcomer: added };
+	}
+
 	async announceNewcomer(who: Identity): Promise<void> {
 		const general = this.rooms.require(DEFAULT_ROOM);
 		return this.rooms.announce('member_joined', general, who, await this.guestMembers(general));

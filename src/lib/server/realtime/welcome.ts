@@ -32,8 +32,7 @@ export interface ConnectionSequenceDeps {
 	online: Pick<OnlineDirectory, 'arrived' | 'usersOnline' | 'someUsers'>;
 	chat: Pick<
 		ChatService,
-		| 'ensureDefaultMembership'
-		| 'roomsOf'
+		| 'roomsOnConnect'
 		| 'lastCommittedId'
 		| 'roomSummaries'
 		| 'requireRoom'
@@ -67,8 +66,7 @@ export async function runConnectionSequence(
 ): Promise<void> {
 	const { hub, chat } = deps;
 	conn.identity = identity;
-	const newcomer = await chat.ensureDefaultMembership(identity);
-	const rooms = await chat.roomsOf(identity);
+	const { rooms, newcomer } = await chat.roomsOnConnect(identity);
 	// The reads above may take turns of the event loop (a networked store): a socket closed
 	// meanwhile must not be attached after its close removed it.
 	if (!conn.isOpen) return;
@@ -90,6 +88,7 @@ export async function runConnectionSequence(
 		await chat.roomSummaries(identity, rooms)
 	);
 	const general = chat.requireRoom(undefined);
+	const usersOnline = await deps.online.usersOnline();
 	const history = await deps.history.roomEvent(
 		identity.id,
 		general.name,
@@ -104,7 +103,7 @@ export async function runConnectionSequence(
 			is_admin: identity.isAdmin,
 			is_guest: identity.isGuest,
 			server_stats: {
-				users_online: await deps.online.usersOnline(),
+				users_online: usersOnline,
 				uptime_seconds: deps.stats.uptimeSeconds(),
 				server_time: nowSeconds()
 			},
@@ -112,7 +111,7 @@ export async function runConnectionSequence(
 			presence_broadcast_max: deps.presenceBroadcastMax
 		})
 	);
-	conn.sendEventAhead(events.users(await usersOnConnect(deps)));
+	conn.sendEventAhead(events.users(await usersOnConnect(deps, usersOnline)));
 	conn.sendEventAhead(history);
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
 	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);
@@ -128,8 +127,10 @@ export async function runConnectionSequence(
  * PRESENCE_BROADCAST_MAX a sample (docs/protocol.md, "Large communities (§13)"): 10,000
  * connects each sent the whole list would be N² entries.
  */
-async function usersOnConnect(deps: ConnectionSequenceDeps) {
+async function usersOnConnect(deps: ConnectionSequenceDeps, usersOnline: number) {
 	const max = deps.presenceBroadcastMax;
+	// Asked for only as many as will be sent (with Redis every entry is a JSON to parse).
+	if (usersOnline > max) return deps.online.someUsers(Math.min(max, USERS_ON_CONNECT_WHEN_LARGE));
 	const sample = await deps.online.someUsers(max + 1);
 	return sample.length > max ? sample.slice(0, Math.min(max, USERS_ON_CONNECT_WHEN_LARGE)) : sample;
 }
