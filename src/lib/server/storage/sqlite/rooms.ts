@@ -135,8 +135,9 @@ export class SqliteRooms implements RoomsRepository {
 	}
 
 	async addMember(roomId: number, userId: number): Promise<boolean> {
-		// Every account's connection makes sure of its membership of general: a read, not a
-		// write transaction (nor a change that would empty the state memo) when it is a member.
+		// Every page load makes sure of the account's membership of general (the connection
+		// sequence reads its rooms first and calls this only when general is missing): a read,
+		// not a write transaction (nor a change that would empty the state memo), for a member.
 		if (this.member.get(roomId, userId)) return false;
 		return this.sqlite.transaction(() => {
 			const added = this.addMemberStmt.run(roomId, userId).changes > 0;
