@@ -39,6 +39,11 @@ export function openPool(url: string, options: PoolOptions): Sql {
 	return postgres(url, {
 		max: options.max,
 		types: { int8: int8AsNumber },
+		// Between a connection's failed attempts: postgres.js's default grows to 20 s after a few
+		// failures (3^n / 100 s) and counts them across the pool, so a short outage with traffic
+		// left every connection waiting ~10–20 s after the database was back (measured through a
+		// cut proxy: 10.8 s after 12 failed queries; with this cap, 20 ms). Attempts are cheap.
+		backoff: (failures: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1),
 		// NOTICEs (e.g. "schema already exists" from the migrator) are not worth a log line.
 		onnotice: () => {}
 	}) as unknown as Sql;
