@@ -45,6 +45,19 @@ export const ROOM_MENTION_MAX = 1000;
 export class MessageReferences {
 	constructor(private readonly deps: ReferenceDeps) {}
 
+	/** A new message's parent and mentions; `text` is empty for a file without a caption. */
+	async of(
+		replyTo: number | undefined,
+		text: string,
+		place: Place,
+		sender?: Mentioner
+	): Promise<Mentions & { replyToId: number | null }> {
+		return {
+			replyToId: await this.replyParent(replyTo, place),
+			...(text ? await this.mentions(text, place, sender) : { mentions: [] })
+		};
+	}
+
 	/** The parent's id; `not_found` when it is gone or elsewhere (its existence is not told). */
 	async replyParent(replyTo: number | undefined, place: Place): Promise<number | null> {
 		if (replyTo === undefined) return null;

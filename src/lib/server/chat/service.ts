@@ -1,7 +1,7 @@
 import { events, type RoomSummary } from '$lib/protocol/events';
 import type { FileContent } from '$lib/protocol/payloads';
 import type { Config } from '../config';
-import { ServiceError, forbidden, notFound } from '../errors';
+import { forbidden, notFound } from '../errors';
 import type { Identity } from '../realtime/connection';
 import type { Bus } from '../realtime/bus';
 import { historyPage, type HistoryPosition, type Pages } from './history-window';
@@ -10,6 +10,7 @@ import type { Draft, MessageStore, SubmitResult } from './messages';
 import { assertWritable, notInRoom } from './access';
 import type { MessageReferences, Place } from './references';
 import type { SendGuard, SendRules } from './send-rules';
+import { RoomCreation } from './room-creation';
 import { DEFAULT_ROOM, type Room, type RoomService } from './rooms';
 
 /** What the chat service needs to know about who is online. */
@@ -33,7 +34,6 @@ const NO_REFERENCES: References = { replyToId: null, mentions: [] };
 type References = Pick<Draft, 'replyToId' | 'mentions' | 'quiet'>;
 /** Rooms the user is not in that a room list shows (the most recently active). */
 export const ROOM_LIST_OTHERS = 100;
-const DAY = 24 * 3600;
 
 /**
  * The write path of chat: validate → rate-limit → authorize → store (group commit) →
@@ -41,22 +41,23 @@ const DAY = 24 * 3600;
  */
 export class ChatService {
 	private readonly guestRooms = new Map<number, Set<number>>();
-	/** Each account's room creation in progress: one at a time, so the quota counts them all. */
-	private readonly creating = new Map<number, Promise<unknown>>();
+	private readonly creation: RoomCreation;
 
 	constructor(
-		private readonly config: Config,
+		config: Pick<Config, 'roomsPerUserPerDay'>,
 		readonly store: MessageStore,
 		readonly rooms: RoomService,
 		private readonly presence: Presence,
 		private readonly directory: Directory,
 		private readonly bus: Bus,
-		private readonly refs: Pick<MessageReferences, 'replyParent' | 'mentions'>,
+		private readonly refs: Pick<MessageReferences, 'of'>,
 		/** The mute check, the send rate and the text rules (send-rules.ts). */
 		private readonly rules: SendRules,
 		/** Mutes (a topic is text everyone sees). */
-		private readonly guard: SendGuard
-	) {}
+		guard: SendGuard
+	) {
+		this.creation = new RoomCreation(config, rooms, guard);
+	}
 
 	// ---- membership -------------------------------------------------------------------
 
@@ -268,7 +269,7 @@ export class ChatService {
 						if (admitted) await admitted;
 						const member = known ?? (await this.rooms.isMember(who.id, room.id));
 						if (!member) return build(false, NO_REFERENCES);
-						return build(true, await this.references(input.replyTo, text, place, who));
+						return build(true, await this.refs.of(input.replyTo, text, place, who));
 					})();
 		return this.store.submit(draft, input.receivedAt);
 	}
@@ -310,19 +311,6 @@ export class ChatService {
 	private bodyOf(kind: 'text' | 'image' | 'file', content: string): string {
 		if (kind === 'image') return this.rules.imageUrl(content);
 		return kind === 'file' ? content : this.rules.text(content);
-	}
-
-	/** The reply's parent and the @mentions of a message (references.ts). */
-	private async references(
-		replyTo: number | undefined,
-		text: string,
-		place: Place,
-		who?: Identity
-	): Promise<References> {
-		return {
-			replyToId: await this.refs.replyParent(replyTo, place),
-			...(text ? await this.refs.mentions(text, place, who) : { mentions: [] })
-		};
 	}
 
 	/** Sends a DM; the recipient is looked up in its place in the write queue (see sendToRoom). */
@@ -367,7 +355,7 @@ export class ChatService {
 							? { id: input.toId, name: online.name }
 							: await this.resolveUser(input.toId);
 						const place: Place = { parties: [who.id, recipient.id] };
-						return build(recipient, await this.references(input.replyTo, text, place));
+						return build(recipient, await this.refs.of(input.replyTo, text, place));
 					})();
 		return this.store.submit(draft, input.receivedAt);
 	}
@@ -381,52 +369,9 @@ export class ChatService {
 		throw notFound('User not found or offline');
 	}
 
-	/**
-	 * Creates a room for `who`: accounts only (a guest is anyone, any number of times), not
-	 * while muted (a topic is text everyone sees), and at most ROOMS_PER_USER_PER_DAY in any
-	 * 24 hours unless `who` is an admin. The creator then joins it.
-	 */
-	createRoom(
-		who: Identity,
-		name: string,
-		topic: string | undefined,
-		isPrivate = false
-	): Promise<Room> {
-		// The quota is read, then the room inserted: two creations of one account (two tabs)
-		// must not both read the count before either has inserted.
-		const previous = this.creating.get(who.id);
-		const create = () => this.createRoomNow(who, name, topic, isPrivate);
-		const created = previous ? previous.then(create) : create();
-		// Never rejects: the next creation waits for this one whatever its outcome.
-		const settled = created.then(
-			() => {},
-			() => {}
-		);
-		this.creating.set(who.id, settled);
-		void settled.then(() => {
-			if (this.creating.get(who.id) === settled) this.creating.delete(who.id);
-		});
-		return created;
-	}
-
-	private async createRoomNow(
-		who: Identity,
-		name: string,
-		topic: string | undefined,
-		isPrivate: boolean
-	): Promise<Room> {
-		if (who.isGuest) throw forbidden('Guests cannot create rooms; log in first');
-		this.guard.assertCanSend(who.id);
-		if (!who.isAdmin) {
-			const quota = this.config.roomsPerUserPerDay;
-			const { count, oldest } = await this.rooms.createdSince(who.id, Date.now() / 1000 - DAY);
-			if (count >= quota) {
-				throw new ServiceError('rate_limited', `You can create at most ${quota} rooms a day`, 429, {
-					retryAfterSeconds: Math.max(1, Math.ceil(oldest + DAY - Date.now() / 1000))
-				});
-			}
-		}
-		return this.rooms.create(name, topic, who, true, isPrivate);
+	/** Creates a room for `who` by the rules of room-creation.ts; the creator joins it. */
+	createRoom(who: Identity, name: string, topic: string | undefined, isPrivate = false) {
+		return this.creation.create(who, name, topic, isPrivate);
 	}
 
 	// ---- reading ----------------------------------------------------------------------
