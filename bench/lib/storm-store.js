@@ -4,14 +4,10 @@
 // accounts are seeded straight into the database, members of general with a session each.
 
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { clusterServices } from './cluster.js';
-import { register } from './http.js';
 import { createDatabase, dropDatabase, psql } from './postgres.js';
 import { deletePrefix } from './redis.js';
-import { seedAccountCookies } from './seed-accounts.js';
-import { PASSWORD } from './db.js';
+import { seedAccountCookies, sqliteRows } from './seed-accounts.js';
 
 /**
  * @typedef {{
@@ -37,11 +33,7 @@ function sqliteStore(bench, name) {
 	return {
 		env: { DATABASE_URL: dbFile },
 		label: 'SQLite',
-		async seed(server, count, prefix) {
-			const seeded = await seedAccountCookies(bench, server, { dbFile, count, prefix });
-			if (!seeded) throw new Error(`${name}: session scheme not recognised`);
-			return seeded;
-		},
+		seed: seedInto(bench, name, sqliteRows(dbFile)),
 		async dispose() {}
 	};
 }
@@ -52,51 +44,65 @@ function postgresStore(bench, name) {
 	const tag = `${name.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`;
 	const dbName = `chat_bench_${tag}`;
 	const dbUrl = createDatabase(pgUrl, dbName);
-	const prefix = `bench:${tag}:`;
+	const redisPrefix = `bench:${tag}:`;
 	return {
-		env: { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix },
+		env: { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix },
 		label: 'PostgreSQL + Redis',
-		async seed(server, count, userPrefix) {
-			// One account through the API: a real password hash and cookie to copy the scheme from.
-			const seed = await register(server.base, 'bench_seed', PASSWORD);
-			await server.stop();
-			const [cookieName, rawToken] = seed.cookie.split('; ')[0].split(/=(.*)/s, 2);
-			const hashOf = (/** @type {string} */ expr) =>
-				`encode(sha256(convert_to(${expr}, 'UTF8')), 'hex')`;
-			const known = psql(
-				dbUrl,
-				`SELECT count(*) FROM sessions WHERE id = ${hashOf(`'${decodeURIComponent(rawToken).replace(/'/g, "''")}'`)}`
-			);
-			if (known !== '1') throw new Error(`${name}: session scheme not recognised`);
-			// Tokens are `<salt><i>`: the database stores their SHA-256, the cookies carry them.
+		seed: seedInto(bench, name, postgresRows(dbUrl)),
+		async dispose() {
+			dropDatabase(pgUrl, dbName);
+			await deletePrefix(redisUrl, redisPrefix).catch(() => {});
+		}
+	};
+}
+
+/**
+ * The store's `seed`: accounts with sessions through seed-accounts.js, in `rows`.
+ * @param {import('./context.js').Bench} bench @param {string} name
+ * @param {import('./seed-accounts.js').AccountRows} rows @returns {StormStore['seed']}
+ */
+function seedInto(bench, name, rows) {
+	return async (server, count, prefix) => {
+		const seeded = await seedAccountCookies(bench, server, { rows, count, prefix });
+		if (!seeded) throw new Error(`${name}: session scheme not recognised`);
+		return seeded;
+	};
+}
+
+/** Session tokens are hashed with SHA-256 into sessions.id (as the server does). */
+const hashOf = (/** @type {string} */ expr) => `encode(sha256(convert_to(${expr}, 'UTF8')), 'hex')`;
+
+/**
+ * The rows of a PostgreSQL database, written with psql in one transaction: tokens are
+ * `<salt><i>`; the database stores their SHA-256, the cookies carry them.
+ * @param {string} dbUrl @returns {import('./seed-accounts.js').AccountRows}
+ */
+function postgresRows(dbUrl) {
+	return {
+		schemeMatches(token) {
+			const quoted = `'${token.replace(/'/g, "''")}'`;
+			return psql(dbUrl, `SELECT count(*) FROM sessions WHERE id = ${hashOf(quoted)}`) === '1';
+		},
+		seed({ count, prefix, fromUserId }) {
 			const salt = randomBytes(8).toString('hex');
 			const expires = Math.floor(Date.now() / 1000) + 30 * 86400;
 			psql(
 				dbUrl,
 				`BEGIN;
 				 INSERT INTO users (username, name, password_hash, role)
-				   SELECT left('${userPrefix}' || i, 32), left('Idle' || i, 20), u.password_hash, 'user'
-				   FROM generate_series(0, ${count - 1}) AS i, users u WHERE u.id = ${Number(seed.user.id)};
+				   SELECT left('${prefix}' || i, 32), left('Idle' || i, 20), u.password_hash, 'user'
+				   FROM generate_series(0, ${count - 1}) AS i, users u WHERE u.id = ${Number(fromUserId)};
 				 INSERT INTO sessions (id, user_id, expires_at, public_id)
 				   SELECT ${hashOf(`'${salt}' || i`)}, u.id, ${expires}, md5(random()::text || i)
 				   FROM generate_series(0, ${count - 1}) AS i
-				   JOIN users u ON u.username = left('${userPrefix}' || i, 32);
+				   JOIN users u ON u.username = left('${prefix}' || i, 32);
 				 INSERT INTO room_members (room_id, user_id)
 				   SELECT r.id, u.id FROM rooms r, users u
-				   WHERE r.name = 'general' AND u.username LIKE '${userPrefix}%'
+				   WHERE r.name = 'general' AND u.username LIKE '${prefix}%'
 				   ON CONFLICT DO NOTHING;
 				 COMMIT;`
 			);
-			const cookieFile = path.join(bench.tmp, `${userPrefix}-cookies.json`);
-			writeFileSync(
-				cookieFile,
-				JSON.stringify(Array.from({ length: count }, (_, i) => `${cookieName}=${salt}${i}`))
-			);
-			return { cookieFile, seed };
-		},
-		async dispose() {
-			dropDatabase(pgUrl, dbName);
-			await deletePrefix(redisUrl, prefix).catch(() => {});
+			return Array.from({ length: count }, (_, i) => `${salt}${i}`);
 		}
 	};
 }

@@ -5,7 +5,7 @@ import { connectInspector } from '../lib/inspector.js';
 import { runLoadgen, waitMeter } from '../lib/loadgen-process.js';
 import { sleep } from '../lib/log.js';
 import { cpuPercent, cpuTimes, fdCounts, mb, memory } from '../lib/procstat.js';
-import { seedAccountCookies } from '../lib/seed-accounts.js';
+import { seedAccountCookies, sqliteRows } from '../lib/seed-accounts.js';
 import { freePort, reportCrash, startServer } from '../lib/servers.js';
 import { fmt, problems, runRecord } from '../lib/summary.js';
 
@@ -37,7 +37,11 @@ async function scenario4(bench, kind) {
 		nodeArgs: kind === 'baseline' ? inspectArgs : []
 	});
 	if (kind === 'ours') {
-		const seeded = await seedAccountCookies(bench, server, { dbFile, count: n, prefix: 'idle' });
+		const seeded = await seedAccountCookies(bench, server, {
+			rows: sqliteRows(dbFile),
+			count: n,
+			prefix: 'idle'
+		});
 		if (seeded) {
 			Object.assign(auth, { auth: 'cookies', cookieFile: seeded.cookieFile });
 			notes.push(`${n} accounts and sessions seeded into SQLite in ${seeded.seconds} s`);
