@@ -31,8 +31,9 @@ export async function seedAccountCookies(bench, server, o) {
 	await server.stop();
 	let match;
 	for (const pair of pairs) {
-		if (pair[1] && (await o.rows.schemeMatches(decodeURIComponent(pair[1])))) match = pair;
-		if (match) break;
+		if (!pair[1] || !(await o.rows.schemeMatches(decodeURIComponent(pair[1])))) continue;
+		match = pair;
+		break;
 	}
 	if (!match || !seed.user?.id) return null;
 	const t0 = performance.now();

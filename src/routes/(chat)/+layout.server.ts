@@ -16,13 +16,14 @@ export const load: LayoutServerLoad = async (event) => {
 	// A new account becomes a member of general here, on its first page, not only on its first
 	// socket: otherwise this page would render general's count without it, then jump by one
 	// when the welcome arrives. The connection sequence then finds the membership stored.
-	if (await app.chat.ensureDefaultMembership(who)) await app.chat.announceNewcomer(who);
+	const { rooms: mine, newcomer } = await app.chat.roomsOnArrival(who);
+	if (newcomer) await app.chat.announceNewcomer(who);
 	const [directs, rooms] = await Promise.all([
 		// The protocol's welcome lists rooms only; these let the sidebar show DMs before any is opened.
 		app.storage.directs
 			.summaries(locals.user.id, 50)
 			.then((list) => app.notifications.decorateDirects(who.id, list)),
-		app.chat.roomSummaries(who).then((list) => app.notifications.decorateRooms(who, list))
+		app.chat.roomSummaries(who, mine).then((list) => app.notifications.decorateRooms(who, list))
 	]);
 	return {
 		user: publicUser(locals.user),

@@ -60,10 +60,11 @@ export class RoomService {
 	}
 
 	/**
-	 * An account's rooms for its connection sequence, storing its membership of general when
-	 * missing: one read when it is stored (every reconnection of a storm). `added`: it was new.
+	 * An account's rooms as it arrives (page load, connection), storing its membership of
+	 * general when missing (member counts include it): one read when it is stored (every
+	 * reconnection of a storm). `added`: it was new.
 	 */
-	async roomsOnConnect(userId: number): Promise<{ rooms: Room[]; added: boolean }> {
+	async roomsOnArrival(userId: number): Promise<{ rooms: Room[]; added: boolean }> {
 		const ids = await this.rooms.roomIdsOf(userId);
 		const general = this.require(DEFAULT_ROOM);
 		const added = !ids.includes(general.id) && (await this.rooms.addMember(general.id, userId));
@@ -80,14 +81,6 @@ export class RoomService {
 	async isMember(userId: number, roomId: number): Promise<boolean> {
 		if (this.byId.get(roomId)?.name === DEFAULT_ROOM) return true;
 		return this.rooms.isMember(roomId, userId);
-	}
-
-	/**
-	 * Makes sure an account's membership of general is stored (member counts include it).
-	 * True when it is new: the account's first connection, which the caller announces.
-	 */
-	ensureDefaultMembership(userId: number): Promise<boolean> {
-		return this.rooms.addMember(this.require(DEFAULT_ROOM).id, userId);
 	}
 
 	/** Validates and creates a room and tells everyone; the caller then joins the creator. */

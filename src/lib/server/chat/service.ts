@@ -112,21 +112,14 @@ export class ChatService {
 	}
 
 	/**
-	 * Stores an account's membership of general on its first connection. True when it is new;
-	 * the gateway then calls `announceNewcomer` once the welcome is out, so general's member
-	 * count grows live for everyone (and the welcome stays the connection's first event).
+	 * The rooms of `who` as it arrives (a page load, a connection), an account's membership of
+	 * general stored on the way. `newcomer` when that membership is new: the caller then calls
+	 * `announceNewcomer` (after the welcome, on a connection), so general's member count grows
+	 * live for everyone.
 	 */
-	async ensureDefaultMembership(who: Identity): Promise<boolean> {
-		return !who.isGuest && (await this.rooms.ensureDefaultMembership(who.id));
-	}
-
-	/**
-	 * The connection sequence's rooms, with `ensureDefaultMembership` in the same read:
-	 * `newcomer` when the account's membership of general is new.
-	 */
-	async roomsOnConnect(who: Identity): Promise<{ rooms: Room[]; newcomer: boolean }> {
+	async roomsOnArrival(who: Identity): Promise<{ rooms: Room[]; newcomer: boolean }> {
 		if (who.isGuest) return { rooms: await this.roomsOf(who), newcomer: false };
-		const { rooms, added } = await this.rooms.roomsOnConnect(who.id);
+		const { rooms, added } = await this.rooms.roomsOnArrival(who.id);
 		return { rooms, newcomer: added };
 	}
 

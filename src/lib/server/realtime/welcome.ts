@@ -32,7 +32,7 @@ export interface ConnectionSequenceDeps {
 	online: Pick<OnlineDirectory, 'arrived' | 'usersOnline' | 'someUsers'>;
 	chat: Pick<
 		ChatService,
-		| 'roomsOnConnect'
+		| 'roomsOnArrival'
 		| 'lastCommittedId'
 		| 'roomSummaries'
 		| 'requireRoom'
@@ -66,7 +66,7 @@ export async function runConnectionSequence(
 ): Promise<void> {
 	const { hub, chat } = deps;
 	conn.identity = identity;
-	const { rooms, newcomer } = await chat.roomsOnConnect(identity);
+	const { rooms, newcomer } = await chat.roomsOnArrival(identity);
 	// The reads above may take turns of the event loop (a networked store): a socket closed
 	// meanwhile must not be attached after its close removed it.
 	if (!conn.isOpen) return;

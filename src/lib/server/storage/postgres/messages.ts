@@ -41,9 +41,10 @@ export class PostgresMessages implements MessagesRepository {
 	 * One transaction per batch, in a few round trips whatever its size: the messages already
 	 * stored under their client_id (resends) are read in one query, and plain new messages are
 	 * inserted without waiting for each answer — postgres.js pipelines them on the transaction's
-	 * connection, in order. A change or a reply (which reads back) waits for what was sent
-	 * before it. One round trip per message held the log_head lock for the whole batch: under
-	 * load (a connect storm on the same machine) the chat's commits fell seconds behind.
+	 * connection, in order (so a statement sees every one sent before it). A change or a reply,
+	 * which read back what they wrote, wait for the answers to what was sent before them. One
+	 * round trip per message held the log_head lock for the whole batch: under load (a connect
+	 * storm on the same machine) the chat's commits fell seconds behind.
 	 */
 	async writeBatch(ops: readonly WriteOp[], createdAt: number): Promise<WriteResult[]> {
 		return this.sql.begin(async (tx) => {
@@ -66,7 +67,6 @@ export class PostgresMessages implements MessagesRepository {
 					results.push({ message: original, duplicate: true });
 					continue;
 				}
-				if (d.replyToId !== null) await sent.settle();
 				const result = await this.store(tx, d, createdAt, seqs, sent);
 				if (key !== null) stored.set(key, result.message);
 				results.push(result);

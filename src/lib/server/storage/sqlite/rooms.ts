@@ -135,10 +135,6 @@ export class SqliteRooms implements RoomsRepository {
 	}
 
 	async addMember(roomId: number, userId: number): Promise<boolean> {
-		// Every page load makes sure of the account's membership of general (the connection
-		// sequence reads its rooms first and calls this only when general is missing): a read,
-		// not a write transaction (nor a change that would empty the state memo), for a member.
-		if (this.member.get(roomId, userId)) return false;
 		return this.sqlite.transaction(() => {
 			const added = this.addMemberStmt.run(roomId, userId).changes > 0;
 			if (added) this.startReadMarker.run(userId, `r:${roomId}`, roomId, roomId);
