@@ -34,6 +34,8 @@ const CLOSE_GRACE_MS = 5000;
 let nextConnectionId = 1;
 /** Shared by every connection that watches nobody (most): no array per connection. */
 const NO_USERS: readonly number[] = Object.freeze([]);
+/** Frames a connection's queue holds at most before it is written at once (outbox.ts). */
+const MAX_QUEUED_FRAMES = 256;
 /** Buffers are sent as text frames: they hold UTF-8 JSON. */
 const TEXT = { binary: false } as const;
 
@@ -60,6 +62,8 @@ export class Connection {
 	 * Released by the client's first frame (resume or anything else) or after a short window.
 	 */
 	private held: (string | Buffer)[] | null = null;
+	/** Frames a big room's fan-out queued for a later write (outbox.ts); written before any other. */
+	private queued: (string | Buffer)[] | null = null;
 	private holdTimer: NodeJS.Timeout | null = null;
 	/** Unsent bytes when the current turn's first frame was queued (see send). */
 	private backlogAtTurnStart = 0;
@@ -97,6 +101,40 @@ export class Connection {
 			this.held.push(data);
 			return;
 		}
+		if (this.queued) this.flushQueue();
+		this.write(data);
+	}
+
+	/**
+	 * Queues a frame for a write in a later turn (outbox.ts); `id` as in sendMessage. True when
+	 * the queue was empty: the caller then schedules this connection's write.
+	 */
+	queue(data: string | Buffer, id = 0): boolean {
+		if (id > this.lastLiveId) this.lastLiveId = id;
+		if (this.held) {
+			this.held.push(data);
+			return false;
+		}
+		if (this.ws.readyState !== 1) return false;
+		if (!this.queued) {
+			this.queued = [data];
+			return true;
+		}
+		this.queued.push(data);
+		// Bounded: a queue this long is written now rather than grow (a later pass finds it empty).
+		if (this.queued.length >= MAX_QUEUED_FRAMES) this.flushQueue();
+		return false;
+	}
+
+	/** Writes the queued frames, in order (one write: the socket is corked for the turn). */
+	flushQueue(): void {
+		const queued = this.queued;
+		if (!queued) return;
+		this.queued = null;
+		for (let i = 0; i < queued.length; i++) this.write(queued[i]);
+	}
+
+	private write(data: string | Buffer): void {
 		if (this.ws.readyState !== 1) return;
 		// Frames corked during this turn (batchWrites) are not a backlog yet: a whole group
 		// commit fanned out at once would otherwise cut off a reader that keeps up. Judge by
@@ -175,6 +213,7 @@ export class Connection {
 
 	close(code: number, reason = ''): void {
 		this.release(); // what was held (a `kicked` notice, say) goes out before the close
+		this.flushQueue();
 		if (this.ws.readyState === 0 || this.ws.readyState === 1) {
 			this.ws.close(code, reason.slice(0, 120));
 			// A peer that never answers the close handshake is dropped after a grace period. The

@@ -5,6 +5,7 @@ import type { ChangeRecord } from '../storage/messages';
 import type { Audience, Bus, BusEvent } from './bus';
 import type { Connection } from './connection';
 import type { Hub } from './hub';
+import { queueFrame, SLICED_FANOUT_MIN } from './outbox';
 
 /**
  * The only code that writes to other clients' sockets: it turns each bus event into wire
@@ -95,12 +96,7 @@ export class Fanout {
 	private message(m: StoredMessage): void {
 		if (m.room !== null) {
 			const data = Buffer.from(JSON.stringify(toWire(m)));
-			let n = 0;
-			for (const conn of this.hub.roomConnections(m.room)) {
-				conn.sendMessage(data, m.id);
-				n++;
-			}
-			this.onDelivered?.(n);
+			this.onDelivered?.(this.toRoom(m.room, data, m.id));
 			return;
 		}
 		let n = 0;
@@ -119,8 +115,7 @@ export class Fanout {
 	/** A change goes where its message went: the room encoded once, a DM per party. */
 	private change(c: ChangeRecord): void {
 		if (c.room !== null) {
-			const data = Buffer.from(JSON.stringify(changeEvent(c, 0)));
-			for (const conn of this.hub.roomConnections(c.room)) conn.sendMessage(data, c.seq);
+			this.toRoom(c.room, Buffer.from(JSON.stringify(changeEvent(c, 0))), c.seq);
 			return;
 		}
 		for (const party of new Set([c.partyA, c.partyB])) {
@@ -128,6 +123,20 @@ export class Fanout {
 			const data = JSON.stringify(changeEvent(c, party));
 			for (const conn of this.hub.connectionsOf(party)) conn.sendMessage(data, c.seq);
 		}
+	}
+
+	/**
+	 * A room's message or change to every connection in it: at once in a room of ordinary
+	 * size, over several turns in a big one (outbox.ts). Returns how many it went to.
+	 */
+	private toRoom(room: string, data: Buffer, id: number): number {
+		const conns = this.hub.roomConnections(room);
+		if (conns.size < SLICED_FANOUT_MIN) {
+			for (const conn of conns) conn.sendMessage(data, id);
+		} else {
+			for (const conn of conns) queueFrame(conn, data, id);
+		}
+		return conns.size;
 	}
 
 	/**

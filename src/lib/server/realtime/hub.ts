@@ -1,6 +1,9 @@
 import type { OnlineUser } from '$lib/protocol/events';
 import type { Connection, Identity } from './connection';
 
+/** The connections of a room nobody listens to. */
+const NO_CONNECTIONS: ReadonlySet<Connection> = new Set();
+
 interface Presence {
 	connections: Set<Connection>;
 	connectedAt: number;
@@ -132,8 +135,8 @@ export class Hub {
 		return first?.identity ?? undefined;
 	}
 
-	roomConnections(room: string): Iterable<Connection> {
-		return this.rooms.get(room) ?? [];
+	roomConnections(room: string): ReadonlySet<Connection> {
+		return this.rooms.get(room) ?? NO_CONNECTIONS;
 	}
 
 	/** Every identified connection (each online user's, guests included). */
