@@ -34,6 +34,7 @@ import { CloseCode } from './realtime/connection';
 import { Fanout } from './realtime/fanout';
 import { Gateway } from './realtime/gateway';
 import { HistoryPages } from './realtime/history';
+import { SharedReads } from './realtime/shared-reads';
 import { Hub } from './realtime/hub';
 import type { OnlineDirectory } from './realtime/online';
 import type { PresenceAnnouncer } from './realtime/presence';
@@ -308,6 +309,7 @@ export class App {
 				online,
 				chat: this.chat,
 				history,
+				sharedReads: new SharedReads(bus),
 				notifications: this.notifications,
 				moderation: this.moderation,
 				presence,

@@ -33,15 +33,31 @@ export class HistoryPages {
 		page: { messages: StoredMessage[]; has_more: boolean; has_newer?: boolean },
 		at: HistoryPosition = {}
 	) {
+		return this.event(viewerId, room, page, await this.noticesOf(room, page, at));
+	}
+
+	/** The notices a page owns (see roomEvent); none outside #general. */
+	async noticesOf(
+		room: string,
+		page: { messages: StoredMessage[]; has_more: boolean; has_newer?: boolean },
+		at: HistoryPosition = {}
+	): Promise<ModerationNotice[] | undefined> {
+		if (room !== DEFAULT_ROOM) return undefined;
 		const newest = page.messages.at(-1);
-		const notices =
-			room === DEFAULT_ROOM
-				? await this.notices({
-						oldestId: at.after !== undefined ? at.after + 1 : (page.messages[0]?.id ?? null),
-						hasMore: at.after !== undefined || page.has_more,
-						before: page.has_newer && newest ? newest.id + 1 : at.before
-					})
-				: undefined;
+		return this.notices({
+			oldestId: at.after !== undefined ? at.after + 1 : (page.messages[0]?.id ?? null),
+			hasMore: at.after !== undefined || page.has_more,
+			before: page.has_newer && newest ? newest.id + 1 : at.before
+		});
+	}
+
+	/** The `history` event of a page read with its notices, as `viewerId` sees it. */
+	event(
+		viewerId: number,
+		room: string,
+		page: { messages: readonly StoredMessage[]; has_more: boolean; has_newer?: boolean },
+		notices: ModerationNotice[] | undefined
+	) {
 		return events.history({
 			room,
 			...wirePage(page, viewerId),

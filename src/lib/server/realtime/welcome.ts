@@ -9,6 +9,7 @@ import type { HistoryPages } from './history';
 import type { Hub } from './hub';
 import type { OnlineDirectory } from './online';
 import type { PresenceAnnouncer } from './presence';
+import type { SharedReads } from './shared-reads';
 
 /**
  * How long live events are held back after the connection sequence while the client may
@@ -16,6 +17,9 @@ import type { PresenceAnnouncer } from './presence';
  * frame, short enough that a client that never resumes barely notices.
  */
 const RESUME_WINDOW_MS = 150;
+
+/** Messages of #general in the welcome's `history` (PROTOCOL.md §4). */
+const WELCOME_PAGE = 100;
 
 /**
  * How many users the connection sequence lists in a large community: a sample for clients that
@@ -39,7 +43,9 @@ export interface ConnectionSequenceDeps {
 		| 'latestPage'
 		| 'announceNewcomer'
 	>;
-	history: Pick<HistoryPages, 'roomEvent'>;
+	history: Pick<HistoryPages, 'noticesOf' | 'event'>;
+	/** #general's newest page, read once per change for every sequence alike (shared-reads.ts). */
+	sharedReads: Pick<SharedReads, 'read'>;
 	/** Adds the user's notification settings to the welcome's rooms. */
 	notifications: Pick<NotificationSettings, 'decorateRooms'>;
 	moderation: Pick<ModerationService, 'muteOf'>;
@@ -89,11 +95,11 @@ export async function runConnectionSequence(
 	);
 	const general = chat.requireRoom(undefined);
 	const usersOnline = await deps.online.usersOnline();
-	const history = await deps.history.roomEvent(
-		identity.id,
-		general.name,
-		await chat.latestPage(general, 100)
-	);
+	const newest = await deps.sharedReads.read(`newest:${general.id}`, async () => {
+		const page = await chat.latestPage(general, WELCOME_PAGE);
+		return { page, notices: await deps.history.noticesOf(general.name, page) };
+	});
+	const history = deps.history.event(identity.id, general.name, newest.page, newest.notices);
 	conn.sendEventAhead(
 		events.welcome({
 			user_id: identity.id,

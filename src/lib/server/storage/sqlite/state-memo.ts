@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { deepFreeze } from '../../shared/deep-freeze';
 
 /** Distinct reads kept at once; past this the memo starts over (reads are keyed by page, room…). */
 const MAX_ENTRIES = 256;
@@ -42,7 +43,7 @@ export class StateMemo {
 		} else if (this.entries.has(key)) {
 			return this.entries.get(key) as T;
 		}
-		const value = freeze(compute());
+		const value = deepFreeze(compute());
 		if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
 		this.entries.set(key, value);
 		return value;
@@ -55,11 +56,4 @@ export class StateMemo {
 		}
 		return this.otherWriters;
 	}
-}
-
-function freeze<T>(value: T): T {
-	if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-	Object.freeze(value);
-	for (const inner of Object.values(value)) freeze(inner);
-	return value;
 }
