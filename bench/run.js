@@ -21,7 +21,7 @@
 //   --quiet-wait S        before each server start, wait up to S s for other processes to calm down (60)
 //   --no-build            do not rebuild the SvelteKit app when its sources are newer than build/
 //   --server-node-args A  extra node flags for our server, e.g. "--cpu-prof --cpu-prof-dir=prof"
-//   --s3-rates LIST       per-sender rates of scenario 3 (default 1,...,10,12,...,20,24,...,40,48,56,64)
+//   --s3-rates LIST       per-sender rates of scenario 3 (default 1,...,10,12,...,20,24,...,40,48,...,80,96,112,128)
 //   --s4-connections N    idle connections in scenario 4 (10000)
 //   --s4-connect-timeout S  give up connecting scenario 4's clients after S s (900)
 //   --s5-window K         unacknowledged messages per sender in scenario 5 (16)

@@ -17,7 +17,10 @@ export function parseOptions(argv) {
 		quietWait: 60,
 		build: true,
 		serverNodeArgs: /** @type {string[]} */ ([]),
-		s3Rates: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20, 24, 28, 32, 36, 40, 48, 56, 64],
+		s3Rates: [
+			1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20, 24, 28, 32, 36, 40, 48, 56, 64, 72, 80, 96,
+			112, 128
+		],
 		s4Connections: 10_000,
 		s4Users: 200,
 		s4ConnectTimeout: 900,
