@@ -141,6 +141,8 @@ describe('GET /api/rooms/:name/messages', () => {
 		expect(await status(url('general'))).toBe(401);
 		sender.client.send({ type: 'create_room', name: 'hist-http' });
 		await sender.client.next('room_joined');
+		// The membership is stored after room_joined; the joiner's member_joined says it is.
+		await sender.client.next('member_joined');
 		expect(await status(url('hist-http'), cookie)).toBe(403);
 		expect(await status(url('hist-http'), sender.cookie)).toBe(200);
 		expect(await status(url('no-such-room'), cookie)).toBe(404);
