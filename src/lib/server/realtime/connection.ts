@@ -34,7 +34,7 @@ const CLOSE_GRACE_MS = 5000;
 let nextConnectionId = 1;
 /** Shared by every connection that watches nobody (most): no array per connection. */
 const NO_USERS: readonly number[] = Object.freeze([]);
-/** Frames a connection's queue holds at most before it is written at once (outbox.ts). */
+/** Frames a connection's queue holds at most before it is written at once (big-room-writes.ts). */
 const MAX_QUEUED_FRAMES = 256;
 /** Buffers are sent as text frames: they hold UTF-8 JSON. */
 const TEXT = { binary: false } as const;
@@ -62,7 +62,7 @@ export class Connection {
 	 * Released by the client's first frame (resume or anything else) or after a short window.
 	 */
 	private held: (string | Buffer)[] | null = null;
-	/** Frames a big room's fan-out queued for a later write (outbox.ts); written before any other. */
+	/** Frames a big room's fan-out queued for a later write (big-room-writes.ts); written before any other. */
 	private queued: (string | Buffer)[] | null = null;
 	private holdTimer: NodeJS.Timeout | null = null;
 	/** Unsent bytes when the current turn's first frame was queued (see send). */
@@ -106,7 +106,7 @@ export class Connection {
 	}
 
 	/**
-	 * Queues a frame for a write in a later turn (outbox.ts); `id` as in sendMessage. True when
+	 * Queues a frame for a write in a later turn (big-room-writes.ts); `id` as in sendMessage. True when
 	 * the queue was empty: the caller then schedules this connection's write.
 	 */
 	queue(data: string | Buffer, id = 0): boolean {

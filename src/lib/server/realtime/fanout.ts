@@ -5,7 +5,7 @@ import type { ChangeRecord } from '../storage/messages';
 import type { Audience, Bus, BusEvent } from './bus';
 import type { Connection } from './connection';
 import type { Hub } from './hub';
-import { queueFrame, SLICED_FANOUT_MIN } from './outbox';
+import { queueFrame, SLICED_FANOUT_MIN } from './big-room-writes';
 
 /**
  * The only code that writes to other clients' sockets: it turns each bus event into wire
@@ -127,7 +127,7 @@ export class Fanout {
 
 	/**
 	 * A room's message or change to every connection in it: at once in a room of ordinary
-	 * size, over several turns in a big one (outbox.ts). Returns how many it went to.
+	 * size, over several turns in a big one (big-room-writes.ts). Returns how many it went to.
 	 */
 	private toRoom(room: string, data: Buffer, id: number): number {
 		const conns = this.hub.roomConnections(room);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { Connection } from './connection';
-import { queueFrame } from './outbox';
+import { queueFrame } from './big-room-writes';
 
 /** The slice of a `ws` socket a Connection writes through, recording what it sends. */
 function fakeSocket(writeMicros = 0) {
@@ -42,7 +42,7 @@ const passesDone = async (conns: { sent: string[] }[], frames: number) => {
 	while (conns.some((c) => c.sent.length < frames)) await new Promise((r) => setImmediate(r));
 };
 
-describe('big-room queues (outbox)', () => {
+describe('big-room writes', () => {
 	it('writes every queued frame to every connection, in the order queued', async () => {
 		const conns = Array.from({ length: 5000 }, () => connection());
 		for (const frame of ['a', 'b', 'c']) for (const c of conns) queueFrame(c.conn, frame);
