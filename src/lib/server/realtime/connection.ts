@@ -97,10 +97,7 @@ export class Connection {
 	 * so one slow consumer cannot grow the server's memory.
 	 */
 	send(data: string | Buffer): void {
-		if (this.held) {
-			this.held.push(data);
-			return;
-		}
+		if (this.holdBack(data)) return;
 		if (this.queued) this.flushQueue();
 		this.write(data);
 	}
@@ -110,12 +107,8 @@ export class Connection {
 	 * the queue was empty: the caller then schedules this connection's write.
 	 */
 	queue(data: string | Buffer, id = 0): boolean {
-		if (id > this.lastLiveId) this.lastLiveId = id;
-		if (this.held) {
-			this.held.push(data);
-			return false;
-		}
-		if (this.ws.readyState !== 1) return false;
+		this.noteLive(id);
+		if (this.holdBack(data) || this.ws.readyState !== 1) return false;
 		if (!this.queued) {
 			this.queued = [data];
 			return true;
@@ -156,8 +149,19 @@ export class Connection {
 
 	/** A live message event; remembers its id so `resume` knows what the client has. */
 	sendMessage(data: string | Buffer, id: number): void {
-		if (id > this.lastLiveId) this.lastLiveId = id;
+		this.noteLive(id);
 		this.send(data);
+	}
+
+	private noteLive(id: number): void {
+		if (id > this.lastLiveId) this.lastLiveId = id;
+	}
+
+	/** While live events are held (see `held`), keeps `data` with them; true if it did. */
+	private holdBack(data: string | Buffer): boolean {
+		if (!this.held) return false;
+		this.held.push(data);
+		return true;
 	}
 
 	/**

@@ -39,7 +39,7 @@ export class HistoryPages {
 	/** The notices a page owns (see roomEvent); none outside #general. */
 	async noticesOf(
 		room: string,
-		page: { messages: StoredMessage[]; has_more: boolean; has_newer?: boolean },
+		page: { messages: readonly StoredMessage[]; has_more: boolean; has_newer?: boolean },
 		at: HistoryPosition = {}
 	): Promise<ModerationNotice[] | undefined> {
 		if (room !== DEFAULT_ROOM) return undefined;
