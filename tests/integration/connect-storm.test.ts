@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, register, upgradeStatus } from '../helpers/client';
-import { CROWD } from '../helpers/chat';
+import { CROWD, sendAck, uniq } from '../helpers/chat';
 import { startServer, type TestServer } from '../helpers/server';
 
 /*
@@ -59,5 +59,74 @@ describe('login storm beyond the argon2 line', () => {
 		expect(busy.length).toBeGreaterThan(0);
 		expect(busy[0]!.headers.get('retry-after')).toBe('1');
 		expect((await busy[0]!.json()).error.code).toBe('rate_limited');
+	});
+});
+
+/*
+ * Accounts connecting at once: on PostgreSQL their sessions, rooms, room lists and notification
+ * settings are read in batches (storage/postgres/read-batch.ts), one statement for many
+ * connections. Each welcome must still be its own account's: name, rooms, unread counts and
+ * settings. The accounts differ in each, so an answer handed to the wrong connection shows.
+ */
+describe('accounts connecting at once', () => {
+	const ACCOUNTS = 24;
+	let server: TestServer;
+	beforeAll(async () => {
+		server = await startServer({ ...CROWD, REGISTER_PER_HOUR: '1000' });
+	});
+	afterAll(() => server?.dispose());
+
+	it('each gets its own welcome: name, rooms, unread counts and notification settings', async () => {
+		const accounts = [];
+		for (let i = 0; i < ACCOUNTS; i++) accounts.push(await register(server, uniq(`burst${i}`)));
+		// Account 0 opens a room that every third account joins; every other account mutes
+		// general; account i writes i % 3 messages to general. Its marker there starts at its
+		// first connection, so its unread count is what the accounts after it wrote.
+		const host = await connect(server, { cookie: accounts[0]!.cookie });
+		host.send({ type: 'create_room', name: 'burst-side' });
+		await host.next('room_created');
+		await host.close();
+		const expected = new Map<number, { side: boolean; writtenBefore: number; muted: boolean }>();
+		let written = 0;
+		for (let i = 1; i < ACCOUNTS; i++) {
+			const c = await connect(server, { cookie: accounts[i]!.cookie });
+			const own = i % 3;
+			const want = { side: i % 3 === 0, writtenBefore: written + own, muted: i % 2 === 1 };
+			if (want.side) {
+				c.send({ type: 'join_room', room: 'burst-side' });
+				await c.next('room_joined');
+			}
+			if (want.muted) {
+				c.send({ type: 'set_notifications', room: 'general', muted: true });
+				await c.next('notifications');
+			}
+			for (let m = 0; m < own; m++)
+				await sendAck(c, { type: 'message', room: 'general', content: `from ${i}: ${m}` });
+			written += own;
+			expected.set(accounts[i]!.user.id, want);
+			await c.close();
+		}
+
+		const clients = await Promise.all(
+			accounts.slice(1).map((a) => connect(server, { cookie: a.cookie }))
+		);
+		for (const [k, client] of clients.entries()) {
+			const account = accounts[k + 1]!;
+			const want = expected.get(account.user.id)!;
+			const welcome = client.events.find((e) => e.type === 'welcome')!;
+			expect(welcome.content.user_id).toBe(account.user.id);
+			expect(welcome.content.user_name).toBe(account.user.name);
+			const rooms = welcome.content.rooms as {
+				name: string;
+				joined: boolean;
+				unread: number;
+				notify?: { muted: boolean };
+			}[];
+			const general = rooms.find((r) => r.name === 'general')!;
+			expect(rooms.find((r) => r.name === 'burst-side')?.joined).toBe(want.side);
+			expect(general.unread).toBe(written - want.writtenBefore);
+			expect(general.notify?.muted ?? false).toBe(want.muted);
+		}
+		await Promise.all(clients.map((c) => c.close()));
 	});
 });

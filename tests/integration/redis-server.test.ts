@@ -57,7 +57,7 @@ describe('a server with REDIS_URL shares its state with the other processes', ()
 				sessionId: null
 			}
 		} as Connection;
-		expect(await peer.arrived(remote, true)).toBe(true);
+		expect((await peer.arrived(remote, true)).first).toBe(true);
 
 		const a = await userClient(server, uniq('rs'));
 		const welcome = a.client.events[0];

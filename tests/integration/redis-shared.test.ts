@@ -85,11 +85,12 @@ describe('shared presence (two processes)', () => {
 		await Promise.all([a.presence.start(), b.presence.start()]);
 
 		const [a1, b1, b2] = [conn(1, 'alice'), conn(1, 'alice'), conn(2, 'bob')];
-		expect(await a.open(a1)).toBe(true);
-		expect(await b.open(b1)).toBe(false);
-		expect(await b.open(b2)).toBe(true);
+		// Each arrival says whether it is the user's first anywhere, and the counts right after it.
+		expect(await a.open(a1)).toEqual({ first: true, usersOnline: 1, guestsOnline: 0 });
+		expect(await b.open(b1)).toEqual({ first: false, usersOnline: 1, guestsOnline: 0 });
+		expect(await b.open(b2)).toEqual({ first: true, usersOnline: 2, guestsOnline: 0 });
 		const guest = conn(GUEST_ID_BASE + 7, 'User8');
-		expect(await a.open(guest)).toBe(true);
+		expect(await a.open(guest)).toEqual({ first: true, usersOnline: 3, guestsOnline: 1 });
 
 		expect(await a.presence.usersOnline()).toBe(3);
 		expect(await b.presence.guestsOnline()).toBe(1);
@@ -126,7 +127,7 @@ describe('shared presence (two processes)', () => {
 		await Promise.all([a.presence.start(), b.presence.start()]);
 		const conns = Array.from({ length: 40 }, () => conn(5));
 		const firsts = await Promise.all(conns.map((c, i) => (i % 2 ? a : b).open(c)));
-		expect(firsts.filter(Boolean)).toHaveLength(1);
+		expect(firsts.filter((arrival) => arrival.first)).toHaveLength(1);
 		expect(await a.presence.usersOnline()).toBe(1);
 		const lasts = await Promise.all(conns.map((c, i) => (i % 2 ? a : b).close(c)));
 		expect(lasts.filter(Boolean)).toHaveLength(1);

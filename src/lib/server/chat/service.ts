@@ -151,11 +151,14 @@ export class ChatService {
 	async roomSummaries(
 		who: Identity | null,
 		/** `who`'s rooms when the caller has just read them (the connection sequence) */
-		known?: Room[]
+		known?: Room[],
+		/** Guests online (general's guest members) when the caller has just read it */
+		guestsOnline?: number
 	): Promise<(RoomSummary & { joined: boolean })[]> {
 		const mine = who ? (known ?? (await this.roomsOf(who))).map((r) => r.id) : [];
 		const accountId = who && !who.isGuest ? who.id : null;
-		return this.rooms.summaries(mine, accountId, await this.guestCounts(), ROOM_LIST_OTHERS);
+		const guests = await this.guestCounts(guestsOnline);
+		return this.rooms.summaries(mine, accountId, guests, ROOM_LIST_OTHERS);
 	}
 
 	/** A room by name (general when none is given), or not_found. */
@@ -189,10 +192,10 @@ export class ChatService {
 	}
 
 	/** Online guests per room id, counted in one pass (room lists ask for every room at once). */
-	async guestCounts(): Promise<Map<number, number>> {
+	async guestCounts(guestsOnline?: number): Promise<Map<number, number>> {
 		const counts = new Map<number, number>();
 		const general = this.rooms.require(DEFAULT_ROOM);
-		counts.set(general.id, await this.presence.guestsOnline());
+		counts.set(general.id, guestsOnline ?? (await this.presence.guestsOnline()));
 		for (const rooms of this.guestRooms.values())
 			for (const id of rooms) if (id !== general.id) counts.set(id, (counts.get(id) ?? 0) + 1);
 		return counts;

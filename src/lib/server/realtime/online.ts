@@ -10,6 +10,17 @@ export function settle<T, R>(value: Maybe<T>, then: (v: T) => R): Maybe<R> {
 	return value instanceof Promise ? (value.then(then) as Promise<R>) : then(value);
 }
 
+/**
+ * A connection's arrival in the shared presence: whether it is its user's first connection
+ * anywhere, and the counts right after it (the welcome's and the room list's: read with the
+ * arrival, they cost no command of their own and include the arriving user).
+ */
+export interface Arrival {
+	first: boolean;
+	usersOnline: number;
+	guestsOnline: number;
+}
+
 /** Someone who went offline without their process saying so (it died): `leave` is due. */
 export type Departure = Pick<OnlineUser, 'id' | 'name'>;
 
@@ -24,8 +35,8 @@ export type Departure = Pick<OnlineUser, 'id' | 'name'>;
  * order of a process's changes is the order they reach the shared store.
  */
 export interface OnlineDirectory {
-	/** An identified connection was attached to the hub; true when its user's first anywhere. */
-	arrived(conn: Connection, firstHere: boolean): Maybe<boolean>;
+	/** An identified connection was attached to the hub (`first`: its user's first anywhere). */
+	arrived(conn: Connection, firstHere: boolean): Maybe<Arrival>;
 	/** It left the hub (closed, or a guest became an account); true when its user's last anywhere. */
 	departed(conn: Connection, lastHere: boolean): Maybe<boolean>;
 	usersOnline(): Maybe<number>;
@@ -47,8 +58,12 @@ export interface OnlineDirectory {
 export class LocalOnline implements OnlineDirectory {
 	constructor(private readonly hub: Hub) {}
 
-	arrived(_conn: Connection, firstHere: boolean): boolean {
-		return firstHere;
+	arrived(_conn: Connection, firstHere: boolean): Arrival {
+		return {
+			first: firstHere,
+			usersOnline: this.hub.usersOnline,
+			guestsOnline: this.hub.guestsOnline()
+		};
 	}
 
 	departed(_conn: Connection, lastHere: boolean): boolean {

@@ -48,7 +48,17 @@ export class PresenceAnnouncer {
 		private readonly onError: (err: unknown) => void = () => {}
 	) {}
 
-	cameOnline(who: Someone): Maybe<void> {
+	/**
+	 * `usersOnline`: the count right after the arrival, when the caller has it. Above the
+	 * threshold it decides alone (the change waits for the flush, which reads the count then),
+	 * so a large community's arrivals read nothing here; at or below it the count is read now,
+	 * since `join` carries it and the joins of a small community must show counts in order.
+	 */
+	cameOnline(who: Someone, usersOnline?: number): Maybe<void> {
+		if (usersOnline !== undefined && usersOnline > this.options.broadcastMax) {
+			this.coalesced(who.id, usersOnline);
+			return;
+		}
 		return settle(this.online.usersOnline(), (n) => {
 			if (this.coalesced(who.id, n)) return;
 			this.bus.publish({

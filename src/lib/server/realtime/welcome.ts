@@ -33,7 +33,7 @@ export const USERS_ON_CONNECT_WHEN_LARGE = 20;
 export interface ConnectionSequenceDeps {
 	hub: Pick<Hub, 'attach' | 'subscribe'>;
 	/** Who is online in the whole community (every process when presence is shared). */
-	online: Pick<OnlineDirectory, 'arrived' | 'usersOnline' | 'someUsers'>;
+	online: Pick<OnlineDirectory, 'arrived' | 'someUsers'>;
 	chat: Pick<
 		ChatService,
 		| 'roomsOnArrival'
@@ -82,19 +82,21 @@ export async function runConnectionSequence(
 	conn.hold();
 	// Registered with the shared presence in the same turn, so this process's changes reach
 	// it in the order they happen here.
-	const first = deps.online.arrived(conn, hub.attach(conn));
+	const arrival = deps.online.arrived(conn, hub.attach(conn));
 	for (const room of rooms) hub.subscribe(conn, room.name);
 	// Everything committed after this point reaches the connection live; `resume` covers the
 	// rest. Read right after subscribing, from memory (no await between the two).
 	conn.subscribedUpTo = chat.lastCommittedId;
 	deps.log.debug({ conn: conn.id, user: identity.id }, 'connection admitted');
 
+	// The counts as they stand right after this connection's arrival (with Redis, read in the
+	// same command as the arrival itself).
+	const { first, usersOnline, guestsOnline } = await arrival;
 	const summaries = await deps.notifications.decorateRooms(
 		identity,
-		await chat.roomSummaries(identity, rooms)
+		await chat.roomSummaries(identity, rooms, guestsOnline)
 	);
 	const general = chat.requireRoom(undefined);
-	const usersOnline = await deps.online.usersOnline();
 	const newest = await deps.sharedReads.read(`newest:${general.id}`, async () => {
 		const page = await chat.latestPage(general, WELCOME_PAGE);
 		return { page, notices: await deps.history.noticesOf(general.name, page) };
@@ -122,7 +124,7 @@ export async function runConnectionSequence(
 	// A muted user learns it on every connection, so a reloaded page shows the countdown.
 	const mute = identity.isGuest ? undefined : deps.moderation.muteOf(identity.id);
 	if (mute) conn.sendEventAhead(events.muted({ until: mute.until, reason: mute.reason }));
-	if (await first) await deps.presence.cameOnline(identity);
+	if (first) await deps.presence.cameOnline(identity, usersOnline);
 	conn.hold(RESUME_WINDOW_MS);
 	// A new account is a new member of general: counts everywhere follow (after the welcome).
 	if (newcomer) await chat.announceNewcomer(identity);
@@ -135,8 +137,13 @@ export async function runConnectionSequence(
  */
 async function usersOnConnect(deps: ConnectionSequenceDeps, usersOnline: number) {
 	const max = deps.presenceBroadcastMax;
-	// Asked for only as many as will be sent (with Redis every entry is a JSON to parse).
-	if (usersOnline > max) return deps.online.someUsers(Math.min(max, USERS_ON_CONNECT_WHEN_LARGE));
+	// Asked for only as many as will be sent (with Redis every entry is a JSON to parse), and
+	// shared like the history: a sample of anyone online is as good a second later, and a
+	// storm's sequences would otherwise each read and parse their own.
+	if (usersOnline > max)
+		return deps.sharedReads.read(`users-sample`, async () =>
+			deps.online.someUsers(Math.min(max, USERS_ON_CONNECT_WHEN_LARGE))
+		);
 	const sample = await deps.online.someUsers(max + 1);
 	return sample.length > max ? sample.slice(0, Math.min(max, USERS_ON_CONNECT_WHEN_LARGE)) : sample;
 }

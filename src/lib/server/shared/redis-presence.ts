@@ -2,7 +2,7 @@ import type { OnlineUser } from '$lib/protocol/events';
 import { GUEST_ID_BASE } from '../chat/guest-ids';
 import type { Logger } from '../logger';
 import type { Connection } from '../realtime/connection';
-import { pageOf, type OnlineDirectory } from '../realtime/online';
+import { pageOf, type Arrival, type OnlineDirectory } from '../realtime/online';
 import { LuaScript } from './lua';
 import type { SharedRedis } from './redis-client';
 
@@ -25,7 +25,7 @@ if n == 1 then
   redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
   if tonumber(ARGV[2]) >= ${GUEST_ID_BASE} then redis.call('SADD', KEYS[3], ARGV[2]) end
 end
-return n
+return {n, redis.call('HLEN', KEYS[1]), redis.call('SCARD', KEYS[3])}
 `);
 
 /** -1: the connection was not registered (a sweep already removed it, and announced it). */
@@ -196,7 +196,7 @@ export class RedisPresence implements OnlineDirectory {
 		);
 	}
 
-	arrived(conn: Connection, _firstHere: boolean): Promise<boolean> {
+	arrived(conn: Connection, _firstHere: boolean): Promise<Arrival> {
 		const who = conn.identity!;
 		const user: OnlineUser = {
 			id: who.id,
@@ -206,13 +206,25 @@ export class RedisPresence implements OnlineDirectory {
 			is_admin: who.isAdmin,
 			is_guest: who.isGuest
 		};
-		return this.change(
-			ARRIVE.run(this.redis.client, this.keys(this.pid).slice(0, 4), [
-				conn.id,
-				who.id,
-				JSON.stringify(user)
-			]).then((n) => n === 1)
-		);
+		// The counts come back with the arrival: a connect storm's welcomes need them, and a
+		// read of its own per connection was two more commands each (HLEN, SCARD).
+		const arrival = ARRIVE.run(this.redis.client, this.keys(this.pid).slice(0, 4), [
+			conn.id,
+			who.id,
+			JSON.stringify(user)
+		]).then((counts) => {
+			const [n, usersOnline, guestsOnline] = counts as [number, number, number];
+			return { first: n === 1, usersOnline, guestsOnline };
+		});
+		return arrival.catch(async (err) => {
+			this.unreachable(err);
+			// Not announced; the counts are read as they stand (which fails too while Redis is away).
+			const [usersOnline, guestsOnline] = await Promise.all([
+				this.usersOnline(),
+				this.guestsOnline()
+			]);
+			return { first: false, usersOnline, guestsOnline };
+		});
 	}
 
 	departed(conn: Connection, _lastHere: boolean): Promise<boolean> {
@@ -224,10 +236,14 @@ export class RedisPresence implements OnlineDirectory {
 	/** A failed change is not announced; the next heartbeat resynchronizes instead. */
 	private change(done: Promise<boolean>): Promise<boolean> {
 		return done.catch((err) => {
-			this.dirty = true;
-			this.opts.log.warn({ err: String(err) }, 'shared presence unreachable; will resync');
+			this.unreachable(err);
 			return false;
 		});
+	}
+
+	private unreachable(err: unknown): void {
+		this.dirty = true;
+		this.opts.log.warn({ err: String(err) }, 'shared presence unreachable; will resync');
 	}
 
 	/** A rename or a role change (an `identity` event) shows in the `users` list. */

@@ -45,7 +45,12 @@ export function openPool(url: string, options: PoolOptions): Sql {
 		// cut proxy: 10.8 s after 12 failed queries; with this cap, 20 ms). Attempts are cheap.
 		backoff: (failures: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1),
 		// NOTICEs (e.g. "schema already exists" from the migrator) are not worth a log line.
-		onnotice: () => {}
+		onnotice: () => {},
+		// No JIT compilation: every statement here is a short OLTP read or write, but a plan
+		// estimated above jit_above_cost (PostgreSQL's default is on) is compiled on each
+		// execution — 50–150 ms for the batched room lists of a connect storm, measured,
+		// against 0.3 ms for the query itself (docs/performance.md, scenario 9).
+		connection: { jit: 'off' }
 	}) as unknown as Sql;
 }
 

@@ -7,6 +7,7 @@ import {
 	type NotifyScope
 } from '../notifications';
 import type { Sql } from './client';
+import { groupedBy, ReadBatch } from './read-batch';
 
 export class PostgresNotificationSettings implements NotificationSettingsRepository {
 	constructor(private readonly sql: Sql) {}
@@ -40,9 +41,17 @@ export class PostgresNotificationSettings implements NotificationSettingsReposit
 		return rows.map((r) => Number(r.user_id));
 	}
 
-	async ofUser(userId: number) {
-		const rows = await this.sql<NotificationSettingDbRow[]>`
-			SELECT room_id, peer_id, level, muted FROM notification_settings WHERE user_id = ${userId}`;
-		return rows.map(notificationSettingFromRow);
+	/** A user's settings: a connect storm's sequences read them batched. */
+	private readonly settingsOf = new ReadBatch(async (userIds: number[]) => {
+		const rows = await this.sql<(NotificationSettingDbRow & { user_id: number })[]>`
+			SELECT user_id, room_id, peer_id, level, muted FROM notification_settings
+			WHERE user_id = ANY(${userIds}::bigint[])`;
+		return groupedBy(userIds, rows, (r) => r.user_id).map((group) =>
+			group.map(notificationSettingFromRow)
+		);
+	});
+
+	ofUser(userId: number) {
+		return this.settingsOf.read(userId);
 	}
 }

@@ -7,6 +7,7 @@ import {
 	type RoomSummaryRecord
 } from '../rooms';
 import type { Sql } from './client';
+import { groupedBy, ReadBatch } from './read-batch';
 import { isUniqueViolation } from './users';
 
 export class PostgresRooms implements RoomsRepository {
@@ -45,10 +46,15 @@ export class PostgresRooms implements RoomsRepository {
 		return row && roomFromRow(row);
 	}
 
-	async roomIdsOf(userId: number): Promise<number[]> {
-		const rows = await this.sql<{ room_id: number }[]>`
-			SELECT room_id FROM room_members WHERE user_id = ${userId}`;
-		return rows.map((r) => r.room_id);
+	/** Accounts' memberships: a connect storm's sequences read them batched. */
+	private readonly memberships = new ReadBatch(async (userIds: number[]) => {
+		const rows = await this.sql<{ user_id: number; room_id: number }[]>`
+			SELECT user_id, room_id FROM room_members WHERE user_id = ANY(${userIds}::bigint[])`;
+		return groupedBy(userIds, rows, (r) => r.user_id).map((group) => group.map((r) => r.room_id));
+	});
+
+	roomIdsOf(userId: number): Promise<number[]> {
+		return this.memberships.read(userId);
 	}
 
 	async isMember(roomId: number, userId: number): Promise<boolean> {
@@ -97,42 +103,70 @@ export class PostgresRooms implements RoomsRepository {
 		return { count: row.count, oldest: row.oldest ?? 0 };
 	}
 
-	async summaries(query: {
-		mine: number[];
-		userId: number | null;
-		othersLimit: number;
-		unreadCap: number;
-	}): Promise<RoomSummaryRecord[]> {
-		const { mine, userId: user, othersLimit, unreadCap: cap } = query;
-		// ONE query for a whole room list, as on SQLite (sqlite/rooms.ts explains it).
-		const rows = await this.sql<RoomSummaryRecord[]>`
-			WITH ranked AS (
-			  SELECT r.id, r.name, r.topic, r.private, r.archived, r.member_count, r.id = ANY(${mine}::bigint[]) AS joined,
+	summaries(query: SummariesQuery): Promise<RoomSummaryRecord[]> {
+		return this.summaryLists.read(query);
+	}
+
+	/**
+	 * Room lists for several identities in ONE statement (a connect storm's sequences each ask
+	 * for one; sqlite/rooms.ts explains the query of one list). Each list's rooms are its
+	 * memberships, then at most `othersLimit` other public rooms, the most recently active;
+	 * unread and mention counts only for an account's own rooms. `ranked` — every room with its
+	 * newest message — is read once for the whole batch.
+	 */
+	private readonly summaryLists = new ReadBatch(async (queries: SummariesQuery[]) => {
+		// A parameter of type jsonb: postgres.js serializes it (a string would be a JSON string).
+		const requests = this.sql.json(
+			queries.map((q) => ({
+				user: q.userId,
+				mine: q.mine,
+				others: q.othersLimit,
+				cap: q.unreadCap
+			}))
+		);
+		const rows = await this.sql<(RoomSummaryRecord & { i: number })[]>`
+			WITH req AS (
+			  SELECT q.ord::int AS i, (q.r->>'user')::bigint AS usr,
+			    ARRAY(SELECT jsonb_array_elements_text(q.r->'mine')::bigint) AS mine,
+			    (q.r->>'others')::int AS others, (q.r->>'cap')::int AS cap
+			  FROM jsonb_array_elements(${requests}::jsonb) WITH ORDINALITY AS q(r, ord)),
+			ranked AS (
+			  SELECT r.id, r.name, r.topic, r.private, r.archived, r.member_count,
 			    (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
 			  FROM rooms r),
 			listed AS (
-			  SELECT * FROM ranked WHERE joined
-			  UNION ALL
-			  (SELECT * FROM ranked WHERE NOT joined AND private = 0 AND archived = 0
-			    ORDER BY last_message_id DESC NULLS LAST, id DESC LIMIT ${othersLimit}))
-			SELECT l.id, l.name, l.topic, l.joined, l.last_message_id,
+			  SELECT req.i, req.usr, req.cap, l.*
+			  FROM req CROSS JOIN LATERAL (
+			    SELECT k.*, true AS joined FROM ranked k WHERE k.id = ANY(req.mine)
+			    UNION ALL
+			    (SELECT k.*, false AS joined FROM ranked k
+			      WHERE NOT (k.id = ANY(req.mine)) AND k.private = 0 AND k.archived = 0
+			      ORDER BY k.last_message_id DESC NULLS LAST, k.id DESC LIMIT req.others)) l)
+			SELECT l.i, l.id, l.name, l.topic, l.joined, l.last_message_id,
 			  l.member_count AS members,
-			  CASE WHEN l.joined AND ${user}::bigint IS NOT NULL THEN
+			  CASE WHEN l.joined AND l.usr IS NOT NULL THEN
 			    (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
-			       WHERE m.room_id = l.id AND m.sender_id <> ${user}::bigint AND m.deleted_at IS NULL
+			       WHERE m.room_id = l.id AND m.sender_id <> l.usr AND m.deleted_at IS NULL
 			         AND m.id > COALESCE((SELECT last_read_id FROM read_markers
-			                              WHERE user_id = ${user}::bigint AND scope = 'r:' || l.id), 0)
-			       LIMIT ${cap}) x)
+			                              WHERE user_id = l.usr AND scope = 'r:' || l.id), 0)
+			       LIMIT l.cap) x)
 			  ELSE 0 END AS unread,
-			  CASE WHEN l.joined AND ${user}::bigint IS NOT NULL THEN
+			  CASE WHEN l.joined AND l.usr IS NOT NULL THEN
 			    (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
-			       WHERE mn.user_id = ${user}::bigint AND mn.room_id = l.id
+			       WHERE mn.user_id = l.usr AND mn.room_id = l.id
 			         AND mn.message_id > COALESCE((SELECT last_read_id FROM read_markers
-			                              WHERE user_id = ${user}::bigint AND scope = 'r:' || l.id), 0)
-			       LIMIT ${cap}) x)
+			                              WHERE user_id = l.usr AND scope = 'r:' || l.id), 0)
+			       LIMIT l.cap) x)
 			  ELSE 0 END AS mentions
 			FROM listed l
-			ORDER BY l.joined DESC, l.id`;
-		return [...rows];
-	}
+			ORDER BY l.i, l.joined DESC, l.id`;
+		return groupedBy(
+			queries.map((_, i) => i + 1),
+			rows,
+			(r) => r.i
+		).map((list) => list.map(({ i: _, ...summary }) => summary));
+	});
 }
+
+/** One identity's room list (RoomsRepository.summaries). */
+type SummariesQuery = Parameters<RoomsRepository['summaries']>[0];

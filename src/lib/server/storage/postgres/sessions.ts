@@ -9,6 +9,7 @@ import {
 } from '../sessions';
 import type { UserRecord } from '../users';
 import type { Sql } from './client';
+import { groupedBy, ReadBatch } from './read-batch';
 import { toUserRecord, type UserRow } from './users';
 
 export class PostgresSessions implements SessionsRepository {
@@ -21,24 +22,21 @@ export class PostgresSessions implements SessionsRepository {
 			        ${s.address}, ${s.createdAt}, ${s.lastSeenAt})`;
 	}
 
-	async withUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
-		const [row] = await this.sql<
-			(UserRow & { session_expires_at: number; session_last_seen_at: number })[]
+	/** Session and user by session id: the sequences of a connect storm read them batched. */
+	private readonly withUsers = new ReadBatch(async (ids: string[]) => {
+		const rows = await this.sql<
+			(UserRow & { session_id: string; session_expires_at: number; session_last_seen_at: number })[]
 		>`
-			SELECT s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at,
+			SELECT s.id AS session_id, s.expires_at AS session_expires_at,
+			       s.last_seen_at AS session_last_seen_at,
 			       u.id, u.username, u.name, u.password_hash,
 			       u.role, u.created_at, u.banned_at, u.ban_reason, u.must_change_password
-			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`;
-		if (!row) return undefined;
-		return {
-			session: {
-				id,
-				userId: row.id,
-				expiresAt: row.session_expires_at,
-				lastSeenAt: row.session_last_seen_at
-			},
-			user: toUserRecord(row)
-		};
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ANY(${ids}::text[])`;
+		return groupedBy(ids, rows, (r) => r.session_id).map(([row]) => row && withUserFromRow(row));
+	});
+
+	withUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+		return this.withUsers.read(id);
 	}
 
 	async expiresAt(id: string): Promise<number | undefined> {
@@ -94,4 +92,18 @@ export class PostgresSessions implements SessionsRepository {
 			(SELECT id FROM sessions WHERE expires_at <= ${now} LIMIT ${limit})`;
 		return result.count;
 	}
+}
+
+function withUserFromRow(
+	row: UserRow & { session_id: string; session_expires_at: number; session_last_seen_at: number }
+): { session: SessionRecord; user: UserRecord } {
+	return {
+		session: {
+			id: row.session_id,
+			userId: row.id,
+			expiresAt: row.session_expires_at,
+			lastSeenAt: row.session_last_seen_at
+		},
+		user: toUserRecord(row)
+	};
 }
