@@ -121,6 +121,27 @@ describe('shared presence (two processes)', () => {
 		await Promise.all([a.presence.stop(), b.presence.stop()]);
 	});
 
+	it('changes of one turn reach Redis in their order, renames after the arrival', async () => {
+		// A process's arrivals and departures of a turn go as one script call: a socket that
+		// opens and closes within the turn must not be left online, and a rename made in the
+		// same turn as the arrival must find the user listed.
+		const a = processOn(clients.open(), 'pa');
+		await a.presence.start();
+		const brief = conn(6, 'brief');
+		const [arrival, last] = await Promise.all([a.open(brief), a.close(brief)]);
+		// The counts are those after the turn's changes: the socket has already gone again.
+		expect(arrival).toMatchObject({ first: true, usersOnline: 0 });
+		expect(last).toBe(true);
+		expect(await a.presence.usersOnline()).toBe(0);
+
+		const renamed = conn(7, 'before');
+		const opened = a.open(renamed);
+		await a.presence.changed(7, { name: 'after' });
+		await opened;
+		expect(await a.presence.user(7)).toMatchObject({ name: 'after' });
+		await a.presence.stop();
+	});
+
 	it('under concurrency across processes: exactly one first and one last per user', async () => {
 		const a = processOn(clients.open(), 'pa');
 		const b = processOn(clients.open(), 'pb');

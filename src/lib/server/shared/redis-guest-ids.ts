@@ -1,12 +1,16 @@
 import { BLOCK, GUEST_ID_BASE, type GuestIdSource } from '../chat/guest-ids';
 import type { MetaRepository } from '../storage/meta';
 import { LuaScript } from './lua';
+import { TurnBatch } from './turn-batch';
 import type { SharedRedis } from './redis-client';
 
-/** INCR, but only when the counter exists: a missing one must first be set from the database. */
+/**
+ * INCRBY ARGV[1] (the highest of the ids taken), but only when the counter exists: a missing
+ * one must first be set from the database.
+ */
 const TAKE = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-return redis.call('INCR', KEYS[1])
+return redis.call('INCRBY', KEYS[1], ARGV[1])
 `);
 
 /**
@@ -35,15 +39,23 @@ export class RedisGuestIds implements GuestIdSource {
 		await this.seed();
 	}
 
-	async take(): Promise<number> {
+	/** The guests of one turn take their ids in one call (a connect storm is thousands). */
+	private readonly takes = new TurnBatch((asks: null[]) => this.takeMany(asks.length));
+
+	take(): Promise<number> {
+		return this.takes.read(null);
+	}
+
+	/** `n` ids never handed out before, in one script call. */
+	private async takeMany(n: number): Promise<number[]> {
 		for (;;) {
-			const id = (await TAKE.run(this.redis.client, [this.key])) as number | null;
-			if (id === null) {
+			const last = (await TAKE.run(this.redis.client, [this.key], [n])) as number | null;
+			if (last === null) {
 				await this.seed();
 				continue;
 			}
-			if (id > this.reservedUpTo) await this.cover(id);
-			return id;
+			if (last > this.reservedUpTo) await this.cover(last);
+			return Array.from({ length: n }, (_, i) => last - n + 1 + i);
 		}
 	}
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { Connection } from '../realtime/connection';
 import { pageOf, type Arrival, type OnlineDirectory } from '../realtime/online';
 import { LuaScript } from './lua';
+import { TurnBatch } from './turn-batch';
 import type { SharedRedis } from './redis-client';
 
 /*
@@ -18,30 +19,53 @@ import type { SharedRedis } from './redis-client';
  * connection anywhere" / "last anywhere" is decided once, by Redis.
  */
 
-const ARRIVE = new LuaScript(`
-redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
-local n = redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
-if n == 1 then
-  redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-  if tonumber(ARGV[2]) >= ${GUEST_ID_BASE} then redis.call('SADD', KEYS[3], ARGV[2]) end
+/**
+ * This process's arrivals and departures of one turn, in their order (ARGV: `a`, connection
+ * id, user id, user JSON | `d`, connection id). Returns, per change, the user's connections
+ * after it (an arrival's 1: first anywhere; a departure's 0: last anywhere, -1: the connection
+ * was not registered — a sweep already removed it, and announced it), then the users and the
+ * guests online after them all.
+ */
+const CHANGES = new LuaScript(`
+local out = {}
+local i = 1
+while i <= #ARGV do
+  if ARGV[i] == 'a' then
+    local conn, uid = ARGV[i + 1], ARGV[i + 2]
+    redis.call('HSET', KEYS[4], conn, uid)
+    local n = redis.call('HINCRBY', KEYS[1], uid, 1)
+    if n == 1 then
+      redis.call('HSET', KEYS[2], uid, ARGV[i + 3])
+      if tonumber(uid) >= ${GUEST_ID_BASE} then redis.call('SADD', KEYS[3], uid) end
+    end
+    out[#out + 1] = n
+    i = i + 4
+  else
+    local uid = redis.call('HGET', KEYS[4], ARGV[i + 1])
+    local n = -1
+    if uid then
+      redis.call('HDEL', KEYS[4], ARGV[i + 1])
+      n = redis.call('HINCRBY', KEYS[1], uid, -1)
+      if n <= 0 then
+        redis.call('HDEL', KEYS[1], uid)
+        redis.call('HDEL', KEYS[2], uid)
+        redis.call('SREM', KEYS[3], uid)
+        n = 0
+      end
+    end
+    out[#out + 1] = n
+    i = i + 2
+  end
 end
-return {n, redis.call('HLEN', KEYS[1]), redis.call('SCARD', KEYS[3])}
+out[#out + 1] = redis.call('HLEN', KEYS[1])
+out[#out + 1] = redis.call('SCARD', KEYS[3])
+return out
 `);
 
-/** -1: the connection was not registered (a sweep already removed it, and announced it). */
-const DEPART = new LuaScript(`
-local uid = redis.call('HGET', KEYS[4], ARGV[1])
-if not uid then return -1 end
-redis.call('HDEL', KEYS[4], ARGV[1])
-local n = redis.call('HINCRBY', KEYS[1], uid, -1)
-if n <= 0 then
-  redis.call('HDEL', KEYS[1], uid)
-  redis.call('HDEL', KEYS[2], uid)
-  redis.call('SREM', KEYS[3], uid)
-  return 0
-end
-return n
-`);
+/** One change of CHANGES: its arguments. */
+type Change = (string | number)[];
+/** What CHANGES says of one change: the user's connections after it, the counts after the batch. */
+type Changed = { n: number; usersOnline: number; guestsOnline: number };
 
 /**
  * Replaces everything one process registered with a new list (ARGV from 4: connection id,
@@ -196,6 +220,22 @@ export class RedisPresence implements OnlineDirectory {
 		);
 	}
 
+	/**
+	 * The arrivals and departures of one turn go to Redis as one script call, in their order
+	 * (a connect storm's thousands of arrivals were one call each). Anything else this process
+	 * writes to its presence sends them first (`changes.flush()`), so its writes keep the order
+	 * in which the hub changed.
+	 */
+	private readonly changes = new TurnBatch(async (batch: Change[]): Promise<Changed[]> => {
+		const out = (await CHANGES.run(
+			this.redis.client,
+			this.keys(this.pid).slice(0, 4),
+			batch.flat()
+		)) as number[];
+		const [usersOnline, guestsOnline] = out.slice(-2) as [number, number];
+		return batch.map((_, i) => ({ n: out[i]!, usersOnline, guestsOnline }));
+	});
+
 	arrived(conn: Connection, _firstHere: boolean): Promise<Arrival> {
 		const who = conn.identity!;
 		const user: OnlineUser = {
@@ -208,14 +248,9 @@ export class RedisPresence implements OnlineDirectory {
 		};
 		// The counts come back with the arrival: a connect storm's welcomes need them, and a
 		// read of its own per connection was two more commands each (HLEN, SCARD).
-		const arrival = ARRIVE.run(this.redis.client, this.keys(this.pid).slice(0, 4), [
-			conn.id,
-			who.id,
-			JSON.stringify(user)
-		]).then((counts) => {
-			const [n, usersOnline, guestsOnline] = counts as [number, number, number];
-			return { first: n === 1, usersOnline, guestsOnline };
-		});
+		const arrival = this.changes
+			.read(['a', conn.id, who.id, JSON.stringify(user)])
+			.then(({ n, usersOnline, guestsOnline }) => ({ first: n === 1, usersOnline, guestsOnline }));
 		return arrival.catch(async (err) => {
 			this.unreachable(err);
 			// Not announced; the counts are read as they stand (which fails too while Redis is away).
@@ -228,9 +263,7 @@ export class RedisPresence implements OnlineDirectory {
 	}
 
 	departed(conn: Connection, _lastHere: boolean): Promise<boolean> {
-		return this.change(
-			DEPART.run(this.redis.client, this.keys(this.pid).slice(0, 4), [conn.id]).then((n) => n === 0)
-		);
+		return this.change(this.changes.read(['d', conn.id]).then(({ n }) => n === 0));
 	}
 
 	/** A failed change is not announced; the next heartbeat resynchronizes instead. */
@@ -248,6 +281,8 @@ export class RedisPresence implements OnlineDirectory {
 
 	/** A rename or a role change (an `identity` event) shows in the `users` list. */
 	async changed(userId: number, change: { name?: string; isAdmin?: boolean }): Promise<void> {
+		// After the user's arrival, if it still waits for the end of the turn.
+		this.changes.flush();
 		const admin = change.isAdmin === undefined ? '' : change.isAdmin ? '1' : '0';
 		await CHANGE.run(this.redis.client, [this.k('users')], [userId, change.name ?? '', admin]);
 	}
@@ -360,6 +395,8 @@ export class RedisPresence implements OnlineDirectory {
 		mode: 'own' | 'dead' | 'stop',
 		entries: (string | number)[]
 	): Promise<void> {
+		// A resync lists the hub as it is: the changes that led to it go first.
+		this.changes.flush();
 		const result = (await REPLACE.run(this.redis.client, this.keys(pid), [
 			pid,
 			this.ttlMs,

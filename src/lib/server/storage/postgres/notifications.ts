@@ -7,7 +7,7 @@ import {
 	type NotifyScope
 } from '../notifications';
 import type { Sql } from './client';
-import { groupedBy, ReadBatch } from './read-batch';
+import { groupedBy, TurnBatch } from '../../shared/turn-batch';
 
 export class PostgresNotificationSettings implements NotificationSettingsRepository {
 	constructor(private readonly sql: Sql) {}
@@ -42,7 +42,7 @@ export class PostgresNotificationSettings implements NotificationSettingsReposit
 	}
 
 	/** A user's settings: a connect storm's sequences read them batched. */
-	private readonly settingsOf = new ReadBatch(async (userIds: number[]) => {
+	private readonly settingsOf = new TurnBatch(async (userIds: number[]) => {
 		const rows = await this.sql<(NotificationSettingDbRow & { user_id: number })[]>`
 			SELECT user_id, room_id, peer_id, level, muted FROM notification_settings
 			WHERE user_id = ANY(${userIds}::bigint[])`;

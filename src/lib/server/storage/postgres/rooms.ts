@@ -7,7 +7,7 @@ import {
 	type RoomSummaryRecord
 } from '../rooms';
 import type { Sql } from './client';
-import { groupedBy, ReadBatch } from './read-batch';
+import { groupedBy, TurnBatch } from '../../shared/turn-batch';
 import { isUniqueViolation } from './users';
 
 export class PostgresRooms implements RoomsRepository {
@@ -47,7 +47,7 @@ export class PostgresRooms implements RoomsRepository {
 	}
 
 	/** Accounts' memberships: a connect storm's sequences read them batched. */
-	private readonly memberships = new ReadBatch(async (userIds: number[]) => {
+	private readonly memberships = new TurnBatch(async (userIds: number[]) => {
 		const rows = await this.sql<{ user_id: number; room_id: number }[]>`
 			SELECT user_id, room_id FROM room_members WHERE user_id = ANY(${userIds}::bigint[])`;
 		return groupedBy(userIds, rows, (r) => r.user_id).map((group) => group.map((r) => r.room_id));
@@ -114,7 +114,7 @@ export class PostgresRooms implements RoomsRepository {
 	 * unread and mention counts only for an account's own rooms. `ranked` — every room with its
 	 * newest message — is read once for the whole batch.
 	 */
-	private readonly summaryLists = new ReadBatch(async (queries: SummariesQuery[]) => {
+	private readonly summaryLists = new TurnBatch(async (queries: SummariesQuery[]) => {
 		// A parameter of type jsonb: postgres.js serializes it (a string would be a JSON string).
 		const requests = this.sql.json(
 			queries.map((q) => ({

@@ -9,7 +9,7 @@ import {
 } from '../sessions';
 import type { UserRecord } from '../users';
 import type { Sql } from './client';
-import { groupedBy, ReadBatch } from './read-batch';
+import { groupedBy, TurnBatch } from '../../shared/turn-batch';
 import { toUserRecord, type UserRow } from './users';
 
 export class PostgresSessions implements SessionsRepository {
@@ -23,7 +23,7 @@ export class PostgresSessions implements SessionsRepository {
 	}
 
 	/** Session and user by session id: the sequences of a connect storm read them batched. */
-	private readonly withUsers = new ReadBatch(async (ids: string[]) => {
+	private readonly withUsers = new TurnBatch(async (ids: string[]) => {
 		const rows = await this.sql<
 			(UserRow & { session_id: string; session_expires_at: number; session_last_seen_at: number })[]
 		>`

@@ -1,25 +1,27 @@
 /**
- * Reads of one kind asked for in the same turn of the event loop, sent to PostgreSQL as ONE
- * statement (`… WHERE id = ANY($1)`), each caller answered with its own part.
+ * Requests of one kind made in the same turn of the event loop, answered by ONE call to a
+ * networked store (a statement `… WHERE id = ANY($1)`, a Redis script for many), each caller
+ * getting its own part.
  *
  * Why: a connect storm is 10,000 connection sequences, each reading its session, its rooms,
- * its room list and its notification settings — 40,000 statements, each a write on a socket
- * (~50 µs of the server's CPU on loopback TCP) and a wake-up of a PostgreSQL backend on the
- * same two cores (scenario 9's profile, docs/performance.md). Sixteen sequences run at once
- * (realtime/admission.ts), so their reads of a kind mostly fall in the same turn: one
- * statement then answers all of them.
+ * its room list and its notification settings from PostgreSQL, and taking a guest id from
+ * Redis — each call a write on a socket and a wake-up of the store's process on the same
+ * cores (scenario 9's profile, docs/performance.md). Sixteen sequences run at once
+ * (realtime/admission.ts), so their requests of a kind mostly fall in the same turn: one call
+ * then answers all of them.
  *
  * The batch is sent from `setImmediate`, when the turn's callbacks and microtasks have all
- * run — postgres.js itself writes from `setImmediate`, so a read alone waits no longer than
- * before. Only reads on the pool batch (a transaction's reads must run in it); a batch reads
- * one snapshot, as reads sent at once on several connections would have.
+ * run — postgres.js itself writes from `setImmediate`, so a request alone waits no longer than
+ * before. Only what needs no order against other calls may batch (reads on the pool, not in a
+ * transaction; guest ids); a batch of reads sees one snapshot, as reads sent at once on
+ * several connections would have.
  */
-export class ReadBatch<K, V> {
+export class TurnBatch<K, V> {
 	private pending: { key: K; resolve: (v: V) => void; reject: (err: unknown) => void }[] = [];
 
 	/**
-	 * @param readMany answers for `keys`, in their order (one statement)
-	 * @param maxKeys a bigger batch is split into statements of this many keys
+	 * @param readMany answers for `keys`, in their order (one call)
+	 * @param maxKeys a bigger batch is split into calls of this many keys
 	 */
 	constructor(
 		private readonly readMany: (keys: K[]) => Promise<V[]>,
@@ -33,7 +35,8 @@ export class ReadBatch<K, V> {
 		});
 	}
 
-	private flush(): void {
+	/** Sends what waits now, ahead of the end of the turn (for callers that must order their own calls after it). */
+	flush(): void {
 		const all = this.pending;
 		this.pending = [];
 		for (let i = 0; i < all.length; i += this.maxKeys) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { groupedBy, ReadBatch } from './read-batch';
+import { groupedBy, TurnBatch } from './turn-batch';
 
-describe('ReadBatch', () => {
+describe('TurnBatch', () => {
 	it('answers the reads of one turn with one call, each with its own part', async () => {
 		const calls: number[][] = [];
-		const batch = new ReadBatch(async (keys: number[]) => {
+		const batch = new TurnBatch(async (keys: number[]) => {
 			calls.push(keys);
 			return keys.map((k) => k * 10);
 		});
@@ -17,7 +17,7 @@ describe('ReadBatch', () => {
 	});
 
 	it('splits a large batch, and a failed call rejects only its own reads', async () => {
-		const batch = new ReadBatch(async (keys: number[]) => {
+		const batch = new TurnBatch(async (keys: number[]) => {
 			if (keys.includes(3)) throw new Error('boom');
 			return keys;
 		}, 2);
