@@ -14,8 +14,9 @@ function saysNothingOfState(event: BusEvent): boolean {
 const MAX_AGE_MS = 1000;
 
 /**
- * Reads that many connection sequences make alike (#general's newest page and its notices),
- * made once and shared while this process has heard of no change. A connect or restart
+ * Reads that many connection sequences make alike (#general's newest page and its notices; a
+ * large community's `users` sample, which is any online users anyway), made once and shared
+ * while this process has heard of no change. A connect or restart
  * storm is thousands of sequences within seconds; on PostgreSQL each such read is several
  * statements and round trips (docs/performance.md, "What one connection asks PostgreSQL").
  *

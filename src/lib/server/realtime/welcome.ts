@@ -44,7 +44,7 @@ export interface ConnectionSequenceDeps {
 		| 'announceNewcomer'
 	>;
 	history: Pick<HistoryPages, 'noticesOf' | 'event'>;
-	/** #general's newest page, read once per change for every sequence alike (shared-reads.ts). */
+	/** #general's newest page and a large community's users sample, read once for many (shared-reads.ts). */
 	sharedReads: Pick<SharedReads, 'read'>;
 	/** Adds the user's notification settings to the welcome's rooms. */
 	notifications: Pick<NotificationSettings, 'decorateRooms'>;
