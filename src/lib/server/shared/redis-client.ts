@@ -19,9 +19,10 @@ export interface SharedRedis {
 export function createRedisClient(url: string, prefix: string): SharedRedis {
 	const client = new Redis(url, {
 		maxRetriesPerRequest: 3,
-		// Commands issued in one turn of the event loop go out in one write: a connect storm
-		// asks a handful per connection (count, sample, arrival), thousands of connections at
-		// once, and each write was a system call and a wake-up of Redis (docs/performance.md).
+		// Commands issued in one turn of the event loop go out in one write: limits, throttles
+		// and reads of many connections fall in the same turns, and each write was a system
+		// call and a wake-up of Redis (docs/performance.md). A storm's arrivals and guest ids
+		// go further: one call per turn (turn-batch.ts).
 		enableAutoPipelining: true,
 		// Reconnect quickly at first, then every 2 s at most, for as long as it takes.
 		retryStrategy: (attempt) => Math.min(attempt * 100, 2000)

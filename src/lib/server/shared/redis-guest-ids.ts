@@ -43,7 +43,7 @@ export class RedisGuestIds implements GuestIdSource {
 	private readonly takes = new TurnBatch((asks: null[]) => this.takeMany(asks.length));
 
 	take(): Promise<number> {
-		return this.takes.read(null);
+		return this.takes.request(null);
 	}
 
 	/** `n` ids never handed out before, in one script call. */

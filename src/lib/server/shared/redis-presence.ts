@@ -249,7 +249,7 @@ export class RedisPresence implements OnlineDirectory {
 		// The counts come back with the arrival: a connect storm's welcomes need them, and a
 		// read of its own per connection was two more commands each (HLEN, SCARD).
 		const arrival = this.changes
-			.read(['a', conn.id, who.id, JSON.stringify(user)])
+			.request(['a', conn.id, who.id, JSON.stringify(user)])
 			.then(({ n, usersOnline, guestsOnline }) => ({ first: n === 1, usersOnline, guestsOnline }));
 		return arrival.catch(async (err) => {
 			this.unreachable(err);
@@ -263,7 +263,7 @@ export class RedisPresence implements OnlineDirectory {
 	}
 
 	departed(conn: Connection, _lastHere: boolean): Promise<boolean> {
-		return this.change(this.changes.read(['d', conn.id]).then(({ n }) => n === 0));
+		return this.change(this.changes.request(['d', conn.id]).then(({ n }) => n === 0));
 	}
 
 	/** A failed change is not announced; the next heartbeat resynchronizes instead. */

@@ -8,11 +8,11 @@ describe('TurnBatch', () => {
 			calls.push(keys);
 			return keys.map((k) => k * 10);
 		});
-		const answers = await Promise.all([batch.read(1), batch.read(2), batch.read(3)]);
+		const answers = await Promise.all([batch.request(1), batch.request(2), batch.request(3)]);
 		expect(answers).toEqual([10, 20, 30]);
 		expect(calls).toEqual([[1, 2, 3]]);
 		// A read in a later turn is a call of its own.
-		expect(await batch.read(4)).toBe(40);
+		expect(await batch.request(4)).toBe(40);
 		expect(calls).toEqual([[1, 2, 3], [4]]);
 	});
 
@@ -21,7 +21,7 @@ describe('TurnBatch', () => {
 			if (keys.includes(3)) throw new Error('boom');
 			return keys;
 		}, 2);
-		const results = await Promise.allSettled([1, 2, 3, 4, 5].map((k) => batch.read(k)));
+		const results = await Promise.allSettled([1, 2, 3, 4, 5].map((k) => batch.request(k)));
 		expect(results.map((r) => r.status)).toEqual([
 			'fulfilled',
 			'fulfilled',

@@ -20,15 +20,16 @@ export class TurnBatch<K, V> {
 	private pending: { key: K; resolve: (v: V) => void; reject: (err: unknown) => void }[] = [];
 
 	/**
-	 * @param readMany answers for `keys`, in their order (one call)
+	 * @param answerMany answers for `keys`, in their order (one call: a read or a write)
 	 * @param maxKeys a bigger batch is split into calls of this many keys
 	 */
 	constructor(
-		private readonly readMany: (keys: K[]) => Promise<V[]>,
+		private readonly answerMany: (keys: K[]) => Promise<V[]>,
 		private readonly maxKeys = 500
 	) {}
 
-	read(key: K): Promise<V> {
+	/** `key`'s answer, from the call that the turn's requests share. */
+	request(key: K): Promise<V> {
 		return new Promise((resolve, reject) => {
 			this.pending.push({ key, resolve, reject });
 			if (this.pending.length === 1) setImmediate(() => this.flush());
@@ -41,7 +42,7 @@ export class TurnBatch<K, V> {
 		this.pending = [];
 		for (let i = 0; i < all.length; i += this.maxKeys) {
 			const batch = all.slice(i, i + this.maxKeys);
-			this.readMany(batch.map((p) => p.key)).then(
+			this.answerMany(batch.map((p) => p.key)).then(
 				(values) => batch.forEach((p, j) => p.resolve(values[j]!)),
 				(err) => batch.forEach((p) => p.reject(err))
 			);

@@ -52,12 +52,15 @@ export interface RoomsRepository {
 	 * `othersLimit` other PUBLIC, unarchived rooms, the most recently active first, each group in id order.
 	 * Unread counts (capped at `unreadCap`) only for `userId` (an account) in its own rooms.
 	 */
-	summaries(query: {
-		mine: number[];
-		userId: number | null;
-		othersLimit: number;
-		unreadCap: number;
-	}): Promise<RoomSummaryRecord[]>;
+	summaries(query: RoomSummariesQuery): Promise<RoomSummaryRecord[]>;
+}
+
+/** Whose room list RoomsRepository.summaries reads, and how long. */
+export interface RoomSummariesQuery {
+	mine: number[];
+	userId: number | null;
+	othersLimit: number;
+	unreadCap: number;
 }
 
 /** The columns a RoomRecord is read from, in both implementations. */

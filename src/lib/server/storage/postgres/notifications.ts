@@ -52,6 +52,6 @@ export class PostgresNotificationSettings implements NotificationSettingsReposit
 	});
 
 	ofUser(userId: number) {
-		return this.settingsOf.read(userId);
+		return this.settingsOf.request(userId);
 	}
 }

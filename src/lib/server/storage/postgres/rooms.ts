@@ -4,6 +4,7 @@ import {
 	type RoomRecord,
 	type RoomRow,
 	type RoomsRepository,
+	type RoomSummariesQuery,
 	type RoomSummaryRecord
 } from '../rooms';
 import type { Sql } from './client';
@@ -54,7 +55,7 @@ export class PostgresRooms implements RoomsRepository {
 	});
 
 	roomIdsOf(userId: number): Promise<number[]> {
-		return this.memberships.read(userId);
+		return this.memberships.request(userId);
 	}
 
 	async isMember(roomId: number, userId: number): Promise<boolean> {
@@ -103,8 +104,8 @@ export class PostgresRooms implements RoomsRepository {
 		return { count: row.count, oldest: row.oldest ?? 0 };
 	}
 
-	summaries(query: SummariesQuery): Promise<RoomSummaryRecord[]> {
-		return this.summaryLists.read(query);
+	summaries(query: RoomSummariesQuery): Promise<RoomSummaryRecord[]> {
+		return this.summaryLists.request(query);
 	}
 
 	/**
@@ -114,7 +115,7 @@ export class PostgresRooms implements RoomsRepository {
 	 * unread and mention counts only for an account's own rooms. `ranked` — every room with its
 	 * newest message — is read once for the whole batch.
 	 */
-	private readonly summaryLists = new TurnBatch(async (queries: SummariesQuery[]) => {
+	private readonly summaryLists = new TurnBatch(async (queries: RoomSummariesQuery[]) => {
 		// A parameter of type jsonb: postgres.js serializes it (a string would be a JSON string).
 		const requests = this.sql.json(
 			queries.map((q) => ({
@@ -135,7 +136,12 @@ export class PostgresRooms implements RoomsRepository {
 			    (SELECT MAX(m.id) FROM messages m WHERE m.room_id = r.id) AS last_message_id
 			  FROM rooms r),
 			listed AS (
-			  SELECT req.i, req.usr, req.cap, l.*
+			  SELECT req.i, req.usr, req.cap, l.*,
+			    -- The account's read marker in its room, read once for both counts below.
+			    CASE WHEN l.joined AND req.usr IS NOT NULL THEN
+			      COALESCE((SELECT last_read_id FROM read_markers
+			                WHERE user_id = req.usr AND scope = 'r:' || l.id), 0)
+			    ELSE 0 END AS read_up_to
 			  FROM req CROSS JOIN LATERAL (
 			    SELECT k.*, true AS joined FROM ranked k WHERE k.id = ANY(req.mine)
 			    UNION ALL
@@ -147,15 +153,13 @@ export class PostgresRooms implements RoomsRepository {
 			  CASE WHEN l.joined AND l.usr IS NOT NULL THEN
 			    (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
 			       WHERE m.room_id = l.id AND m.sender_id <> l.usr AND m.deleted_at IS NULL
-			         AND m.id > COALESCE((SELECT last_read_id FROM read_markers
-			                              WHERE user_id = l.usr AND scope = 'r:' || l.id), 0)
+			         AND m.id > l.read_up_to
 			       LIMIT l.cap) x)
 			  ELSE 0 END AS unread,
 			  CASE WHEN l.joined AND l.usr IS NOT NULL THEN
 			    (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
 			       WHERE mn.user_id = l.usr AND mn.room_id = l.id
-			         AND mn.message_id > COALESCE((SELECT last_read_id FROM read_markers
-			                              WHERE user_id = l.usr AND scope = 'r:' || l.id), 0)
+			         AND mn.message_id > l.read_up_to
 			       LIMIT l.cap) x)
 			  ELSE 0 END AS mentions
 			FROM listed l
@@ -167,6 +171,3 @@ export class PostgresRooms implements RoomsRepository {
 		).map((list) => list.map(({ i: _, ...summary }) => summary));
 	});
 }
-
-/** One identity's room list (RoomsRepository.summaries). */
-type SummariesQuery = Parameters<RoomsRepository['summaries']>[0];

@@ -24,9 +24,7 @@ export class PostgresSessions implements SessionsRepository {
 
 	/** Session and user by session id: the sequences of a connect storm read them batched. */
 	private readonly withUsers = new TurnBatch(async (ids: string[]) => {
-		const rows = await this.sql<
-			(UserRow & { session_id: string; session_expires_at: number; session_last_seen_at: number })[]
-		>`
+		const rows = await this.sql<SessionUserRow[]>`
 			SELECT s.id AS session_id, s.expires_at AS session_expires_at,
 			       s.last_seen_at AS session_last_seen_at,
 			       u.id, u.username, u.name, u.password_hash,
@@ -36,7 +34,7 @@ export class PostgresSessions implements SessionsRepository {
 	});
 
 	withUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
-		return this.withUsers.read(id);
+		return this.withUsers.request(id);
 	}
 
 	async expiresAt(id: string): Promise<number | undefined> {
@@ -94,9 +92,14 @@ export class PostgresSessions implements SessionsRepository {
 	}
 }
 
-function withUserFromRow(
-	row: UserRow & { session_id: string; session_expires_at: number; session_last_seen_at: number }
-): { session: SessionRecord; user: UserRecord } {
+/** A session joined with its user. */
+type SessionUserRow = UserRow & {
+	session_id: string;
+	session_expires_at: number;
+	session_last_seen_at: number;
+};
+
+function withUserFromRow(row: SessionUserRow): { session: SessionRecord; user: UserRecord } {
 	return {
 		session: {
 			id: row.session_id,

@@ -5,6 +5,7 @@ import {
 	type RoomRecord,
 	type RoomRow,
 	type RoomsRepository,
+	type RoomSummariesQuery,
 	type RoomSummaryRecord
 } from '../rooms';
 import type { StateMemo } from './state-memo';
@@ -168,12 +169,7 @@ export class SqliteRooms implements RoomsRepository {
 	 * mention counts for `userId` (an account) in its rooms, counted only where the room has
 	 * messages past the user's read marker, which after a reload is few or none.
 	 */
-	async summaries(query: {
-		mine: number[];
-		userId: number | null;
-		othersLimit: number;
-		unreadCap: number;
-	}): Promise<RoomSummaryRecord[]> {
+	async summaries(query: RoomSummariesQuery): Promise<RoomSummaryRecord[]> {
 		const rooms = this.memo.read('rooms:activity', () => this.activityStmt.all() as ActivityRow[]);
 		const mine = new Set(query.mine);
 		const readUpTo = new Map<number, number>();
@@ -197,7 +193,7 @@ export class SqliteRooms implements RoomsRepository {
 	private summary(
 		room: ActivityRow,
 		joined: boolean,
-		query: { userId: number | null; unreadCap: number },
+		query: Pick<RoomSummariesQuery, 'userId' | 'unreadCap'>,
 		readUpTo: Map<number, number>
 	): RoomSummaryRecord {
 		let unread = 0;
