@@ -56,6 +56,8 @@ export class FileService {
 	private readonly now: () => number;
 	private timer: NodeJS.Timeout | undefined;
 	private sweeping: Promise<number> | undefined;
+	/** A sweep asked for while one runs: it may have read its orphans before the new ones. */
+	private sweepAgain: Promise<number> | undefined;
 
 	constructor(private readonly deps: FileServiceDeps) {
 		this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
@@ -178,15 +180,28 @@ export class FileService {
 		this.timer = undefined;
 	}
 
-	/** One sweep at a time: a call while one runs gets that one. */
+	/**
+	 * One sweep at a time. A call while one runs gets one more pass after it (shared by every
+	 * call made meanwhile): the running pass may have read its orphans before the rows that
+	 * made this call (retention's deletions) were gone.
+	 */
 	sweepSoon(): Promise<number> {
-		this.sweeping ??= this.sweep()
-			.catch((err) => {
-				this.deps.log.warn({ err }, 'file sweep failed');
-				return 0;
-			})
-			.finally(() => (this.sweeping = undefined));
-		return this.sweeping;
+		if (!this.sweeping) {
+			this.sweeping = this.sweepLogged().finally(() => (this.sweeping = undefined));
+			return this.sweeping;
+		}
+		this.sweepAgain ??= this.sweeping.then(() => {
+			this.sweepAgain = undefined;
+			return this.sweepSoon();
+		});
+		return this.sweepAgain;
+	}
+
+	private sweepLogged(): Promise<number> {
+		return this.sweep().catch((err) => {
+			this.deps.log.warn({ err }, 'file sweep failed');
+			return 0;
+		});
 	}
 
 	/**
