@@ -51,8 +51,11 @@ export interface StoreObserver {
 export class MessageStore {
 	private queue: Pending[] = [];
 	private scheduled = false;
-	/** The batch being committed: batches commit one at a time, so ids follow commit order. */
-	private committing: Promise<void> = Promise.resolve();
+	/**
+	 * The batch being committed: batches commit one at a time, so ids follow commit order.
+	 * Whatever is submitted meanwhile waits in the queue and goes as one batch when it ends.
+	 */
+	private committing: Promise<void> | null = null;
 	private lastId = 0;
 	constructor(
 		private readonly messages: MessagesRepository,
@@ -95,35 +98,43 @@ export class MessageStore {
 		if (op instanceof Promise) op.catch(() => {});
 		return new Promise((resolve, reject) => {
 			this.queue.push({ op, receivedAt, resolve, reject });
-			if (!this.scheduled) {
-				this.scheduled = true;
-				setImmediate(() => this.flush());
-			}
+			if (!this.committing) this.flushSoon();
 		});
+	}
+
+	private flushSoon(): void {
+		if (this.scheduled) return;
+		this.scheduled = true;
+		setImmediate(() => this.flush());
 	}
 
 	/** Resolves once everything queued so far is committed (graceful shutdown). */
 	async drain(): Promise<void> {
-		while (this.queue.length > 0 || this.scheduled) {
-			if (!this.scheduled) this.flush();
-			await new Promise((r) => setImmediate(r));
+		while (this.queue.length > 0 || this.scheduled || this.committing) {
+			if (this.committing) await this.committing;
+			else if (!this.scheduled) this.flush();
+			else await new Promise((r) => setImmediate(r));
 		}
-		await this.committing;
 	}
 
 	get(id: number): Promise<StoredMessage | undefined> {
 		return this.messages.byId(id);
 	}
 
+	/**
+	 * Commits what is queued, up to MAX_BATCH, unless a batch is committing: then its end
+	 * takes the queue. So the batch grows with the database's latency — one transaction per
+	 * commit time, not one per event-loop turn queued behind each other (PostgreSQL under load
+	 * took longer per transaction than a turn, and the queue of small batches never caught up).
+	 */
 	private flush(): void {
 		this.scheduled = false;
+		if (this.committing || this.queue.length === 0) return;
 		const batch = this.queue.splice(0, MAX_BATCH);
-		if (this.queue.length > 0) {
-			this.scheduled = true;
-			setImmediate(() => this.flush());
-		}
-		if (batch.length === 0) return;
-		this.committing = this.committing.then(() => this.commit(batch));
+		this.committing = this.commit(batch).finally(() => {
+			this.committing = null;
+			if (this.queue.length > 0) this.flushSoon();
+		});
 	}
 
 	private async commit(queued: Pending[]): Promise<void> {
