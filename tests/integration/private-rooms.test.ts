@@ -146,6 +146,9 @@ describe('a private room', () => {
 		}
 		m.send({ type: 'get_history', room });
 		expect(await nextError(m)).toMatchObject({ code: 'not_found' });
+		// Nor may it post there, from the connection that listened to the room a moment ago.
+		m.send({ type: 'message', room, content: 'still here?' });
+		expect(await nextError(m)).toMatchObject({ code: 'not_found' });
 		m.send({ type: 'join_room', room });
 		expect(await nextError(m)).toMatchObject({ code: 'not_found' });
 		// The removal is audited.

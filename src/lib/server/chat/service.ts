@@ -224,6 +224,13 @@ export class ChatService {
 			receivedAt?: number;
 			/** kind 'file': the upload the message carries; `content` is its FileContent JSON. */
 			uploadId?: string;
+			/**
+			 * The sender's connection listens to the room (the hub's subscriptions follow
+			 * memberships), so it is a member: storage need not be asked. A membership ended on
+			 * another process reaches the subscriptions with its bus event, as a send racing a
+			 * removal could always land just before it.
+			 */
+			senderListens?: boolean;
 		}
 	): Promise<SubmitResult> {
 		const body = this.bodyOf(input.kind, input.content);
@@ -254,7 +261,7 @@ export class ChatService {
 				...refs
 			};
 		};
-		const known = this.memberInMemory(who, room);
+		const known = this.memberInMemory(who, room) ?? (input.senderListens || undefined);
 		const text = input.kind === 'text' ? body : '';
 		// The common message (member known, no reply, no @) is built at once; the rest in its
 		// place in the queue, membership first (a non-member learns nothing about the parent).

@@ -14,6 +14,14 @@ function answerDuplicate({ conn, who }: HandlerContext, result: SubmitResult) {
 	if (result.duplicate) conn.sendEvent(toWire(result.message, who.id));
 }
 
+/**
+ * Whether the sending connection listens to the room: the hub subscribes a connection when
+ * its account joins and unsubscribes it when the membership ends, so listening means member
+ * and the send needs no membership read (on PostgreSQL a round trip per message).
+ */
+const listens = ({ conn }: HandlerContext, room: string | undefined) =>
+	conn.rooms.has(room ?? DEFAULT_ROOM);
+
 export const messageHandlers: HandlerMap = {
 	async message(ctx, msg) {
 		const result = await ctx.services.chat.sendToRoom(ctx.who, {
@@ -22,7 +30,8 @@ export const messageHandlers: HandlerMap = {
 			kind: 'text',
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
-			receivedAt: ctx.receivedAt
+			receivedAt: ctx.receivedAt,
+			senderListens: listens(ctx, msg.room)
 		});
 		answerDuplicate(ctx, result);
 	},
@@ -34,7 +43,8 @@ export const messageHandlers: HandlerMap = {
 			kind: 'image',
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
-			receivedAt: ctx.receivedAt
+			receivedAt: ctx.receivedAt,
+			senderListens: listens(ctx, msg.room)
 		});
 		answerDuplicate(ctx, result);
 	},

@@ -28,7 +28,13 @@ async function joinAndAnswer({ services, conn, who }: HandlerContext, room: Room
 			...(room.archived && { archived: true as const })
 		})
 	);
-	await services.chat.join(who, room.name);
+	try {
+		await services.chat.join(who, room.name);
+	} catch (err) {
+		// Not a member after all: stop listening (a send checks membership by the subscription).
+		services.hub.unsubscribe(conn, room.name);
+		throw err;
+	}
 }
 
 export const roomHandlers: HandlerMap = {

@@ -54,7 +54,7 @@ export interface HandlerServices {
 	renames: Pick<Renames, 'rename'>;
 	typing: Pick<TypingRelay, 'typing'>;
 	/** The connection registry: a join subscribes the asking connection; a watch registers it. */
-	hub: Pick<Hub, 'subscribe' | 'watch'>;
+	hub: Pick<Hub, 'subscribe' | 'unsubscribe' | 'watch'>;
 	/** Who is online in the whole community: `get_users` lists them. */
 	online: Pick<OnlineDirectory, 'someUsers' | 'usersPage' | 'usersByIds' | 'usersOnline'>;
 	/** PRESENCE_BROADCAST_MAX: the cap of `users` in a large community. */

@@ -38,8 +38,9 @@ export class PostgresMessages implements MessagesRepository {
 	}
 
 	/**
-	 * One transaction per batch, in a few round trips whatever its size: the messages already
-	 * stored under their client_id (resends) are read in one query, and plain new messages are
+	 * One transaction per batch, in four round trips whatever its size (BEGIN; the lock with the
+	 * resends; the writes with the new head; COMMIT): the messages already stored under their
+	 * client_id (resends) are read in one query, and plain new messages are
 	 * inserted without waiting for each answer — postgres.js pipelines them on the transaction's
 	 * connection, in order (so a statement sees every one sent before it). A change or a reply,
 	 * which read back what they wrote, wait for the answers to what was sent before them. One
@@ -48,10 +49,13 @@ export class PostgresMessages implements MessagesRepository {
 	 */
 	async writeBatch(ops: readonly WriteOp[], createdAt: number): Promise<WriteResult[]> {
 		return this.sql.begin(async (tx) => {
-			const [head] = await tx<{ seq: number }[]>`SELECT seq FROM log_head WHERE one = 1 FOR UPDATE`;
+			// Sent together, in this order: the resends are read under the log_head lock, so no
+			// other writer can insert these client_ids meanwhile.
+			const [[head], stored] = await Promise.all([
+				tx<{ seq: number }[]>`SELECT seq FROM log_head WHERE one = 1 FOR UPDATE`,
+				storedByClientId(tx, ops)
+			]);
 			const seqs = new SeqCounter(head.seq);
-			// Under the log_head lock: no other writer can insert these client_ids meanwhile.
-			const stored = await storedByClientId(tx, ops);
 			const sent = new Pipeline();
 			const results: WriteResult[] = [];
 			for (const op of ops) {
@@ -71,8 +75,9 @@ export class PostgresMessages implements MessagesRepository {
 				if (key !== null) stored.set(key, result.message);
 				results.push(result);
 			}
+			if (seqs.head !== head.seq)
+				sent.add(tx`UPDATE log_head SET seq = ${seqs.head} WHERE one = 1`);
 			await sent.settle();
-			if (seqs.head !== head.seq) await tx`UPDATE log_head SET seq = ${seqs.head} WHERE one = 1`;
 			return results;
 		}) as Promise<WriteResult[]>;
 	}
