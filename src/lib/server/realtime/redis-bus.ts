@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import type { Bus, BusEvent } from './bus';
@@ -14,16 +15,26 @@ export interface RedisBusObserver {
 
 /**
  * The bus of several processes (PROTOCOL.md §14, docs/architecture.md "Several processes"):
- * every event goes to one Redis pub/sub channel, the publisher's own included, and every
- * process delivers what comes back to its fan-out. Log events (messages and changes) pass
- * through a LogSequencer, so every process delivers the one seq order, exactly once, and
- * fills in from the database what Redis lost or reordered; the others (presence, typing,
- * moderation notices, closes) are delivered as they arrive — they are not in the log.
+ * every event goes to one Redis pub/sub channel and every other process delivers what comes
+ * from it to its fan-out; the publisher delivers its own events at once, in publish order, as
+ * the in-process bus does (waiting for Redis to hand them back cost the chat three turns of
+ * the event loop per message, each long under a connect storm). Log events (messages and
+ * changes) pass through a LogSequencer, so every process delivers the one seq order, exactly
+ * once (its own come back from Redis too and are skipped), and fills in from the database
+ * what Redis lost or reordered; the others (presence, typing, moderation notices, closes)
+ * are delivered as they arrive — they are not in the log.
  *
- * The events of one turn (a group commit's) go out as one PUBLISH. Publishing while Redis is
- * unreachable drops the batch: the messages in it are committed already and every process,
- * this one too, fills them in from the database once its subscription is back.
+ * The events of one turn (a group commit's) go out as one PUBLISH, `{from, events}`, `from`
+ * naming the process. Publishing while Redis is unreachable drops the batch for the other
+ * processes: the messages in it are committed already and they fill them in from the
+ * database once it is back.
  */
+/** What one PUBLISH on the channel carries: a turn's events, and which process sent them. */
+interface ChannelBatch {
+	from: string;
+	events: BusEvent[];
+}
+
 export class RedisBus implements Bus {
 	private readonly listeners = new Set<(event: BusEvent) => void>();
 	private readonly sequencer: LogSequencer;
@@ -32,6 +43,8 @@ export class RedisBus implements Bus {
 	private checkTimer: NodeJS.Timeout | null = null;
 	/** The subscription was lost since it was last ready: fill in at once when it is back. */
 	private lost = false;
+	/** This process on the channel: its own batches, handed back by Redis, are skipped. */
+	private readonly origin = randomUUID();
 
 	constructor(
 		private readonly pub: Redis,
@@ -73,6 +86,7 @@ export class RedisBus implements Bus {
 
 	publish(event: BusEvent): void {
 		this.outbox.push(event);
+		this.deliver(event);
 		if (this.scheduled) return;
 		this.scheduled = true;
 		setImmediate(() => this.flush());
@@ -105,24 +119,28 @@ export class RedisBus implements Bus {
 		if (this.outbox.length === 0) return;
 		const events = this.outbox;
 		this.outbox = [];
-		this.pub.publish(this.channel, JSON.stringify(events)).catch((err: unknown) => {
+		const batch: ChannelBatch = { from: this.origin, events };
+		this.pub.publish(this.channel, JSON.stringify(batch)).catch((err: unknown) => {
 			this.observer.publishFailed?.(events.length);
 			this.log.warn({ err, events: events.length }, 'publishing to Redis failed');
 		});
 	}
 
 	private receive(data: string): void {
-		let events: BusEvent[];
+		let batch: ChannelBatch;
 		try {
-			events = JSON.parse(data) as BusEvent[];
+			batch = JSON.parse(data) as ChannelBatch;
 		} catch (err) {
 			this.log.error({ err }, 'unreadable event batch on the bus channel');
 			return;
 		}
-		for (const event of events) {
-			if (event.kind === 'message' || event.kind === 'change') this.sequencer.accept(event);
-			else this.emit(event);
-		}
+		if (batch.from === this.origin) return; // delivered when published
+		for (const event of batch.events) this.deliver(event);
+	}
+
+	private deliver(event: BusEvent): void {
+		if (event.kind === 'message' || event.kind === 'change') this.sequencer.accept(event);
+		else this.emit(event);
 	}
 
 	private emit(event: BusEvent): void {
