@@ -1,23 +1,33 @@
 import type { SessionStore } from '../auth/sessions';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { CloseCode } from './connection';
+import { CloseCode, type Connection } from './connection';
 import type { Hub } from './hub';
+
+/** Connections pinged in one task: a slice is a few milliseconds of socket writes. */
+const SLICE = 256;
+/** The most time between two slices: a pass over 10,000 connections takes about 4 s. */
+const MAX_SLICE_GAP_MS = 100;
 
 /**
  * Pings every socket each interval; one that did not answer the previous ping is dead (a
  * half-open TCP connection never says so) and is terminated. The same pass closes sockets
  * whose session ended (4001) in case that event was missed.
+ *
+ * The pass goes in slices spread over at most the first half of the interval, so every
+ * connection still has half an interval to answer. All at once, 10,000 pings were one task of
+ * 200–350 ms that every chat message waited behind (scenario 9's profile, docs/performance.md).
  */
 export class Heartbeat {
 	private readonly timer: NodeJS.Timeout;
+	private sliceTimer: NodeJS.Timeout | null = null;
 
 	constructor(
 		private readonly hub: Pick<Hub, 'connections'>,
 		private readonly sessions: Pick<SessionStore, 'exists'>,
 		private readonly metrics: Pick<Metrics, 'disconnected'>,
 		private readonly log: Pick<Logger, 'debug' | 'error'>,
-		intervalMs: number
+		private readonly intervalMs: number
 	) {
 		this.timer = setInterval(() => this.beat(), intervalMs);
 		this.timer.unref();
@@ -25,10 +35,30 @@ export class Heartbeat {
 
 	stop(): void {
 		clearInterval(this.timer);
+		if (this.sliceTimer) clearTimeout(this.sliceTimer);
+		this.sliceTimer = null;
 	}
 
 	private beat(): void {
-		for (const conn of this.hub.connections) {
+		if (this.sliceTimer) clearTimeout(this.sliceTimer); // a pass never outlives its interval
+		const conns = [...this.hub.connections];
+		const slices = Math.ceil(conns.length / SLICE);
+		const gap = Math.min(MAX_SLICE_GAP_MS, this.intervalMs / 2 / Math.max(1, slices));
+		const next = (from: number) => {
+			this.sliceTimer = null;
+			this.check(conns, from, Math.min(conns.length, from + SLICE));
+			if (from + SLICE < conns.length) {
+				this.sliceTimer = setTimeout(() => next(from + SLICE), gap);
+				this.sliceTimer.unref();
+			}
+		};
+		next(0);
+	}
+
+	private check(conns: readonly Connection[], from: number, to: number): void {
+		for (let i = from; i < to; i++) {
+			const conn = conns[i];
+			if (!this.hub.connections.has(conn)) continue; // closed since the pass began
 			if (!conn.alive) {
 				this.metrics.disconnected('heartbeat');
 				this.log.debug({ conn: conn.id }, 'no pong: connection terminated');

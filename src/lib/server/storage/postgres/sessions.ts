@@ -37,10 +37,15 @@ export class PostgresSessions implements SessionsRepository {
 		return this.withUsers.request(id);
 	}
 
-	async expiresAt(id: string): Promise<number | undefined> {
-		const [row] = await this.sql<{ expires_at: number }[]>`
-			SELECT expires_at FROM sessions WHERE id = ${id}`;
-		return row?.expires_at;
+	/** Expiry by session id: the heartbeat asks for a slice of connections' sessions at once. */
+	private readonly expiries = new TurnBatch(async (ids: string[]) => {
+		const rows = await this.sql<{ id: string; expires_at: number }[]>`
+			SELECT id, expires_at FROM sessions WHERE id = ANY(${ids}::text[])`;
+		return groupedBy(ids, rows, (r) => r.id).map(([row]) => row?.expires_at);
+	});
+
+	expiresAt(id: string): Promise<number | undefined> {
+		return this.expiries.request(id);
 	}
 
 	async setExpiry(id: string, expiresAt: number): Promise<void> {
