@@ -133,7 +133,8 @@ export class MessageStore {
 		const batch = this.queue.splice(0, MAX_BATCH);
 		this.committing = this.commit(batch).finally(() => {
 			this.committing = null;
-			if (this.queue.length > 0) this.flushSoon();
+			// At once, not a turn later: what waited for this batch has waited long enough.
+			if (this.queue.length > 0) this.flush();
 		});
 	}
 

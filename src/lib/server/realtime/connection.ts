@@ -56,6 +56,8 @@ export class Connection {
 	watchedUsers: readonly number[] = NO_USERS;
 	/** Highest message id committed when this connection subscribed: later ones reach it live. */
 	subscribedUpTo = 0;
+	/** Closed for flooding (frames.ts): its account waits before connecting again (flood-penalty.ts). */
+	cutOffForFlooding = false;
 	/**
 	 * Events held back right after the connection sequence, so that a client that reconnects
 	 * and sends `resume` gets the missed messages and the live ones in one id-ordered stream.

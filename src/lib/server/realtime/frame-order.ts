@@ -17,6 +17,18 @@ export interface Inflow {
 export const MAX_WAITING_FRAMES = 32;
 
 /**
+ * A frame whose handler took longer than this (a `resume` or a page of history read from
+ * SQLite within the turn) lets the event loop turn before the connection's next frame runs.
+ * `ws` hands over every frame of a socket read at once, so a client that pipelined ten
+ * expensive frames (all within its budget) held the loop for all ten: 300 ms on two slow
+ * cores, which every other client's messages waited behind (the load-and-abuse test).
+ */
+export const SLOW_FRAME_MS = 15;
+
+const NOTHING: Promise<void> = Promise.resolve();
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Runs one connection's frames one after another: a frame whose handler reads or writes
  * storage finishes before the next frame of that connection starts, so a client's frames
  * take effect in the order it sent them (`read` then `get_rooms` counts the read; `join_room`
@@ -36,8 +48,10 @@ export class FrameOrder {
 	/** Runs `task` now if idle, else after everything before it has settled. */
 	run(task: () => Promise<void> | void): void {
 		if (this.tail === null) {
+			const startedAt = performance.now();
 			const running = task();
-			if (running) this.follow(running);
+			if (running) this.follow(running, () => startedAt);
+			else if (performance.now() - startedAt > SLOW_FRAME_MS) this.follow(NOTHING, () => startedAt);
 			return;
 		}
 		this.waiting++;
@@ -45,11 +59,14 @@ export class FrameOrder {
 			this.paused = true;
 			this.inflow.pause();
 		}
+		let startedAt = 0;
 		this.follow(
 			this.tail.then(() => {
 				this.started();
+				startedAt = performance.now();
 				return task();
-			})
+			}),
+			() => startedAt
 		);
 	}
 
@@ -62,11 +79,13 @@ export class FrameOrder {
 		}
 	}
 
-	private follow(work: Promise<void>): void {
-		const tail: Promise<void> = work.then(
-			() => this.settled(tail),
-			() => this.settled(tail)
-		);
+	/**
+	 * The next frame waits for `work`, and for a turn of the event loop too when `work` took
+	 * longer than SLOW_FRAME_MS since it started (`startedAt`).
+	 */
+	private follow(work: Promise<void>, startedAt: () => number): void {
+		const pause = () => (performance.now() - startedAt() > SLOW_FRAME_MS ? nextTurn() : undefined);
+		const tail: Promise<void> = work.then(pause, pause).then(() => this.settled(tail));
 		this.tail = tail;
 	}
 

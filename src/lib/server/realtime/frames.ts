@@ -52,6 +52,7 @@ export function refuseFrame(
 	if (verdict.ok) return;
 	if (verdict.close) {
 		deps.metrics.disconnected('flood');
+		conn.cutOffForFlooding = true;
 		conn.close(CloseCode.policy, 'Too many messages');
 		return;
 	}

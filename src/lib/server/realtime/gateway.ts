@@ -12,6 +12,7 @@ import { AuthMessages } from './auth-message';
 import { CloseCode, Connection, type Identity } from './connection';
 import { dispatchFrame, frameBytes, refuseFrame, type FrameDeps } from './frames';
 import { FrameOrder } from './frame-order';
+import { FloodPenalties } from './flood-penalty';
 import { Heartbeat } from './heartbeat';
 import type { Hub } from './hub';
 import { settle, type OnlineDirectory } from './online';
@@ -43,6 +44,8 @@ export class Gateway {
 	private readonly wss: WebSocketServer;
 	private readonly heartbeat: Heartbeat;
 	private readonly limits: AddressLimits;
+	/** Accounts cut off for flooding, refused at the upgrade for a while (flood-penalty.ts). */
+	private readonly floods = new FloodPenalties();
 	private readonly policy: UpgradePolicy;
 	private readonly authMessages: AuthMessages;
 	/** Each connection's frames, handled in the order they arrived (frame-order.ts). */
@@ -67,6 +70,7 @@ export class Gateway {
 			sessions: deps.auth.sessions,
 			guestIds: deps.guestIds,
 			limits: this.limits,
+			floods: this.floods,
 			connectionCount: () => hub.connectionCount,
 			closing: () => this.closing
 		});
@@ -259,6 +263,8 @@ export class Gateway {
 		const { hub, log } = this.deps;
 		if (conn.authTimer) clearTimeout(conn.authTimer);
 		this.limits.closed(conn.remoteAddress, conn.anonymous);
+		if (conn.cutOffForFlooding && conn.identity && !conn.identity.isGuest)
+			this.floods.note(conn.identity.id);
 		const attached = hub.isAttached(conn);
 		const wasLast = hub.remove(conn);
 		log.debug({ conn: conn.id, user: conn.identity?.id, code }, 'connection closed');

@@ -3,6 +3,7 @@ import { readCookie, SESSION_COOKIE, type SessionStore, type SessionUser } from 
 import type { GuestIdSource } from '../chat/guest-ids';
 import type { Config } from '../config';
 import type { AddressLimits } from './address-limits';
+import type { FloodPenalties } from './flood-penalty';
 import { clientAddress } from './address';
 import type { Identity } from './connection';
 import { isTrustedOrigin } from './origin';
@@ -27,6 +28,7 @@ export interface UpgradePolicyDeps {
 	sessions: Pick<SessionStore, 'validate'>;
 	guestIds: Pick<GuestIdSource, 'take' | 'nameFor'>;
 	limits: Pick<AddressLimits, 'refusal'>;
+	floods: Pick<FloodPenalties, 'waitMs'>;
 	connectionCount(): number;
 	closing(): boolean;
 }
@@ -56,6 +58,8 @@ export class UpgradePolicy {
 			);
 			if (found) {
 				if (found.user.bannedAt) return { status: 403, text: 'Banned', reason: 'banned' };
+				if (this.deps.floods.waitMs(found.user.id) > 0)
+					return { status: 429, text: 'Too many messages; try again later', reason: 'flood' };
 				identity = accountIdentity(found.user, found.session.id);
 			}
 		}
