@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, register, type TestClient } from '../helpers/client';
+import { connect, register, upgradeStatus, type TestClient } from '../helpers/client';
 import { sendAck, uniq } from '../helpers/chat';
 import { startCluster, until, type Cluster } from './cluster';
 
 /**
  * What several processes share through Redis, seen by clients of different processes
- * (PROTOCOL.md §14): presence and exact counts, typing, receipts, moderation, rate limits.
+ * (PROTOCOL.md §14): presence and exact counts, typing, receipts, moderation, rate limits,
+ * a flood cut-off.
  */
 let cluster: Cluster;
 let boss: { cookie: string; id: number; client: TestClient };
@@ -127,5 +128,16 @@ describe('a rate limit shared by two processes', () => {
 			Array(6).fill('rate_limited')
 		);
 		await Promise.all([c0.close(), c1.close()]);
+	});
+
+	it('a flood cut-off on one process is refused (429) at the upgrade on every process', async () => {
+		const r = await register(pair.servers[0], uniq('flood'));
+		const flooder = await connect(pair.servers[0], { cookie: r.cookie });
+		for (let i = 0; i < 1300; i++) flooder.ws.send('{"type":"ping"}');
+		expect(await flooder.closed).toBe(1008);
+		for (const server of pair.servers)
+			await until(async () => (await upgradeStatus(server, '/ws', { cookie: r.cookie })) === 429);
+		const other = await register(pair.servers[1], uniq('bystander')); // anyone else is let in
+		expect(await upgradeStatus(pair.servers[1], '/ws', { cookie: other.cookie })).toBe(101);
 	});
 });

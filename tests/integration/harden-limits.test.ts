@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Event, TestClient } from '../helpers/client';
 import { connect, cookieOf, upgradeStatus } from '../helpers/client';
+import { until } from '../helpers/until';
 import { nextError, uniq } from '../helpers/chat';
 import { rawClient, writeDb } from '../helpers/raw';
 import { startServer, type TestServer } from '../helpers/server';
@@ -158,6 +159,19 @@ describe('frame budget (every frame type)', () => {
 		expect(client.all('error').length).toBeLessThanOrEqual(2);
 		// 200 from the burst, a few more as it refills while the flood is read.
 		expect(client.all('pong').length).toBeLessThan(400);
+	});
+
+	it('refuses (429) the account cut off for flooding at its next upgrades, not anyone else', async () => {
+		const flooder = await register(server, uniq('flooder'));
+		const client = await connect(server, { cookie: flooder.cookie });
+		for (let i = 0; i < 1300; i++) client.ws.send('{"type":"ping"}');
+		expect(await client.closed).toBe(1008);
+		// The server learns of the close on its side of the socket, maybe after the client did.
+		await until(
+			async () => (await upgradeStatus(server, '/ws', { cookie: flooder.cookie })) === 429
+		);
+		const bystander = await register(server, uniq('bystander'));
+		expect(await upgradeStatus(server, '/ws', { cookie: bystander.cookie })).toBe(101);
 	});
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameOrder, MAX_WAITING_FRAMES } from '$lib/server/realtime/frame-order';
+import { FrameOrder, MAX_WAITING_FRAMES, SLOW_FRAME_MS } from '$lib/server/realtime/frame-order';
 
 describe('FrameOrder', () => {
 	it('runs at once when idle, and a frame behind async work only after it settled', async () => {
@@ -53,5 +53,47 @@ describe('FrameOrder backpressure', () => {
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(ran).toBe(MAX_WAITING_FRAMES + 2);
 		expect(calls).toEqual(['pause', 'resume']);
+	});
+});
+
+describe('FrameOrder and slow frames', () => {
+	const busy = (ms: number) => {
+		const end = performance.now() + ms;
+		while (performance.now() < end);
+	};
+	const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+	it('lets the loop turn after a frame that held it over SLOW_FRAME_MS', async () => {
+		for (const slow of [
+			() => busy(SLOW_FRAME_MS + 5), // synchronous
+			async () => {
+				await Promise.resolve();
+				busy(SLOW_FRAME_MS + 5); // asynchronous, but all within one turn
+			}
+		]) {
+			const order = new FrameOrder();
+			const log: string[] = [];
+			order.run(() => {
+				setImmediate(() => log.push('a turn'));
+				return slow();
+			});
+			order.run(() => void log.push('next frame'));
+			await turn();
+			await turn();
+			expect(log).toEqual(['a turn', 'next frame']);
+		}
+	});
+
+	it('does not hold up the next frame after one that waited for I/O, however long', async () => {
+		const order = new FrameOrder();
+		const log: string[] = [];
+		order.run(async () => {
+			await new Promise((resolve) => setTimeout(resolve, SLOW_FRAME_MS + 5));
+			setImmediate(() => log.push('a turn'));
+		});
+		order.run(() => void log.push('next frame'));
+		await new Promise((resolve) => setTimeout(resolve, SLOW_FRAME_MS + 10));
+		await turn();
+		expect(log).toEqual(['next frame', 'a turn']);
 	});
 });

@@ -295,6 +295,7 @@ export class App {
 		};
 		this.gateway = new Gateway({
 			config,
+			bus,
 			log: this.log,
 			metrics,
 			hub,

@@ -42,6 +42,8 @@ export type BusEvent =
 	 * and typing are refused (or allowed again) whichever process the user is on.
 	 */
 	| { kind: 'mute'; userId: number; mute: { until: number; reason: string } | null }
+	/** An account was cut off for flooding: every process refuses its upgrades a while (flood-penalty.ts). */
+	| { kind: 'flood_penalty'; userId: number }
 	/** Close the connections of a user or of one session (kick, ban, logout, password change). */
 	| { kind: 'close'; of: { userId: number } | { sessionId: string }; code: number; reason: string };
 

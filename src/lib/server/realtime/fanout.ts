@@ -79,6 +79,8 @@ export class Fanout {
 				return;
 			case 'mute':
 				return; // for the mute books (moderation/mutes.ts); clients get `muted` events
+			case 'flood_penalty':
+				return; // for the gateway's upgrade check (flood-penalty.ts)
 			case 'close': {
 				const { of } = event;
 				// Copied first: a close takes the connection out of the hub's sets.

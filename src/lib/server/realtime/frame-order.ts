@@ -17,16 +17,41 @@ export interface Inflow {
 export const MAX_WAITING_FRAMES = 32;
 
 /**
- * A frame whose handler took longer than this (a `resume` or a page of history read from
- * SQLite within the turn) lets the event loop turn before the connection's next frame runs.
- * `ws` hands over every frame of a socket read at once, so a client that pipelined ten
- * expensive frames (all within its budget) held the loop for all ten: 300 ms on two slow
- * cores, which every other client's messages waited behind (the load-and-abuse test).
+ * A frame whose handler held the event loop longer than this without letting it turn (a
+ * `resume` or a page of history read from SQLite within the turn) lets the loop turn before
+ * the connection's next frame runs. `ws` hands over every frame of a socket read at once, so
+ * a client that pipelined ten expensive frames (all within its budget) held the loop for all
+ * ten: 300 ms on two slow cores, which every other client's messages waited behind (the
+ * load-and-abuse test). A frame that waited for I/O (a PostgreSQL round trip) has let the
+ * loop turn already and is not held up again, however long it took.
  */
 export const SLOW_FRAME_MS = 15;
 
 const NOTHING: Promise<void> = Promise.resolve();
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+let turns = 0;
+let counting = false;
+/**
+ * A number that changes once the event loop has turned (passed its check phase) since it was
+ * read: at most one setImmediate per turn, however many frames ask.
+ */
+function currentTurn(): number {
+	if (!counting) {
+		counting = true;
+		setImmediate(() => {
+			turns++;
+			counting = false;
+		});
+	}
+	return turns;
+}
+
+/** When a frame started: to tell whether it held the loop too long without a turn. */
+interface Start {
+	at: number;
+	turn: number;
+}
 
 /**
  * Runs one connection's frames one after another: a frame whose handler reads or writes
@@ -48,10 +73,10 @@ export class FrameOrder {
 	/** Runs `task` now if idle, else after everything before it has settled. */
 	run(task: () => Promise<void> | void): void {
 		if (this.tail === null) {
-			const startedAt = performance.now();
+			const at = performance.now();
 			const running = task();
-			if (running) this.follow(running, () => startedAt);
-			else if (performance.now() - startedAt > SLOW_FRAME_MS) this.follow(NOTHING, () => startedAt);
+			if (running) this.follow(running, { at, turn: currentTurn() });
+			else if (performance.now() - at > SLOW_FRAME_MS) this.follow(NOTHING, { at, turn: turns });
 			return;
 		}
 		this.waiting++;
@@ -59,14 +84,15 @@ export class FrameOrder {
 			this.paused = true;
 			this.inflow.pause();
 		}
-		let startedAt = 0;
+		const start: Start = { at: 0, turn: 0 };
 		this.follow(
 			this.tail.then(() => {
 				this.started();
-				startedAt = performance.now();
+				start.at = performance.now();
+				start.turn = currentTurn();
 				return task();
 			}),
-			() => startedAt
+			start
 		);
 	}
 
@@ -80,11 +106,12 @@ export class FrameOrder {
 	}
 
 	/**
-	 * The next frame waits for `work`, and for a turn of the event loop too when `work` took
-	 * longer than SLOW_FRAME_MS since it started (`startedAt`).
+	 * The next frame waits for `work`, and for a turn of the event loop too when `work` ran
+	 * longer than SLOW_FRAME_MS since it started without the loop turning meanwhile.
 	 */
-	private follow(work: Promise<void>, startedAt: () => number): void {
-		const pause = () => (performance.now() - startedAt() > SLOW_FRAME_MS ? nextTurn() : undefined);
+	private follow(work: Promise<void>, start: Start): void {
+		const pause = () =>
+			turns === start.turn && performance.now() - start.at > SLOW_FRAME_MS ? nextTurn() : undefined;
 		const tail: Promise<void> = work.then(pause, pause).then(() => this.settled(tail));
 		this.tail = tail;
 	}

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { AddressLimits } from './address-limits';
+import type { Bus } from './bus';
 import { AuthMessages } from './auth-message';
 import { CloseCode, Connection, type Identity } from './connection';
 import { dispatchFrame, frameBytes, refuseFrame, type FrameDeps } from './frames';
@@ -33,6 +34,8 @@ export interface GatewayDeps extends FrameDeps {
 	presence: Pick<PresenceAnnouncer, 'wentOffline'>;
 	online: Pick<OnlineDirectory, 'departed'>;
 	sequence: ConnectionSequenceDeps;
+	/** Where a flood cut-off is told to every process (flood-penalty.ts). */
+	bus: Pick<Bus, 'publish' | 'subscribe'>;
 }
 
 /**
@@ -45,7 +48,7 @@ export class Gateway {
 	private readonly heartbeat: Heartbeat;
 	private readonly limits: AddressLimits;
 	/** Accounts cut off for flooding, refused at the upgrade for a while (flood-penalty.ts). */
-	private readonly floods = new FloodPenalties();
+	private readonly floods: FloodPenalties;
 	private readonly policy: UpgradePolicy;
 	private readonly authMessages: AuthMessages;
 	/** Each connection's frames, handled in the order they arrived (frame-order.ts). */
@@ -64,6 +67,7 @@ export class Gateway {
 			clientTracking: false
 		});
 		this.limits = new AddressLimits(config);
+		this.floods = new FloodPenalties(deps.bus);
 		this.admission = new AdmissionQueue(ADMISSION_CONCURRENCY, config.connectQueueMax);
 		this.policy = new UpgradePolicy({
 			config,
@@ -264,7 +268,7 @@ export class Gateway {
 		if (conn.authTimer) clearTimeout(conn.authTimer);
 		this.limits.closed(conn.remoteAddress, conn.anonymous);
 		if (conn.cutOffForFlooding && conn.identity && !conn.identity.isGuest)
-			this.floods.note(conn.identity.id);
+			this.floods.penalize(conn.identity.id);
 		const attached = hub.isAttached(conn);
 		const wasLast = hub.remove(conn);
 		log.debug({ conn: conn.id, user: conn.identity?.id, code }, 'connection closed');
