@@ -6,6 +6,7 @@ import type { Audience, Bus, BusEvent } from './bus';
 import type { Connection } from './connection';
 import type { Hub } from './hub';
 import { queueFrame, SLICED_FANOUT_MIN } from './big-room-writes';
+import { inSlices } from './slices';
 
 /**
  * The only code that writes to other clients' sockets: it turns each bus event into wire
@@ -168,7 +169,7 @@ export class Fanout {
 		};
 		for (const user of p.online) for (const mine of pick(user.id)) mine.online.push(user);
 		for (const id of p.offline) for (const mine of pick(id)) mine.offline.push(id);
-		inSlices([...this.hub.identifiedConnections()], (conn) => {
+		inSlices([...this.hub.identifiedConnections()], PRESENCE_SLICE, (conn) => {
 			const mine = some.get(conn);
 			if (this.hub.watchesAll(conn)) conn.send(everything);
 			else if (mine) conn.send(JSON.stringify(events.presence({ users_online, ...mine })));
@@ -202,9 +203,3 @@ export class Fanout {
  * next flush is PRESENCE_FLUSH_MS away, so a slice sent a few milliseconds later is no older.
  */
 const PRESENCE_SLICE = 1000;
-
-function inSlices<T>(items: T[], each: (item: T) => void, from = 0): void {
-	const end = Math.min(items.length, from + PRESENCE_SLICE);
-	for (let i = from; i < end; i++) each(items[i]);
-	if (end < items.length) setImmediate(() => inSlices(items, each, end));
-}

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { CloseCode, type Connection } from './connection';
 import type { Hub } from './hub';
+import { inSlices, type SlicedPass } from './slices';
 
 /** Connections pinged in one task: a slice is a few milliseconds of socket writes. */
 const SLICE = 256;
@@ -20,7 +21,7 @@ const MAX_SLICE_GAP_MS = 100;
  */
 export class Heartbeat {
 	private readonly timer: NodeJS.Timeout;
-	private sliceTimer: NodeJS.Timeout | null = null;
+	private pass: SlicedPass | null = null;
 
 	constructor(
 		private readonly hub: Pick<Hub, 'connections'>,
@@ -35,47 +36,34 @@ export class Heartbeat {
 
 	stop(): void {
 		clearInterval(this.timer);
-		if (this.sliceTimer) clearTimeout(this.sliceTimer);
-		this.sliceTimer = null;
+		this.pass?.cancel();
 	}
 
 	private beat(): void {
-		if (this.sliceTimer) clearTimeout(this.sliceTimer); // a pass never outlives its interval
+		this.pass?.cancel(); // a pass never outlives its interval
 		const conns = [...this.hub.connections];
 		const slices = Math.ceil(conns.length / SLICE);
 		const gap = Math.min(MAX_SLICE_GAP_MS, this.intervalMs / 2 / Math.max(1, slices));
-		const next = (from: number) => {
-			this.sliceTimer = null;
-			this.check(conns, from, Math.min(conns.length, from + SLICE));
-			if (from + SLICE < conns.length) {
-				this.sliceTimer = setTimeout(() => next(from + SLICE), gap);
-				this.sliceTimer.unref();
-			}
-		};
-		next(0);
+		this.pass = inSlices(conns, SLICE, (conn) => this.check(conn), gap);
 	}
 
-	private check(conns: readonly Connection[], from: number, to: number): void {
-		for (let i = from; i < to; i++) {
-			const conn = conns[i];
-			if (!this.hub.connections.has(conn)) continue; // closed since the pass began
-			if (!conn.alive) {
-				this.metrics.disconnected('heartbeat');
-				this.log.debug({ conn: conn.id }, 'no pong: connection terminated');
-				conn.ws.terminate();
-				continue;
-			}
-			conn.alive = false;
-			conn.ws.ping();
-			const sessionId = conn.identity?.sessionId;
-			if (sessionId) {
-				this.sessions.exists(sessionId).then(
-					(exists) => {
-						if (!exists) conn.close(CloseCode.sessionEnded, 'Session ended');
-					},
-					(err) => this.log.error({ err, conn: conn.id }, 'session check failed')
-				);
-			}
+	private check(conn: Connection): void {
+		if (!this.hub.connections.has(conn)) return; // closed since the pass began
+		if (!conn.alive) {
+			this.metrics.disconnected('heartbeat');
+			this.log.debug({ conn: conn.id }, 'no pong: connection terminated');
+			conn.ws.terminate();
+			return;
 		}
+		conn.alive = false;
+		conn.ws.ping();
+		const sessionId = conn.identity?.sessionId;
+		if (!sessionId) return;
+		this.sessions.exists(sessionId).then(
+			(exists) => {
+				if (!exists) conn.close(CloseCode.sessionEnded, 'Session ended');
+			},
+			(err) => this.log.error({ err, conn: conn.id }, 'session check failed')
+		);
 	}
 }
