@@ -101,3 +101,32 @@ describe('MessageStore submit order', () => {
 		expect(published).toEqual([...published].sort((a, b) => a - b));
 	});
 });
+
+describe('MessageStore after a commit that threw', () => {
+	it('answers the batch’s senders with the error and goes on committing', async () => {
+		const storage = await openSqliteStorage(':memory:');
+		const bus = new LocalBus();
+		let broken = true;
+		bus.subscribe(() => {
+			if (broken) throw new Error('a listener failed');
+		});
+		const failures: unknown[] = [];
+		const own = new MessageStore(storage.messages, bus, { failed: (err) => failures.push(err) });
+		await own.init();
+		const roomId = storage.sqlite
+			.prepare("SELECT id FROM rooms WHERE name = 'general'")
+			.pluck()
+			.get() as number;
+		const first = await Promise.allSettled([
+			own.submit({ ...draft(1, 'a'), roomId }),
+			own.submit({ ...draft(1, 'b'), roomId })
+		]);
+		expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+		expect(failures).toHaveLength(1);
+		broken = false;
+		const next = await own.submit({ ...draft(1, 'c'), roomId });
+		expect(next.message.body).toBe('c');
+		await own.drain();
+		storage.sqlite.close();
+	});
+});

@@ -50,12 +50,15 @@ export interface StoreObserver {
  */
 export class MessageStore {
 	private queue: Pending[] = [];
-	private scheduled = false;
 	/**
-	 * The batch being committed: batches commit one at a time, so ids follow commit order.
-	 * Whatever is submitted meanwhile waits in the queue and goes as one batch when it ends.
+	 * `idle`: nothing queued; `soon`: a flush is set for the next turn (what is submitted in
+	 * this turn goes with it); `busy`: a batch is committing. Batches commit one at a time, so
+	 * ids follow commit order; whatever is submitted meanwhile waits in the queue and goes as
+	 * one batch when the one in flight ends.
 	 */
-	private committing: Promise<void> | null = null;
+	private state: 'idle' | 'soon' | 'busy' = 'idle';
+	/** The batch in flight, settled once the flush after it has run (drain waits on it). */
+	private inFlight: Promise<void> = Promise.resolve();
 	private lastId = 0;
 	constructor(
 		private readonly messages: MessagesRepository,
@@ -98,23 +101,16 @@ export class MessageStore {
 		if (op instanceof Promise) op.catch(() => {});
 		return new Promise((resolve, reject) => {
 			this.queue.push({ op, receivedAt, resolve, reject });
-			if (!this.committing) this.flushSoon();
+			if (this.state !== 'idle') return;
+			this.state = 'soon';
+			setImmediate(() => this.flush());
 		});
-	}
-
-	private flushSoon(): void {
-		if (this.scheduled) return;
-		this.scheduled = true;
-		setImmediate(() => this.flush());
 	}
 
 	/** Resolves once everything queued so far is committed (graceful shutdown). */
 	async drain(): Promise<void> {
-		while (this.queue.length > 0 || this.scheduled || this.committing) {
-			if (this.committing) await this.committing;
-			else if (!this.scheduled) this.flush();
-			else await new Promise((r) => setImmediate(r));
-		}
+		while (this.state !== 'idle')
+			await (this.state === 'busy' ? this.inFlight : new Promise((r) => setImmediate(r)));
 	}
 
 	get(id: number): Promise<StoredMessage | undefined> {
@@ -122,20 +118,32 @@ export class MessageStore {
 	}
 
 	/**
-	 * Commits what is queued, up to MAX_BATCH, unless a batch is committing: then its end
-	 * takes the queue. So the batch grows with the database's latency — one transaction per
-	 * commit time, not one per event-loop turn queued behind each other (PostgreSQL under load
-	 * took longer per transaction than a turn, and the queue of small batches never caught up).
+	 * Commits what is queued, up to MAX_BATCH, then the next batch as soon as it ends (not a
+	 * turn later: what waited for it has waited long enough). So the batch grows with the
+	 * database's latency — one transaction per commit time, not one per event-loop turn queued
+	 * behind each other (PostgreSQL under load took longer per transaction than a turn, and the
+	 * queue of small batches never caught up).
 	 */
 	private flush(): void {
-		this.scheduled = false;
-		if (this.committing || this.queue.length === 0) return;
+		if (this.queue.length === 0) {
+			this.state = 'idle';
+			return;
+		}
+		this.state = 'busy';
 		const batch = this.queue.splice(0, MAX_BATCH);
-		this.committing = this.commit(batch).finally(() => {
-			this.committing = null;
-			// At once, not a turn later: what waited for this batch has waited long enough.
-			if (this.queue.length > 0) this.flush();
-		});
+		this.inFlight = this.commit(batch)
+			.catch((err) => this.broke(batch, err))
+			.then(() => this.flush());
+	}
+
+	/**
+	 * A commit that threw after its transaction (a bus listener failed while publishing): the
+	 * senders not yet answered hear an internal error (answering twice does nothing), and the
+	 * queue goes on — a store that stopped here would never acknowledge anything again.
+	 */
+	private broke(batch: Pending[], err: unknown): void {
+		this.observer.failed?.(err);
+		for (const p of batch) p.reject(err);
 	}
 
 	private async commit(queued: Pending[]): Promise<void> {

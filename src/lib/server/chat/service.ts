@@ -36,6 +36,16 @@ type References = Pick<Draft, 'replyToId' | 'mentions' | 'quiet'>;
 export const ROOM_LIST_OTHERS = 100;
 
 /**
+ * Whether the sending connection listens to a room (by name). The hub subscribes a
+ * connection when its account joins and unsubscribes it when the membership ends, so a
+ * connection that listens belongs to a member and a send needs no membership read (on
+ * PostgreSQL a round trip per message). A membership ended on another process reaches the
+ * subscriptions with its bus event, as a send racing a removal could always land just
+ * before it.
+ */
+export type Listens = (room: string) => boolean;
+
+/**
  * The write path of chat: validate → rate-limit → authorize → store (group commit) →
  * publish. Guests' room memberships live here in memory, accounts' in the database.
  */
@@ -224,13 +234,8 @@ export class ChatService {
 			receivedAt?: number;
 			/** kind 'file': the upload the message carries; `content` is its FileContent JSON. */
 			uploadId?: string;
-			/**
-			 * The sender's connection listens to the room (the hub's subscriptions follow
-			 * memberships), so it is a member: storage need not be asked. A membership ended on
-			 * another process reaches the subscriptions with its bus event, as a send racing a
-			 * removal could always land just before it.
-			 */
-			senderListens?: boolean;
+			/** The sending connection's subscriptions: see Listens. */
+			listens?: Listens;
 		}
 	): Promise<SubmitResult> {
 		const body = this.bodyOf(input.kind, input.content);
@@ -261,7 +266,7 @@ export class ChatService {
 				...refs
 			};
 		};
-		const known = this.memberInMemory(who, room) ?? (input.senderListens || undefined);
+		const known = this.memberInMemory(who, room) ?? (input.listens?.(room.name) || undefined);
 		const text = input.kind === 'text' ? body : '';
 		// The common message (member known, no reply, no @) is built at once; the rest in its
 		// place in the queue, membership first (a non-member learns nothing about the parent).
@@ -293,6 +298,7 @@ export class ChatService {
 			clientId?: string;
 			replyTo?: number;
 			receivedAt?: number;
+			listens?: Listens;
 		}
 	): Promise<SubmitResult> {
 		const caption = input.caption?.trim() ? this.rules.text(input.caption) : undefined;
@@ -306,7 +312,7 @@ export class ChatService {
 			receivedAt: input.receivedAt
 		};
 		return input.toId === undefined
-			? this.sendToRoom(who, { ...common, room: input.room })
+			? this.sendToRoom(who, { ...common, room: input.room, listens: input.listens })
 			: this.sendDirect(who, { ...common, toId: input.toId });
 	}
 

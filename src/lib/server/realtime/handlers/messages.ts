@@ -14,13 +14,11 @@ function answerDuplicate({ conn, who }: HandlerContext, result: SubmitResult) {
 	if (result.duplicate) conn.sendEvent(toWire(result.message, who.id));
 }
 
-/**
- * Whether the sending connection listens to the room: the hub subscribes a connection when
- * its account joins and unsubscribes it when the membership ends, so listening means member
- * and the send needs no membership read (on PostgreSQL a round trip per message).
- */
-const listens = ({ conn }: HandlerContext, room: string | undefined) =>
-	conn.rooms.has(room ?? DEFAULT_ROOM);
+/** The sending connection's subscriptions (chat/service.ts Listens). */
+const listens =
+	({ conn }: HandlerContext) =>
+	(room: string) =>
+		conn.rooms.has(room);
 
 export const messageHandlers: HandlerMap = {
 	async message(ctx, msg) {
@@ -31,7 +29,7 @@ export const messageHandlers: HandlerMap = {
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt,
-			senderListens: listens(ctx, msg.room)
+			listens: listens(ctx)
 		});
 		answerDuplicate(ctx, result);
 	},
@@ -44,7 +42,7 @@ export const messageHandlers: HandlerMap = {
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt,
-			senderListens: listens(ctx, msg.room)
+			listens: listens(ctx)
 		});
 		answerDuplicate(ctx, result);
 	},
@@ -63,7 +61,8 @@ export const messageHandlers: HandlerMap = {
 			toId: msg.to_id,
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
-			receivedAt: ctx.receivedAt
+			receivedAt: ctx.receivedAt,
+			listens: listens(ctx)
 		});
 		answerDuplicate(ctx, result);
 	},
