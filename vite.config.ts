@@ -101,10 +101,6 @@ export default defineConfig({
 					name: 'abuse',
 					include: ['tests/integration/load-abuse.test.ts'],
 					environment: 'node',
-					// A latency bound measured on two cores shared with its own load generator
-					// (five attackers and fifty honest clients in the test's process): one retry,
-					// on a fresh server, for a run that a neighbour on the machine disturbed.
-					retry: 1,
 					testTimeout: 90_000,
 					hookTimeout: 60_000
 				}

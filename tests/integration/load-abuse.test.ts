@@ -40,7 +40,7 @@ const LOGIN_MAX_FAILURES = 5;
 const PASSWORD = 'password123';
 
 let server: TestServer;
-// A server of its own for each attempt (the project retries once, vite.config.ts).
+// A server of its own for the test, started before its clock runs.
 beforeEach(async () => {
 	server = await startServer({
 		ADDRESS_HEADER: 'x-forwarded-for',

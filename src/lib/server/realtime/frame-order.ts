@@ -27,9 +27,6 @@ export const MAX_WAITING_FRAMES = 32;
  */
 export const SLOW_FRAME_MS = 15;
 
-const NOTHING: Promise<void> = Promise.resolve();
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 let turns = 0;
 let counting = false;
 /**
@@ -47,11 +44,7 @@ function currentTurn(): number {
 	return turns;
 }
 
-/** When a frame started: to tell whether it held the loop too long without a turn. */
-interface Start {
-	at: number;
-	turn: number;
-}
+type Task = () => Promise<void> | void;
 
 /**
  * Runs one connection's frames one after another: a frame whose handler reads or writes
@@ -60,63 +53,71 @@ interface Start {
  * then `message` finds the membership), as when every handler was synchronous. With
  * nothing in progress a frame runs at once, synchronously; with SQLite, handlers finish
  * within the turn, so frames rarely wait at all.
+ *
+ * The waiting frames are a plain list, not a chain of promises: V8 walks a pending promise
+ * chain when an error is created inside it, so with thousands of frames chained every
+ * `invalid_json` (a thrown SyntaxError) cost milliseconds — a flooder's backlog stalled the
+ * server for seconds (the load-and-abuse test on a loaded machine).
  */
 export class FrameOrder {
-	/** The frames in progress and waiting; null when idle. */
-	private tail: Promise<void> | null = null;
-	/** Frames queued behind unfinished work (not yet started). */
-	private waiting = 0;
+	private readonly waiting: Task[] = [];
+	/** A frame is running (or the loop is turning before the next one). */
+	private busy = false;
 	private paused = false;
 
-	constructor(private readonly inflow?: Inflow) {}
+	constructor(
+		private readonly inflow?: Inflow,
+		/** A frame that threw: reported, and the frames behind it still run. */
+		private readonly onError: (err: unknown) => void = () => {}
+	) {}
 
 	/** Runs `task` now if idle, else after everything before it has settled. */
-	run(task: () => Promise<void> | void): void {
-		if (this.tail === null) {
-			const at = performance.now();
-			const running = task();
-			if (running) this.follow(running, { at, turn: currentTurn() });
-			else if (performance.now() - at > SLOW_FRAME_MS) this.follow(NOTHING, { at, turn: turns });
-			return;
-		}
-		this.waiting++;
-		if (this.waiting > MAX_WAITING_FRAMES && !this.paused && this.inflow) {
+	run(task: Task): void {
+		this.waiting.push(task);
+		if (!this.busy) return this.drain();
+		if (this.waiting.length > MAX_WAITING_FRAMES && !this.paused && this.inflow) {
 			this.paused = true;
 			this.inflow.pause();
-		}
-		const start: Start = { at: 0, turn: 0 };
-		this.follow(
-			this.tail.then(() => {
-				this.started();
-				start.at = performance.now();
-				start.turn = currentTurn();
-				return task();
-			}),
-			start
-		);
-	}
-
-	private started(): void {
-		this.waiting--;
-		// Read again once the backlog has halved, not at every frame (no pause/resume flapping).
-		if (this.paused && this.waiting <= MAX_WAITING_FRAMES / 2) {
-			this.paused = false;
-			this.inflow?.resume();
 		}
 	}
 
 	/**
-	 * The next frame waits for `work`, and for a turn of the event loop too when `work` ran
-	 * longer than SLOW_FRAME_MS since it started without the loop turning meanwhile.
+	 * Runs waiting frames until one is asynchronous (its end runs the rest) or held the loop
+	 * over SLOW_FRAME_MS (the rest run after a turn).
 	 */
-	private follow(work: Promise<void>, start: Start): void {
-		const pause = () =>
-			turns === start.turn && performance.now() - start.at > SLOW_FRAME_MS ? nextTurn() : undefined;
-		const tail: Promise<void> = work.then(pause, pause).then(() => this.settled(tail));
-		this.tail = tail;
+	private drain(): void {
+		this.busy = true;
+		for (;;) {
+			const task = this.waiting.shift();
+			if (!task) {
+				this.busy = false;
+				return;
+			}
+			// Read again once the backlog has halved, not at every frame (no pause/resume flapping).
+			if (this.paused && this.waiting.length <= MAX_WAITING_FRAMES / 2) {
+				this.paused = false;
+				this.inflow?.resume();
+			}
+			const at = performance.now();
+			let running: Promise<void> | void = undefined;
+			try {
+				running = task();
+			} catch (err) {
+				this.onError(err);
+			}
+			if (running) {
+				const turn = currentTurn();
+				const next = () => this.after(at, turn);
+				running.then(next, (err) => (this.onError(err), next()));
+				return;
+			}
+			if (performance.now() - at > SLOW_FRAME_MS) return void setImmediate(() => this.drain());
+		}
 	}
 
-	private settled(tail: Promise<void>): void {
-		if (this.tail === tail) this.tail = null;
+	/** After an asynchronous frame: the next one now, or after a turn if it never let one happen. */
+	private after(at: number, turn: number): void {
+		if (turns === turn && performance.now() - at > SLOW_FRAME_MS) setImmediate(() => this.drain());
+		else this.drain();
 	}
 }

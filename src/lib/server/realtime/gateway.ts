@@ -191,8 +191,7 @@ export class Gateway {
 		if (identity) {
 			// The sequence runs as the connection's first "frame": a frame sent right away (a
 			// reconnecting client's `resume`) waits for it, however long its storage reads take.
-			const order = new FrameOrder();
-			this.frameOrder.set(conn, order);
+			const order = this.orderOf(conn);
 			order.run(() =>
 				this.admission
 					.run(() => this.admit(conn, identity))
@@ -223,8 +222,9 @@ export class Gateway {
 	}
 
 	private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
-		// Shutting down: the socket is closing and the database is about to close.
-		if (this.closing) return;
+		// Shutting down: the socket is closing and the database is about to close. Cut off for
+		// flooding: nothing more of it is read (frames already read are dropped in dispatch).
+		if (this.closing || conn.cutOffForFlooding) return;
 		// A connection out of budget is refused before its frame is even parsed.
 		const bytes = frameBytes(data);
 		const verdict = conn.budget.precheck(bytes);
@@ -232,9 +232,23 @@ export class Gateway {
 		// Frames sent right behind `auth` wait for its answer (they are charged when handled).
 		if (this.authMessages.hold(conn, data, isBinary, bytes)) return;
 		const receivedAt = performance.now();
+		this.orderOf(conn).run(() => this.dispatch(conn, data, isBinary, receivedAt));
+	}
+
+	/**
+	 * The connection's frame queue, which stops reading its socket while too many frames wait
+	 * (frame-order.ts). Made at the first frame, or for the connection sequence, which runs as
+	 * an identified connection's first "frame".
+	 */
+	private orderOf(conn: Connection): FrameOrder {
 		let order = this.frameOrder.get(conn);
-		if (!order) this.frameOrder.set(conn, (order = new FrameOrder(conn.ws)));
-		order.run(() => this.dispatch(conn, data, isBinary, receivedAt));
+		if (!order) {
+			order = new FrameOrder(conn.ws, (err) =>
+				this.deps.log.error({ conn: conn.id, err }, 'a frame failed')
+			);
+			this.frameOrder.set(conn, order);
+		}
+		return order;
 	}
 
 	private dispatch(
@@ -243,6 +257,7 @@ export class Gateway {
 		isBinary: boolean,
 		receivedAt: number
 	): Promise<void> | void {
+		if (conn.cutOffForFlooding) return; // closed for flooding: nobody waits for answers
 		let handled: Promise<void> | void = undefined;
 		try {
 			handled = dispatchFrame(
