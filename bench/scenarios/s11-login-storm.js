@@ -35,7 +35,8 @@ async function scenario11(bench) {
 	const q = await bench.quiet();
 	const dbFile = bench.newDbFile('s11-ours');
 	// Guests off (the default): a socket waits for its `auth` instead of starting as a guest.
-	const env = { GUESTS: '0' };
+	// Each login has an address of its own (bench/login-storm.js), trusted through the header.
+	const env = { GUESTS: '0', ADDRESS_HEADER: 'x-forwarded-for' };
 	let server = await startServer(bench, 'ours', { dbFile, env });
 	// Accounts seeded with the registered one's password hash: every login verifies for real.
 	const reg = await register(server.base, 'bench_seed', PASSWORD);
