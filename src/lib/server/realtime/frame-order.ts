@@ -60,7 +60,8 @@ type Task = () => Promise<void> | void;
  * server for seconds (the load-and-abuse test on a loaded machine).
  */
 export class FrameOrder {
-	private readonly waiting: Task[] = [];
+	/** Frames waiting their turn; made at the first frame that has to wait (most never do). */
+	private waiting: Task[] | null = null;
 	/** A frame is running (or the loop is turning before the next one). */
 	private busy = false;
 	private paused = false;
@@ -73,31 +74,33 @@ export class FrameOrder {
 
 	/** Runs `task` now if idle, else after everything before it has settled. */
 	run(task: Task): void {
-		this.waiting.push(task);
-		if (!this.busy) return this.drain();
-		if (this.waiting.length > MAX_WAITING_FRAMES && !this.paused && this.inflow) {
+		if (!this.busy) return this.drain(task);
+		const waiting = (this.waiting ??= []);
+		waiting.push(task);
+		if (waiting.length > MAX_WAITING_FRAMES && !this.paused && this.inflow) {
 			this.paused = true;
 			this.inflow.pause();
 		}
 	}
 
+	/** The next waiting frame, reading the socket again once the backlog has halved. */
+	private next(): Task | undefined {
+		const task = this.waiting?.shift();
+		// Not at every frame: no pause/resume flapping.
+		if (this.paused && (this.waiting?.length ?? 0) <= MAX_WAITING_FRAMES / 2) {
+			this.paused = false;
+			this.inflow?.resume();
+		}
+		return task;
+	}
+
 	/**
-	 * Runs waiting frames until one is asynchronous (its end runs the rest) or held the loop
-	 * over SLOW_FRAME_MS (the rest run after a turn).
+	 * Runs `first`, then waiting frames, until one is asynchronous (its end runs the rest) or
+	 * held the loop over SLOW_FRAME_MS (the rest run after a turn).
 	 */
-	private drain(): void {
+	private drain(first?: Task): void {
 		this.busy = true;
-		for (;;) {
-			const task = this.waiting.shift();
-			if (!task) {
-				this.busy = false;
-				return;
-			}
-			// Read again once the backlog has halved, not at every frame (no pause/resume flapping).
-			if (this.paused && this.waiting.length <= MAX_WAITING_FRAMES / 2) {
-				this.paused = false;
-				this.inflow?.resume();
-			}
+		for (let task = first ?? this.next(); task; task = this.next()) {
 			const at = performance.now();
 			let running: Promise<void> | void = undefined;
 			try {
@@ -113,6 +116,7 @@ export class FrameOrder {
 			}
 			if (performance.now() - at > SLOW_FRAME_MS) return void setImmediate(() => this.drain());
 		}
+		this.busy = false;
 	}
 
 	/** After an asynchronous frame: the next one now, or after a turn if it never let one happen. */

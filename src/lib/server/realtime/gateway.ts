@@ -53,6 +53,9 @@ export class Gateway {
 	private readonly authMessages: AuthMessages;
 	/** Each connection's frames, handled in the order they arrived (frame-order.ts). */
 	private readonly frameOrder = new WeakMap<Connection, FrameOrder>();
+	/** What a frame queue reports when a frame threw (one function for every connection). */
+	private readonly frameFailed = (err: unknown) =>
+		this.deps.log.error({ err }, 'a frame failed unexpectedly');
 	/** A connect storm is taken a few at a time (admission.ts). */
 	private readonly admission: AdmissionQueue;
 	private closing = false;
@@ -243,9 +246,7 @@ export class Gateway {
 	private orderOf(conn: Connection): FrameOrder {
 		let order = this.frameOrder.get(conn);
 		if (!order) {
-			order = new FrameOrder(conn.ws, (err) =>
-				this.deps.log.error({ conn: conn.id, err }, 'a frame failed')
-			);
+			order = new FrameOrder(conn.ws, this.frameFailed);
 			this.frameOrder.set(conn, order);
 		}
 		return order;
