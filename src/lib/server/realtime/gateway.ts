@@ -60,6 +60,8 @@ export class Gateway {
 	private readonly admission: AdmissionQueue;
 	private closing = false;
 	private onAllClosed: (() => void) | null = null;
+	/** Departures being written to shared presence (closeAll waits for them). */
+	private readonly departing = new Set<Promise<void>>();
 
 	constructor(private readonly deps: GatewayDeps) {
 		const { config, hub } = deps;
@@ -304,23 +306,32 @@ export class Gateway {
 		const announced = settle(this.deps.online.departed(conn, lastHere), (last) =>
 			last ? this.deps.presence.wentOffline(who) : undefined
 		);
-		if (announced instanceof Promise)
-			announced.catch((err) => this.deps.log.error({ err, user: who.id }, 'leave not announced'));
+		if (!(announced instanceof Promise)) return;
+		const settled: Promise<void> = announced
+			.then(
+				() => {},
+				(err) => this.deps.log.error({ err, user: who.id }, 'leave not announced')
+			)
+			.finally(() => this.departing.delete(settled));
+		this.departing.add(settled);
 	}
 
 	/**
 	 * Stops accepting sockets and closes every open one with `code` (1001 on shutdown).
-	 * Resolves when all have closed; a peer that does not answer the close handshake is
-	 * terminated after Connection.close's grace period.
+	 * Resolves when all have closed and their departures are written; a peer that does not
+	 * answer the close handshake is terminated after Connection.close's grace period.
 	 */
 	closeAll(code: number, reason: string): Promise<void> {
 		const { hub } = this.deps;
 		this.closing = true;
 		this.heartbeat.stop();
-		if (hub.connectionCount === 0) return Promise.resolve();
+		// Then the departures still being written (shared presence): the store and Redis
+		// close next, and a leave cut off there was logged as an error and never announced.
+		const departed = () => Promise.all([...this.departing]).then(() => {});
+		if (hub.connectionCount === 0) return departed();
 		const closed = new Promise<void>((resolve) => (this.onAllClosed = resolve));
 		for (const conn of hub.connections) conn.close(code, reason);
-		return closed;
+		return closed.then(departed);
 	}
 }
 
