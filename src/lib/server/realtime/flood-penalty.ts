@@ -18,14 +18,9 @@ export const FLOOD_PENALTY_MS = 10_000;
  * connect storm. A process started after the cut-off does not know of it; it lasts 10 s.
  */
 export class FloodPenalties {
-	private readonly penalized: WindowCounter;
+	private readonly penalized = new WindowCounter(1, FLOOD_PENALTY_MS);
 
-	constructor(
-		private readonly bus: Pick<Bus, 'publish' | 'subscribe'>,
-		penaltyMs = FLOOD_PENALTY_MS,
-		now?: () => number
-	) {
-		this.penalized = new WindowCounter(1, penaltyMs, now);
+	constructor(private readonly bus: Pick<Bus, 'publish' | 'subscribe'>) {
 		bus.subscribe((e) => {
 			if (e.kind === 'flood_penalty') this.penalized.reserve(String(e.userId));
 		});
