@@ -52,4 +52,25 @@ describe('AdmissionQueue', () => {
 		expect(started).toEqual(['a', 'b', 'c']);
 		expect(q.admit(async () => {})).toBe(true);
 	});
+
+	it('starts the next tasks together once `group` slots are free, so their reads batch', async () => {
+		const q = new AdmissionQueue(4, 10, 2);
+		const started: string[] = [];
+		const tasks = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => gate(started, n));
+		for (const t of tasks) q.admit(t.task);
+		await turn();
+		expect(started).toEqual(['a', 'b', 'c', 'd']);
+		tasks[0]!.open();
+		for (let i = 0; i < 5; i++) await turn();
+		// One slot free: fewer than the group, so nothing starts yet.
+		expect(started).toEqual(['a', 'b', 'c', 'd']);
+		tasks[1]!.open();
+		for (let i = 0; i < 5 && started.length < 6; i++) await turn();
+		expect(started).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+		// The last one waiting starts alone: a group is never waited for beyond what waits.
+		tasks[2]!.open();
+		for (let i = 0; i < 5 && started.length < 7; i++) await turn();
+		expect(started).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+		for (const t of tasks) t.open();
+	});
 });

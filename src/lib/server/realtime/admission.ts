@@ -10,6 +10,12 @@
  * Here at most `concurrency` run at once, and the next ones start from a `setImmediate`, so
  * every batch is followed by a turn of the event loop (timers, socket reads, commits).
  *
+ * Tasks start in groups: when some finish, the next start only once `group` slots are free
+ * (or none run). Sequences that start together ask the store for the same things in the same
+ * turns, so their reads share one statement or script call each (shared/turn-batch.ts);
+ * started one by one as slots freed, a storm's batches held ~5 requests, with `group` 16 of
+ * `concurrency` 32 about three times as many (docs/performance.md, scenario 9).
+ *
  * When more wait than `maxWaiting`, `admit` says no at once: the gateway answers 503 before
  * any work is done, cheaper than a connection that would time out in the queue anyway, and
  * the client retries after its backoff.
@@ -24,7 +30,8 @@ export class AdmissionQueue {
 
 	constructor(
 		private readonly concurrency: number,
-		private readonly maxWaiting: number
+		private readonly maxWaiting: number,
+		private readonly group = 1
 	) {}
 
 	get length(): number {
@@ -63,7 +70,8 @@ export class AdmissionQueue {
 	}
 
 	private schedule(): void {
-		if (this.scheduled || this.length === 0 || this.running >= this.concurrency) return;
+		if (this.scheduled || this.length === 0) return;
+		if (this.concurrency - this.running < Math.min(this.group, this.length)) return;
 		this.scheduled = true;
 		setImmediate(() => {
 			this.scheduled = false;

@@ -73,7 +73,11 @@ export class Gateway {
 		});
 		this.limits = new AddressLimits(config);
 		this.floods = new FloodPenalties(deps.bus);
-		this.admission = new AdmissionQueue(ADMISSION_CONCURRENCY, config.connectQueueMax);
+		this.admission = new AdmissionQueue(
+			ADMISSION_CONCURRENCY,
+			config.connectQueueMax,
+			ADMISSION_GROUP
+		);
 		this.policy = new UpgradePolicy({
 			config,
 			sessions: deps.auth.sessions,
@@ -335,14 +339,19 @@ export class Gateway {
 	}
 }
 
-/** ws error codes → the reason counted in chat_disconnects_total. */
 /**
  * Upgrades and connection sequences in flight at once: enough to keep a networked database
  * busy (each waits on a few round trips), few enough that one batch (on SQLite, all of them
  * run to completion in one turn) delays the chat of the others by milliseconds, not seconds.
  */
-const ADMISSION_CONCURRENCY = 16;
+const ADMISSION_CONCURRENCY = 32;
+/**
+ * They start at least this many together (admission.ts): two groups in flight, one reading
+ * while the other is handled, each group's reads batched into one statement per kind.
+ */
+const ADMISSION_GROUP = 16;
 
+/** ws error codes → the reason counted in chat_disconnects_total. */
 const WS_ERRORS: Record<string, string> = {
 	WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'too_large',
 	WS_ERR_INVALID_UTF8: 'invalid_utf8'
