@@ -1,8 +1,15 @@
 import { BLOCK, GUEST_ID_BASE, type GuestIdSource } from '../chat/guest-ids';
 import type { MetaRepository } from '../storage/meta';
 import { LuaScript } from './lua';
-import { TurnBatch } from './turn-batch';
 import type { SharedRedis } from './redis-client';
+
+/**
+ * Ids a process takes from the shared counter at a time and hands out itself: a connect storm
+ * of 5,000 guests is 50 calls to Redis, not one per guest (or per turn's guests: ~1,100 calls,
+ * each a round trip the storm waits on; docs/performance.md, scenario 9). Ids of a block left
+ * unused when the process stops are skipped, as with one process (guest-ids.ts).
+ */
+export const IDS_PER_TAKE = 100;
 
 /**
  * INCRBY ARGV[1] (the highest of the ids taken), but only when the counter exists: a missing
@@ -14,8 +21,8 @@ return redis.call('INCRBY', KEYS[1], ARGV[1])
 `);
 
 /**
- * Guest ids for several processes: one Redis counter (INCR), so two processes never hand
- * out the same id. The database's high-water mark (`meta.guest_id_high`) stays the
+ * Guest ids for several processes: one Redis counter, from which each process takes a block
+ * at a time (INCRBY), so two processes never hand out the same id. The database's high-water mark (`meta.guest_id_high`) stays the
  * durable truth, as with one process: a process moves it forward past an id before handing
  * that id out (a block at a time), and a counter that Redis lost (restart without
  * persistence, eviction) starts again above the mark, never below an id already used.
@@ -25,10 +32,16 @@ export class RedisGuestIds implements GuestIdSource {
 	private reservedUpTo = GUEST_ID_BASE - 1;
 	/** Moves of the mark, one after the other. */
 	private reserving: Promise<void> = Promise.resolve();
+	/** This process's block: the next id to hand out and the last one. */
+	private next = 0;
+	private last = -1;
+	/** The block being taken; guests arriving meanwhile wait for it. */
+	private taking: Promise<void> | null = null;
 
 	constructor(
 		private readonly redis: SharedRedis,
-		private readonly meta: MetaRepository
+		private readonly meta: MetaRepository,
+		private readonly idsPerTake = IDS_PER_TAKE
 	) {}
 
 	private get key(): string {
@@ -39,15 +52,17 @@ export class RedisGuestIds implements GuestIdSource {
 		await this.seed();
 	}
 
-	/** The guests of one turn take their ids in one call (a connect storm is thousands). */
-	private readonly takes = new TurnBatch((asks: null[]) => this.takeMany(asks.length));
-
-	take(): Promise<number> {
-		return this.takes.request(null);
+	async take(): Promise<number> {
+		while (this.next > this.last) {
+			this.taking ??= this.takeBlock().finally(() => (this.taking = null));
+			await this.taking;
+		}
+		return this.next++;
 	}
 
-	/** `n` ids never handed out before, in one script call. */
-	private async takeMany(n: number): Promise<number[]> {
+	/** The next block of ids never handed out before, in one script call. */
+	private async takeBlock(): Promise<void> {
+		const n = this.idsPerTake;
 		for (;;) {
 			const last = (await TAKE.run(this.redis.client, [this.key], [n])) as number | null;
 			if (last === null) {
@@ -55,7 +70,9 @@ export class RedisGuestIds implements GuestIdSource {
 				continue;
 			}
 			if (last > this.reservedUpTo) await this.cover(last);
-			return Array.from({ length: n }, (_, i) => last - n + 1 + i);
+			this.next = last - n + 1;
+			this.last = last;
+			return;
 		}
 	}
 
