@@ -23,7 +23,9 @@ export const load: LayoutServerLoad = async (event) => {
 		app.storage.directs
 			.summaries(locals.user.id, 50)
 			.then((list) => app.notifications.decorateDirects(who.id, list)),
-		app.chat.roomSummaries(who, mine).then((list) => app.notifications.decorateRooms(who, list))
+		app.chat
+			.roomSummaries(who, { known: mine })
+			.then((list) => app.notifications.decorateRooms(who, list))
 	]);
 	return {
 		user: publicUser(locals.user),

@@ -2,6 +2,7 @@ import type { RoomSummary } from '$lib/protocol/events';
 import { ServiceError, notFound } from '../errors';
 import type { Actor, Bus } from '../realtime/bus';
 import type { RoomRecord, RoomsRepository } from '../storage/rooms';
+import type { SharedReads } from '../realtime/shared-reads';
 
 export const DEFAULT_ROOM = 'general';
 const ROOM_NAME = /^[a-z0-9_-]{1,32}$/;
@@ -162,19 +163,23 @@ export class RoomService {
 	 * then at most `othersLimit` other rooms, the most recently active first, each group in
 	 * id order. Unread counts only for `userId` (an account) in its own rooms. `members`
 	 * counts stored (account) memberships plus `guests` (room id → online guests in it).
+	 *
+	 * A list with no account has nothing personal in it (no unread counts): with `shared`, the
+	 * rows are read once for every caller asking for the same rooms — a connect storm's guests
+	 * all ask for general's list, one statement each otherwise (docs/performance.md).
 	 */
 	async summaries(
 		mine: number[],
 		userId: number | null,
 		guests: Map<number, number>,
-		othersLimit: number
+		othersLimit: number,
+		shared?: Pick<SharedReads, 'read'>
 	): Promise<(RoomSummary & { joined: boolean })[]> {
-		const rows = await this.rooms.summaries({
-			mine,
-			userId,
-			othersLimit,
-			unreadCap: UNREAD_CAP
-		});
+		const read = () => this.rooms.summaries({ mine, userId, othersLimit, unreadCap: UNREAD_CAP });
+		const rows =
+			userId === null && shared
+				? await shared.read(`room-list:${othersLimit}:${mine.join(',')}`, read)
+				: await read();
 		return rows.map(({ id, ...s }) => {
 			const room = this.byId.get(id);
 			return {

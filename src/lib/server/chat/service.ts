@@ -6,6 +6,7 @@ import type { Identity } from '../realtime/connection';
 import type { Bus } from '../realtime/bus';
 import { historyPage, type HistoryPosition, type Pages } from './history-window';
 import type { Maybe } from '../realtime/online';
+import type { SharedReads } from '../realtime/shared-reads';
 import type { Draft, MessageStore, SubmitResult } from './messages';
 import { assertWritable, notInRoom } from './access';
 import type { MessageReferences, Place } from './references';
@@ -160,15 +161,19 @@ export class ChatService {
 	 */
 	async roomSummaries(
 		who: Identity | null,
-		/** `who`'s rooms when the caller has just read them (the connection sequence) */
-		known?: Room[],
-		/** Guests online (general's guest members) when the caller has just read it */
-		guestsOnline?: number
+		arrival: {
+			/** `who`'s rooms when the caller has just read them (the connection sequence) */
+			known?: Room[];
+			/** Guests online (general's guest members) when the caller has just read it */
+			guestsOnline?: number;
+			/** Where a list without anything personal in it (a guest's) is read once for many */
+			shared?: Pick<SharedReads, 'read'>;
+		} = {}
 	): Promise<(RoomSummary & { joined: boolean })[]> {
-		const mine = who ? (known ?? (await this.roomsOf(who))).map((r) => r.id) : [];
+		const mine = who ? (arrival.known ?? (await this.roomsOf(who))).map((r) => r.id) : [];
 		const accountId = who && !who.isGuest ? who.id : null;
-		const guests = await this.guestCounts(guestsOnline);
-		return this.rooms.summaries(mine, accountId, guests, ROOM_LIST_OTHERS);
+		const guests = await this.guestCounts(arrival.guestsOnline);
+		return this.rooms.summaries(mine, accountId, guests, ROOM_LIST_OTHERS, arrival.shared);
 	}
 
 	/** A room by name (general when none is given), or not_found. */

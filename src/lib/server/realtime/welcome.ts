@@ -44,7 +44,7 @@ export interface ConnectionSequenceDeps {
 		| 'announceNewcomer'
 	>;
 	history: Pick<HistoryPages, 'noticesOf' | 'event'>;
-	/** #general's newest page and a large community's users sample, read once for many (shared-reads.ts). */
+	/** #general's newest page, a large community's users sample and a guest's room list, read once for many (shared-reads.ts). */
 	sharedReads: Pick<SharedReads, 'read'>;
 	/** Adds the user's notification settings to the welcome's rooms. */
 	notifications: Pick<NotificationSettings, 'decorateRooms'>;
@@ -94,7 +94,7 @@ export async function runConnectionSequence(
 	const { first, usersOnline, guestsOnline } = await arrival;
 	const summaries = await deps.notifications.decorateRooms(
 		identity,
-		await chat.roomSummaries(identity, rooms, guestsOnline)
+		await chat.roomSummaries(identity, { known: rooms, guestsOnline, shared: deps.sharedReads })
 	);
 	const general = chat.requireRoom(undefined);
 	const newest = await deps.sharedReads.read(`newest:${general.id}`, async () => {
