@@ -37,14 +37,15 @@ type References = Pick<Draft, 'replyToId' | 'mentions' | 'quiet'>;
 export const ROOM_LIST_OTHERS = 100;
 
 /**
- * Whether the sending connection listens to a room (by name). The hub subscribes a
+ * The rooms (by name) the sending connection listens to: its own read-only set, passed as is
+ * (nothing is made per message). The hub subscribes a
  * connection when its account joins and unsubscribes it when the membership ends, so a
  * connection that listens belongs to a member and a send needs no membership read (on
  * PostgreSQL a round trip per message). A membership ended on another process reaches the
  * subscriptions with its bus event, as a send racing a removal could always land just
  * before it.
  */
-export type Listens = (room: string) => boolean;
+export type Listens = ReadonlySet<string>;
 
 /**
  * The write path of chat: validate → rate-limit → authorize → store (group commit) →
@@ -271,7 +272,7 @@ export class ChatService {
 				...refs
 			};
 		};
-		const known = this.memberInMemory(who, room) ?? (input.listens?.(room.name) || undefined);
+		const known = this.memberInMemory(who, room) ?? (input.listens?.has(room.name) || undefined);
 		const text = input.kind === 'text' ? body : '';
 		// The common message (member known, no reply, no @) is built at once; the rest in its
 		// place in the queue, membership first (a non-member learns nothing about the parent).

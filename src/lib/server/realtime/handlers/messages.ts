@@ -14,12 +14,6 @@ function answerDuplicate({ conn, who }: HandlerContext, result: SubmitResult) {
 	if (result.duplicate) conn.sendEvent(toWire(result.message, who.id));
 }
 
-/** The sending connection's subscriptions (chat/service.ts Listens). */
-const listens =
-	({ conn }: HandlerContext) =>
-	(room: string) =>
-		conn.rooms.has(room);
-
 export const messageHandlers: HandlerMap = {
 	async message(ctx, msg) {
 		const result = await ctx.services.chat.sendToRoom(ctx.who, {
@@ -29,7 +23,7 @@ export const messageHandlers: HandlerMap = {
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt,
-			listens: listens(ctx)
+			listens: ctx.conn.rooms
 		});
 		answerDuplicate(ctx, result);
 	},
@@ -42,7 +36,7 @@ export const messageHandlers: HandlerMap = {
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt,
-			listens: listens(ctx)
+			listens: ctx.conn.rooms
 		});
 		answerDuplicate(ctx, result);
 	},
@@ -62,7 +56,7 @@ export const messageHandlers: HandlerMap = {
 			clientId: msg.client_id,
 			replyTo: msg.reply_to,
 			receivedAt: ctx.receivedAt,
-			listens: listens(ctx)
+			listens: ctx.conn.rooms
 		});
 		answerDuplicate(ctx, result);
 	},
