@@ -110,19 +110,30 @@ export async function connect(server: TestServer, opts: ConnectOptions = {}): Pr
 }
 
 /** The HTTP status an upgrade attempt gets (101 when accepted, 0 when nothing answers). */
-export function upgradeStatus(
+export async function upgradeStatus(
 	server: TestServer,
 	path = '/ws',
 	headers: Record<string, string> = {}
 ): Promise<number> {
+	return (await upgradeAnswer(server, path, headers)).status;
+}
+
+/** The status of an upgrade attempt (101 when it opened) and the refusal's headers. */
+export function upgradeAnswer(
+	server: TestServer,
+	path = '/ws',
+	headers: Record<string, string> = {}
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
 	return new Promise((resolve) => {
 		const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers });
 		ws.once('open', () => {
-			resolve(101);
+			resolve({ status: 101, headers: {} });
 			ws.close();
 		});
-		ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-		ws.once('error', () => resolve(0));
+		ws.once('unexpected-response', (_req, res) =>
+			resolve({ status: res.statusCode ?? 0, headers: res.headers })
+		);
+		ws.once('error', () => resolve({ status: 0, headers: {} }));
 	});
 }
 

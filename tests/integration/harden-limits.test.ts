@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Event, TestClient } from '../helpers/client';
-import { connect, cookieOf, upgradeStatus } from '../helpers/client';
+import { connect, cookieOf, upgradeAnswer, upgradeStatus } from '../helpers/client';
 import { until } from '../helpers/until';
 import { nextError, uniq } from '../helpers/chat';
 import { rawClient, writeDb } from '../helpers/raw';
@@ -170,6 +170,11 @@ describe('frame budget (every frame type)', () => {
 		await until(
 			async () => (await upgradeStatus(server, '/ws', { cookie: flooder.cookie })) === 429
 		);
+		// It says when to come back: within the 10 s penalty.
+		const refusal = await upgradeAnswer(server, '/ws', { cookie: flooder.cookie });
+		expect(refusal.status).toBe(429);
+		expect(Number(refusal.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+		expect(Number(refusal.headers['retry-after'])).toBeLessThanOrEqual(10);
 		const bystander = await register(server, uniq('bystander'));
 		expect(await upgradeStatus(server, '/ws', { cookie: bystander.cookie })).toBe(101);
 	});

@@ -32,6 +32,7 @@ import { LocalBus, type Bus } from './realtime/bus';
 import { RedisBus } from './realtime/redis-bus';
 import { CloseCode } from './realtime/connection';
 import { Fanout } from './realtime/fanout';
+import { FloodPenalties } from './realtime/flood-penalty';
 import { Gateway } from './realtime/gateway';
 import { HistoryPages } from './realtime/history';
 import { SharedReads } from './realtime/shared-reads';
@@ -295,7 +296,7 @@ export class App {
 		};
 		this.gateway = new Gateway({
 			config,
-			bus,
+			floods: new FloodPenalties(bus),
 			log: this.log,
 			metrics,
 			hub,

@@ -12,14 +12,19 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { CloseCode, type Connection } from './connection';
 import type { BudgetVerdict } from './frame-budget';
+import type { FloodPenalties } from './flood-penalty';
 import { handlers } from './handlers';
 import type { HandlerServices } from './handlers/types';
 
-/** What frame handling needs: the handlers' services, and where refusals are counted and logged. */
+/**
+ * What frame handling needs: the handlers' services, where refusals are counted and logged,
+ * and where an account cut off for flooding is told to every process.
+ */
 export interface FrameDeps {
 	services: HandlerServices;
 	metrics: Pick<Metrics, 'disconnected'>;
 	log: Pick<Logger, 'error'>;
+	floods: Pick<FloodPenalties, 'penalize'>;
 }
 
 const INVALID_NAME = 'Invalid name (1-20 characters required)';
@@ -41,10 +46,11 @@ type Answering = { client_id?: string };
 /**
  * Answers a frame the budget refused: one `rate_limited` error a second at most (with
  * `retry_after` in seconds, and the frame's client_id when it was read), and close 1008
- * for a connection that keeps flooding.
+ * for a connection that keeps flooding — its account is then refused a new connection for a
+ * while, on every process (flood-penalty.ts).
  */
 export function refuseFrame(
-	deps: Pick<FrameDeps, 'metrics'>,
+	deps: Pick<FrameDeps, 'metrics' | 'floods'>,
 	conn: Connection,
 	verdict: BudgetVerdict,
 	answering: Answering = {}
@@ -52,7 +58,9 @@ export function refuseFrame(
 	if (verdict.ok) return;
 	if (verdict.close) {
 		deps.metrics.disconnected('flood');
+		// The gateway drops the frames it already read from this connection.
 		conn.cutOffForFlooding = true;
+		if (conn.identity && !conn.identity.isGuest) deps.floods.penalize(conn.identity.id);
 		conn.close(CloseCode.policy, 'Too many messages');
 		return;
 	}

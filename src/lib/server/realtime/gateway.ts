@@ -8,12 +8,11 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { AddressLimits } from './address-limits';
-import type { Bus } from './bus';
 import { AuthMessages } from './auth-message';
 import { CloseCode, Connection, type Identity } from './connection';
 import { dispatchFrame, frameBytes, refuseFrame, type FrameDeps } from './frames';
 import { FrameOrder } from './frame-order';
-import { FloodPenalties } from './flood-penalty';
+import type { FloodPenalties } from './flood-penalty';
 import { Heartbeat } from './heartbeat';
 import type { Hub } from './hub';
 import { settle, type OnlineDirectory } from './online';
@@ -34,8 +33,8 @@ export interface GatewayDeps extends FrameDeps {
 	presence: Pick<PresenceAnnouncer, 'wentOffline'>;
 	online: Pick<OnlineDirectory, 'departed'>;
 	sequence: ConnectionSequenceDeps;
-	/** Where a flood cut-off is told to every process (flood-penalty.ts). */
-	bus: Pick<Bus, 'publish' | 'subscribe'>;
+	/** Accounts cut off for flooding, refused at the upgrade for a while (flood-penalty.ts). */
+	floods: FloodPenalties;
 }
 
 /**
@@ -47,8 +46,6 @@ export class Gateway {
 	private readonly wss: WebSocketServer;
 	private readonly heartbeat: Heartbeat;
 	private readonly limits: AddressLimits;
-	/** Accounts cut off for flooding, refused at the upgrade for a while (flood-penalty.ts). */
-	private readonly floods: FloodPenalties;
 	private readonly policy: UpgradePolicy;
 	private readonly authMessages: AuthMessages;
 	/** Each connection's frames, handled in the order they arrived (frame-order.ts). */
@@ -72,7 +69,6 @@ export class Gateway {
 			clientTracking: false
 		});
 		this.limits = new AddressLimits(config);
-		this.floods = new FloodPenalties(deps.bus);
 		this.admission = new AdmissionQueue(
 			ADMISSION_CONCURRENCY,
 			config.connectQueueMax,
@@ -83,7 +79,7 @@ export class Gateway {
 			sessions: deps.auth.sessions,
 			guestIds: deps.guestIds,
 			limits: this.limits,
-			floods: this.floods,
+			floods: deps.floods,
 			connectionCount: () => hub.connectionCount,
 			closing: () => this.closing
 		});
@@ -141,7 +137,7 @@ export class Gateway {
 		if (socket.destroyed) return;
 		if ('status' in verdict) {
 			if (verdict.reason) this.deps.metrics.refused(verdict.reason);
-			return refuse(socket, verdict.status, verdict.text);
+			return refuse(socket, verdict.status, verdict.text, verdict.retryAfter);
 		}
 		// The 101 and the connection sequence's welcome, users and history leave in one write:
 		// the socket stays corked from the handshake until the sequence has sent them (a storm
@@ -289,8 +285,6 @@ export class Gateway {
 		const { hub, log } = this.deps;
 		if (conn.authTimer) clearTimeout(conn.authTimer);
 		this.limits.closed(conn.remoteAddress, conn.anonymous);
-		if (conn.cutOffForFlooding && conn.identity && !conn.identity.isGuest)
-			this.floods.penalize(conn.identity.id);
 		const attached = hub.isAttached(conn);
 		const wasLast = hub.remove(conn);
 		log.debug({ conn: conn.id, user: conn.identity?.id, code }, 'connection closed');
@@ -357,8 +351,9 @@ const WS_ERRORS: Record<string, string> = {
 	WS_ERR_INVALID_UTF8: 'invalid_utf8'
 };
 
-function refuse(socket: Duplex, status: number, text: string): void {
+function refuse(socket: Duplex, status: number, text: string, retryAfter?: number): void {
+	const retry = retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`;
 	socket.end(
-		`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`
+		`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${retry}Content-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`
 	);
 }

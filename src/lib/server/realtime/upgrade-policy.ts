@@ -15,6 +15,8 @@ export interface Refusal {
 	status: number;
 	text: string;
 	reason?: string;
+	/** Seconds until the client may try again (a `Retry-After` header), when known. */
+	retryAfter?: number;
 }
 
 /** An upgrade let through: the client's address and who it is (null: must send `auth`). */
@@ -58,8 +60,14 @@ export class UpgradePolicy {
 			);
 			if (found) {
 				if (found.user.bannedAt) return { status: 403, text: 'Banned', reason: 'banned' };
-				if (this.deps.floods.waitMs(found.user.id) > 0)
-					return { status: 429, text: 'Too many messages; try again later', reason: 'flood' };
+				const penaltyMs = this.deps.floods.waitMs(found.user.id);
+				if (penaltyMs > 0)
+					return {
+						status: 429,
+						text: 'Too many messages; try again later',
+						reason: 'flood',
+						retryAfter: Math.ceil(penaltyMs / 1000)
+					};
 				identity = accountIdentity(found.user, found.session.id);
 			}
 		}
