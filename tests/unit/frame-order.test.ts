@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FrameOrder, MAX_WAITING_FRAMES, SLOW_FRAME_MS } from '$lib/server/realtime/frame-order';
 
+/** A socket whose reading these tests do not look at. */
+const unread = { pause() {}, resume() {} };
+
 describe('FrameOrder', () => {
 	it('runs at once when idle, and a frame behind async work only after it settled', async () => {
-		const order = new FrameOrder();
+		const order = new FrameOrder(unread);
 		const log: string[] = [];
 		order.run(() => void log.push('sync'));
 		expect(log).toEqual(['sync']);
@@ -71,7 +74,7 @@ describe('FrameOrder and slow frames', () => {
 				busy(SLOW_FRAME_MS + 5); // asynchronous, but all within one turn
 			}
 		]) {
-			const order = new FrameOrder();
+			const order = new FrameOrder(unread);
 			const log: string[] = [];
 			order.run(() => {
 				setImmediate(() => log.push('a turn'));
@@ -85,7 +88,7 @@ describe('FrameOrder and slow frames', () => {
 	});
 
 	it('does not hold up the next frame after one that waited for I/O, however long', async () => {
-		const order = new FrameOrder();
+		const order = new FrameOrder(unread);
 		const log: string[] = [];
 		order.run(async () => {
 			await new Promise((resolve) => setTimeout(resolve, SLOW_FRAME_MS + 5));

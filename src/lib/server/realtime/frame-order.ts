@@ -67,7 +67,11 @@ export class FrameOrder {
 	private paused = false;
 
 	constructor(
-		private readonly inflow?: Inflow,
+		/**
+		 * Required: a queue that cannot pause its socket let a logged-in flooder's backlog grow
+		 * without bound (the load-and-abuse test's collapse, docs/performance.md).
+		 */
+		private readonly inflow: Inflow,
 		/** A frame that threw: reported, and the frames behind it still run. */
 		private readonly onError: (err: unknown) => void = () => {}
 	) {}
@@ -77,7 +81,7 @@ export class FrameOrder {
 		if (!this.busy) return this.drain(task);
 		const waiting = (this.waiting ??= []);
 		waiting.push(task);
-		if (waiting.length > MAX_WAITING_FRAMES && !this.paused && this.inflow) {
+		if (waiting.length > MAX_WAITING_FRAMES && !this.paused) {
 			this.paused = true;
 			this.inflow.pause();
 		}
@@ -89,7 +93,7 @@ export class FrameOrder {
 		// Not at every frame: no pause/resume flapping.
 		if (this.paused && (this.waiting?.length ?? 0) <= MAX_WAITING_FRAMES / 2) {
 			this.paused = false;
-			this.inflow?.resume();
+			this.inflow.resume();
 		}
 		return task;
 	}
