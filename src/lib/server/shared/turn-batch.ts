@@ -4,16 +4,16 @@
  * getting its own part.
  *
  * Why: a connect storm is 10,000 connection sequences, each reading its session, its rooms,
- * its room list and its notification settings from PostgreSQL, and taking a guest id from
- * Redis — each call a write on a socket and a wake-up of the store's process on the same
- * cores (scenario 9's profile, docs/performance.md). Sixteen sequences run at once
+ * its room list and its notification settings from PostgreSQL, and registering its arrival
+ * in Redis — each call a write on a socket and a wake-up of the store's process on the same
+ * cores (scenario 9's profile, docs/performance.md). Sequences start in groups
  * (realtime/admission.ts), so their requests of a kind mostly fall in the same turn: one call
  * then answers all of them.
  *
  * The batch is sent from `setImmediate`, when the turn's callbacks and microtasks have all
  * run — postgres.js itself writes from `setImmediate`, so a request alone waits no longer than
  * before. Only what needs no order against other calls may batch (reads on the pool, not in a
- * transaction; guest ids); a batch of reads sees one snapshot, as reads sent at once on
+ * transaction; arrivals in their order); a batch of reads sees one snapshot, as reads sent at once on
  * several connections would have.
  */
 export class TurnBatch<K, V> {
