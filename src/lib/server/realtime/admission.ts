@@ -10,11 +10,9 @@
  * Here at most `concurrency` run at once, and the next ones start from a `setImmediate`, so
  * every batch is followed by a turn of the event loop (timers, socket reads, commits).
  *
- * Tasks start in groups: when some finish, the next start only once `group` slots are free
- * (or none run). Sequences that start together ask the store for the same things in the same
- * turns, so their reads share one statement or script call each (shared/turn-batch.ts);
- * started one by one as slots freed, a storm's batches held ~5 requests, with `group` 16 of
- * `concurrency` 32 about three times as many (docs/performance.md, scenario 9).
+ * Tasks may start in groups: when some finish, the next start only once `group` slots are
+ * free (or fewer wait, or none run), so the queue refills in steps rather than one task per
+ * finished one (the gateway's figures and why: gateway.ts, ADMISSION_GROUP).
  *
  * When more wait than `maxWaiting`, `admit` says no at once: the gateway answers 503 before
  * any work is done, cheaper than a connection that would time out in the queue anyway, and
