@@ -53,7 +53,7 @@ describe('AdmissionQueue', () => {
 		expect(q.admit(async () => {})).toBe(true);
 	});
 
-	it('starts the next tasks together once `group` slots are free, so their reads batch', async () => {
+	it('starts the next tasks together once `group` slots are free', async () => {
 		const q = new AdmissionQueue(4, 10, 2);
 		const started: string[] = [];
 		const tasks = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => gate(started, n));
