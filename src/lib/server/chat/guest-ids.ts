@@ -1,4 +1,5 @@
 import type { MetaRepository } from '../storage/meta';
+import { IdBlock, type IdRange } from './id-block';
 
 /** Guest ids start here and never collide with account ids. */
 export const GUEST_ID_BASE = 1_000_000_000;
@@ -23,38 +24,35 @@ export interface GuestIdSource {
  * therefore can never be read by a later guest that happens to get the same id.
  */
 export class GuestIds implements GuestIdSource {
-	private next = GUEST_ID_BASE;
+	/** The first id of the next block to reserve. */
+	private from = GUEST_ID_BASE;
 	/** Guests named so far by this process (User1, User2…). */
 	private named = 0;
-	private reservedUpTo = GUEST_ID_BASE - 1;
-	/** The block being reserved; guests arriving meanwhile wait for it. */
-	private reserving: Promise<void> | null = null;
+	private readonly ids = new IdBlock(() => this.reserve());
 
 	constructor(private readonly meta: MetaRepository) {}
 
 	/** Starts above every guest id reserved or seen before (start-up). */
 	async init(): Promise<void> {
 		const used = await this.meta.guestIdsUsedUpTo(GUEST_ID_BASE);
-		this.next = Math.max(GUEST_ID_BASE, used + 1);
-		this.reservedUpTo = this.next - 1;
+		this.from = Math.max(GUEST_ID_BASE, used + 1);
 	}
 
 	/** A guest id never handed out before. */
-	async take(): Promise<number> {
-		while (this.next > this.reservedUpTo) {
-			this.reserving ??= this.reserve().finally(() => (this.reserving = null));
-			await this.reserving;
-		}
-		return this.next++;
+	take(): Promise<number> {
+		return this.ids.take();
 	}
 
 	nameFor(): string {
 		return `User${++this.named}`;
 	}
 
-	private async reserve(): Promise<void> {
-		const upTo = this.next + BLOCK - 1;
-		await this.meta.reserveGuestIds(upTo);
-		this.reservedUpTo = upTo;
+	/** The next block, once the database's mark covers it. */
+	private async reserve(): Promise<IdRange> {
+		const first = this.from;
+		const last = first + BLOCK - 1;
+		await this.meta.reserveGuestIds(last);
+		this.from = last + 1;
+		return { first, last };
 	}
 }

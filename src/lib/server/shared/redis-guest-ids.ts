@@ -1,4 +1,5 @@
 import { BLOCK, GUEST_ID_BASE, type GuestIdSource } from '../chat/guest-ids';
+import { IdBlock, type IdRange } from '../chat/id-block';
 import type { MetaRepository } from '../storage/meta';
 import { LuaScript } from './lua';
 import type { SharedRedis } from './redis-client';
@@ -32,11 +33,8 @@ export class RedisGuestIds implements GuestIdSource {
 	private reservedUpTo = GUEST_ID_BASE - 1;
 	/** Moves of the mark, one after the other. */
 	private reserving: Promise<void> = Promise.resolve();
-	/** This process's block: the next id to hand out and the last one. */
-	private next = 0;
-	private last = -1;
-	/** The block being taken; guests arriving meanwhile wait for it. */
-	private taking: Promise<void> | null = null;
+	/** This process's block of the shared counter. */
+	private readonly ids = new IdBlock(() => this.takeBlock());
 
 	constructor(
 		private readonly redis: SharedRedis,
@@ -52,16 +50,12 @@ export class RedisGuestIds implements GuestIdSource {
 		await this.seed();
 	}
 
-	async take(): Promise<number> {
-		while (this.next > this.last) {
-			this.taking ??= this.takeBlock().finally(() => (this.taking = null));
-			await this.taking;
-		}
-		return this.next++;
+	take(): Promise<number> {
+		return this.ids.take();
 	}
 
 	/** The next block of ids never handed out before, in one script call. */
-	private async takeBlock(): Promise<void> {
+	private async takeBlock(): Promise<IdRange> {
 		const n = this.idsPerTake;
 		for (;;) {
 			const last = (await TAKE.run(this.redis.client, [this.key], [n])) as number | null;
@@ -70,9 +64,7 @@ export class RedisGuestIds implements GuestIdSource {
 				continue;
 			}
 			if (last > this.reservedUpTo) await this.cover(last);
-			this.next = last - n + 1;
-			this.last = last;
-			return;
+			return { first: last - n + 1, last };
 		}
 	}
 
