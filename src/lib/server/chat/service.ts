@@ -162,7 +162,7 @@ export class ChatService {
 	 */
 	async roomSummaries(
 		who: Identity | null,
-		arrival: {
+		inputs: {
 			/** `who`'s rooms when the caller has just read them (the connection sequence) */
 			known?: Room[];
 			/** Guests online (general's guest members) when the caller has just read it */
@@ -171,10 +171,10 @@ export class ChatService {
 			shared?: Pick<SharedReads, 'read'>;
 		} = {}
 	): Promise<(RoomSummary & { joined: boolean })[]> {
-		const mine = who ? (arrival.known ?? (await this.roomsOf(who))).map((r) => r.id) : [];
+		const mine = who ? (inputs.known ?? (await this.roomsOf(who))).map((r) => r.id) : [];
 		const accountId = who && !who.isGuest ? who.id : null;
-		const guests = await this.guestCounts(arrival.guestsOnline);
-		return this.rooms.summaries(mine, accountId, guests, ROOM_LIST_OTHERS, arrival.shared);
+		const guests = await this.guestCounts(inputs.guestsOnline);
+		return this.rooms.summaries(mine, accountId, guests, ROOM_LIST_OTHERS, inputs.shared);
 	}
 
 	/** A room by name (general when none is given), or not_found. */
