@@ -342,8 +342,9 @@ const ADMISSION_CONCURRENCY = 32;
 /**
  * They start at least this many together (admission.ts). With 32 / 16 a PostgreSQL + Redis
  * storm of 10,000 (bench scenario 9) took 6.7 s on average against 7.7 s with 16 started one
- * by one (five alternating runs each, docs/performance.md); measured, not explained: the
- * storm's per-turn batches did not grow (2.6–4.3 requests each).
+ * by one (five alternating runs each, docs/performance.md). Why is not established: one
+ * session's instrumented per-turn batches held 2.6–4.3 requests, the next session's
+ * PostgreSQL statement log ~20 requests per statement in the storm alone (30 Nov).
  */
 const ADMISSION_GROUP = 16;
 
